@@ -1,0 +1,250 @@
+package aritest
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// Mode is what a scripted phone does when it is dialled.
+type Mode int
+
+const (
+	// RingForever rings until the dial times out or someone hangs up.
+	RingForever Mode = iota
+	// Answer answers after Script.After.
+	Answer
+	// Busy answers 486 at once: ChannelDestroyed cause 17.
+	Busy
+	// Unavailable is a qualified phone that is down: endpoint "offline", and
+	// channels/create answers 500 "Allocation failed".
+	Unavailable
+	// Reject rings for Script.After, then declines (cause 21).
+	Reject
+)
+
+// Script tells a phone how to behave; durations run on the server's clock.
+type Script struct {
+	Mode  Mode
+	After time.Duration // Answer / Reject delay
+	// HangupAfter hangs up this long after answering (0: never).
+	HangupAfter time.Duration
+	// DTMF is sent digit by digit, DTMFGap apart (default 500 ms), starting DTMFAfter
+	// after answering.
+	DTMF      string
+	DTMFAfter time.Duration
+	DTMFGap   time.Duration
+}
+
+// Phone is a scripted endpoint such as PJSIP/1002.
+type Phone struct {
+	Endpoint string // "PJSIP/1002"
+	Name     string
+	Number   string
+	Script   Script
+}
+
+// AddPhone registers (or replaces) a phone.
+func (s *Server) AddPhone(p Phone) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := p
+	s.phones[p.Endpoint] = &cp
+}
+
+// SetScript changes what a registered phone does from the next call on.
+func (s *Server) SetScript(endpoint string, sc Script) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.phones[endpoint]; p != nil {
+		p.Script = sc
+	}
+}
+
+// ringPhoneLocked plays a phone's script on a leg that was just dialled or originated.
+func (s *Server) ringPhoneLocked(c *channel, timeout time.Duration) {
+	sc := c.phone.Script
+	if sc.Mode == Busy {
+		s.destroyLocked(c, map[string]any{"cause": 17, "tech_cause": 486}, 17, nil)
+		return
+	}
+	c.state = "Ringing"
+	s.emitChannel(c, "ChannelStateChange", nil)
+	s.emitDial(c, "RINGING")
+	switch sc.Mode {
+	case Answer:
+		s.after(c, sc.After, func() { s.answerLocked(c) })
+	case Reject:
+		s.after(c, sc.After, func() { s.destroyLocked(c, map[string]any{"cause": 21}, 21, nil) })
+	}
+	if timeout > 0 {
+		s.after(c, timeout, func() {
+			if c.state != "Up" {
+				s.destroyLocked(c, map[string]any{"cause": 32, "soft": true}, 19, nil)
+			}
+		})
+	}
+}
+
+// answerLocked is the far end picking up.
+func (s *Server) answerLocked(c *channel) {
+	if c.state == "Up" {
+		return
+	}
+	c.state = "Up"
+	if c.originated && !c.inStasis {
+		c.inStasis = true
+		s.emitChannel(c, "StasisStart", map[string]any{"args": nonNil(c.args)})
+	} else {
+		s.emitChannel(c, "ChannelStateChange", nil)
+	}
+	s.emitDial(c, "ANSWER")
+	sc := c.phone.Script
+	if sc.HangupAfter > 0 {
+		s.after(c, sc.HangupAfter, func() { s.phoneHangupLocked(c) })
+	}
+	if sc.DTMF != "" {
+		gap := sc.DTMFGap
+		if gap == 0 {
+			gap = 500 * time.Millisecond
+		}
+		for i, d := range sc.DTMF {
+			digit := string(d)
+			s.after(c, sc.DTMFAfter+time.Duration(i)*gap, func() {
+				s.emitChannel(c, "ChannelDtmfReceived", map[string]any{"digit": digit, "duration_ms": 160})
+			})
+		}
+	}
+}
+
+// phoneHangupLocked is the phone sending BYE (or CANCEL).
+func (s *Server) phoneHangupLocked(c *channel) {
+	s.destroyLocked(c, map[string]any{}, 16, map[string]any{"cause": 16, "soft": true})
+}
+
+func (s *Server) endpointSnapshot(p *Phone) map[string]any {
+	tech, res, _ := strings.Cut(p.Endpoint, "/")
+	state := "online"
+	if p.Script.Mode == Unavailable {
+		state = "offline"
+	}
+	ids := []string{}
+	for _, c := range s.sortedChannels() {
+		if c.phone == p {
+			ids = append(ids, c.id)
+		}
+	}
+	return map[string]any{"technology": tech, "resource": res, "state": state, "channel_ids": ids}
+}
+
+func (s *Server) sortedPhones() []*Phone {
+	out := make([]*Phone, 0, len(s.phones))
+	for _, p := range s.phones {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Endpoint < out[j].Endpoint })
+	return out
+}
+
+func (s *Server) endpointOp(method string, seg []string) reply {
+	if method != "GET" {
+		return fail(404, "Resource not found")
+	}
+	out := []map[string]any{}
+	for _, p := range s.sortedPhones() {
+		tech, res, _ := strings.Cut(p.Endpoint, "/")
+		switch {
+		case len(seg) == 0, len(seg) == 1 && seg[0] == tech:
+			out = append(out, s.endpointSnapshot(p))
+		case len(seg) == 2 && seg[0] == tech && seg[1] == res:
+			return ok(s.endpointSnapshot(p))
+		}
+	}
+	if len(seg) == 2 || (len(seg) == 1 && len(out) == 0) {
+		return fail(404, "Endpoints not found")
+	}
+	return ok(out)
+}
+
+// phoneDeviceState is what Asterisk reports for a phone's device (BLF of the phone).
+func (s *Server) phoneDeviceState(p *Phone) string {
+	if p.Script.Mode == Unavailable {
+		return "UNAVAILABLE"
+	}
+	state := "NOT_INUSE"
+	for _, c := range s.channels {
+		if c.phone != p {
+			continue
+		}
+		switch {
+		case c.held:
+			return "ONHOLD"
+		case c.state == "Up":
+			state = "INUSE"
+		case c.state == "Ringing" && state == "NOT_INUSE":
+			state = "RINGING"
+		}
+	}
+	return state
+}
+
+var deviceStates = map[string]bool{"UNKNOWN": true, "NOT_INUSE": true, "INUSE": true, "BUSY": true,
+	"INVALID": true, "UNAVAILABLE": true, "RINGING": true, "RINGINUSE": true, "ONHOLD": true}
+
+func (s *Server) deviceStateOp(method, name string, p params) reply {
+	if name == "" {
+		if method != "GET" {
+			return fail(404, "Resource not found")
+		}
+		out := []map[string]string{}
+		names := make([]string, 0, len(s.devices))
+		for n := range s.devices {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			out = append(out, map[string]string{"name": n, "state": s.devices[n]})
+		}
+		for _, ph := range s.sortedPhones() {
+			out = append(out, map[string]string{"name": ph.Endpoint, "state": s.phoneDeviceState(ph)})
+		}
+		return ok(out)
+	}
+	controlled := strings.HasPrefix(name, "Stasis:")
+	switch method {
+	case "GET":
+		if ph := s.phones[name]; ph != nil {
+			return ok(map[string]string{"name": name, "state": s.phoneDeviceState(ph)})
+		}
+		st, found := s.devices[name]
+		if !found {
+			st = "UNKNOWN"
+		}
+		return ok(map[string]string{"name": name, "state": st})
+	case "PUT":
+		if !controlled {
+			return fail(409, "Uncontrolled device specified")
+		}
+		st := p.get("deviceState")
+		if !deviceStates[st] {
+			return fail(500, "Unknown device")
+		}
+		s.devices[name] = st
+		var apps []string
+		for _, a := range s.apps {
+			if a.devices[name] {
+				apps = append(apps, a.name)
+			}
+		}
+		sort.Strings(apps)
+		s.emitLocked(apps, map[string]any{"type": "DeviceStateChanged", "device_state": map[string]string{"name": name, "state": st}})
+		return noContent()
+	case "DELETE":
+		if !controlled {
+			return fail(409, "Uncontrolled device specified")
+		}
+		delete(s.devices, name)
+		return noContent()
+	}
+	return fail(404, "Resource not found")
+}

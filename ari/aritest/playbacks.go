@@ -1,0 +1,90 @@
+package aritest
+
+import (
+	"strings"
+
+	"github.com/execassist/execassist/app/clock"
+)
+
+type playback struct {
+	id     string
+	media  []string
+	idx    int
+	target string
+	apps   []string
+	state  string
+	timer  clock.Timer
+}
+
+func (pb *playback) snapshot() map[string]any {
+	m := map[string]any{"id": pb.id, "media_uri": pb.media[pb.idx], "target_uri": pb.target,
+		"language": "en", "state": pb.state}
+	if pb.idx+1 < len(pb.media) {
+		m["next_media_uri"] = pb.media[pb.idx+1]
+	}
+	return m
+}
+
+func (s *Server) playLocked(target string, apps []string, id string, p params) reply {
+	media := strings.Split(p.get("media"), ",")
+	if p.get("media") == "" {
+		return fail(400, "media parameter is required")
+	}
+	if id == "" {
+		id = p.get("playbackId")
+	}
+	if id == "" {
+		id = randomID()
+	}
+	pb := &playback{id: id, media: media, target: target, apps: apps, state: "queued"}
+	s.playbacks[id] = pb
+	resp := pb.snapshot()
+	pb.state = "playing"
+	s.emitLocked(apps, map[string]any{"type": "PlaybackStarted", "playback": pb.snapshot()})
+	s.schedulePlaybackLocked(pb)
+	return reply{201, resp}
+}
+
+func (s *Server) schedulePlaybackLocked(pb *playback) {
+	pb.timer = s.clock.AfterFunc(s.mediaDur, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.playbacks[pb.id] != pb {
+			return
+		}
+		if pb.idx+1 < len(pb.media) {
+			pb.state = "continuing"
+			s.emitLocked(pb.apps, map[string]any{"type": "PlaybackContinuing", "playback": pb.snapshot()})
+			pb.idx++
+			pb.state = "playing"
+			s.emitLocked(pb.apps, map[string]any{"type": "PlaybackStarted", "playback": pb.snapshot()})
+			s.schedulePlaybackLocked(pb)
+			return
+		}
+		s.finishPlaybackLocked(pb)
+	})
+}
+
+func (s *Server) finishPlaybackLocked(pb *playback) {
+	if pb.timer != nil {
+		pb.timer.Stop()
+	}
+	pb.state = "done"
+	delete(s.playbacks, pb.id)
+	s.emitLocked(pb.apps, map[string]any{"type": "PlaybackFinished", "playback": pb.snapshot()})
+}
+
+func (s *Server) playbackOp(method, id string) reply {
+	pb := s.playbacks[id]
+	if pb == nil {
+		return fail(404, "The playback cannot be found")
+	}
+	switch method {
+	case "GET":
+		return ok(pb.snapshot())
+	case "DELETE":
+		s.finishPlaybackLocked(pb)
+		return noContent()
+	}
+	return fail(404, "Resource not found")
+}

@@ -1,0 +1,286 @@
+package aritest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/execassist/execassist/app/clock"
+	"golang.org/x/net/websocket"
+)
+
+// Options configure a Server.
+type Options struct {
+	Username, Password string      // defaults "execassist" / "secret"
+	Clock              clock.Clock // defaults to clock.Real
+	// MediaDuration is how long one media item plays (default 500 ms).
+	MediaDuration time.Duration
+}
+
+// Server is the fake Asterisk.
+type Server struct {
+	// URL is the ARI base URL (http://127.0.0.1:port/ari).
+	URL      string
+	Username string
+	Password string
+
+	clock    clock.Clock
+	mediaDur time.Duration
+	hs       *httptest.Server
+
+	mu        sync.Mutex
+	epoch     int64
+	seq       int
+	nameSeq   int
+	channels  map[string]*channel
+	bridges   map[string]*bridge
+	playbacks map[string]*playback
+	phones    map[string]*Phone
+	devices   map[string]string
+	apps      map[string]*application
+	labels    map[string]bool
+	continued map[string]Continuation
+	requests  []Request
+	events    []json.RawMessage
+}
+
+// Request is one REST call the fake served, for assertions such as "nothing was dialled".
+type Request struct {
+	Method string
+	Path   string // below /ari, without query
+	Query  string
+	Status int
+}
+
+type application struct {
+	name      string
+	conns     map[*wsConn]bool
+	endpoints map[string]bool
+	devices   map[string]bool
+}
+
+// New starts a fake Asterisk on a loopback port; Close stops it.
+func New(opts Options) *Server {
+	s := &Server{
+		Username:  opts.Username,
+		Password:  opts.Password,
+		clock:     opts.Clock,
+		mediaDur:  opts.MediaDuration,
+		channels:  map[string]*channel{},
+		bridges:   map[string]*bridge{},
+		playbacks: map[string]*playback{},
+		phones:    map[string]*Phone{},
+		devices:   map[string]string{},
+		apps:      map[string]*application{},
+		labels:    map[string]bool{},
+		continued: map[string]Continuation{},
+	}
+	if s.Username == "" {
+		s.Username, s.Password = "execassist", "secret"
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.mediaDur == 0 {
+		s.mediaDur = 500 * time.Millisecond
+	}
+	s.epoch = s.clock.Now().Unix()
+	mux := http.NewServeMux()
+	mux.Handle("/ari/events", websocket.Server{Handler: s.serveEvents, Handshake: s.wsHandshake})
+	mux.HandleFunc("/ari/", s.serveREST)
+	s.hs = httptest.NewServer(mux)
+	s.URL = s.hs.URL + "/ari"
+	return s
+}
+
+// Close drops every connection and stops the server.
+func (s *Server) Close() {
+	s.DropConnections()
+	s.hs.Close()
+}
+
+func (s *Server) authorised(r *http.Request) bool {
+	if u, p, ok := r.BasicAuth(); ok {
+		return u == s.Username && p == s.Password
+	}
+	return r.URL.Query().Get("api_key") == s.Username+":"+s.Password
+}
+
+func (s *Server) wsHandshake(cfg *websocket.Config, r *http.Request) error {
+	if !s.authorised(r) {
+		return errUnauthorised
+	}
+	if r.URL.Query().Get("app") == "" {
+		return errNoApp
+	}
+	return nil
+}
+
+type wsErr string
+
+func (e wsErr) Error() string { return string(e) }
+
+const (
+	errUnauthorised = wsErr("unauthorised")
+	errNoApp        = wsErr("app required")
+)
+
+// wsConn queues events for one WebSocket; a writer goroutine drains the queue so that
+// emitting under the state lock never waits for the network.
+type wsConn struct {
+	ws     *websocket.Conn
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  [][]byte
+	closed bool
+}
+
+func (c *wsConn) push(b []byte) {
+	c.mu.Lock()
+	if !c.closed {
+		c.queue = append(c.queue, b)
+		c.cond.Signal()
+	}
+	c.mu.Unlock()
+}
+
+func (c *wsConn) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.cond.Broadcast()
+	c.mu.Unlock()
+	c.ws.Close()
+}
+
+func (s *Server) serveEvents(ws *websocket.Conn) {
+	names := strings.Split(ws.Request().URL.Query().Get("app"), ",")
+	c := &wsConn{ws: ws}
+	c.cond = sync.NewCond(&c.mu)
+	s.mu.Lock()
+	for _, n := range names {
+		a := s.appLocked(n)
+		a.conns[c] = true
+	}
+	s.mu.Unlock()
+	// A reader notices the peer closing.
+	go func() {
+		var b []byte
+		for websocket.Message.Receive(ws, &b) == nil {
+		}
+		c.close()
+	}()
+	for {
+		c.mu.Lock()
+		for len(c.queue) == 0 && !c.closed {
+			c.cond.Wait()
+		}
+		if c.closed {
+			c.mu.Unlock()
+			break
+		}
+		b := c.queue[0]
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+		if err := websocket.Message.Send(ws, string(b)); err != nil {
+			c.close()
+			break
+		}
+	}
+	s.mu.Lock()
+	for _, a := range s.apps {
+		delete(a.conns, c)
+	}
+	s.mu.Unlock()
+}
+
+func (s *Server) appLocked(name string) *application {
+	a := s.apps[name]
+	if a == nil {
+		a = &application{name: name, conns: map[*wsConn]bool{}, endpoints: map[string]bool{}, devices: map[string]bool{}}
+		s.apps[name] = a
+	}
+	return a
+}
+
+// DropConnections closes every events WebSocket, as a network blip would. Channels stay
+// in Stasis and in their bridges; events emitted while no socket is open are lost.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	var conns []*wsConn
+	for _, a := range s.apps {
+		for c := range a.conns {
+			conns = append(conns, c)
+		}
+		a.conns = map[*wsConn]bool{}
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close()
+	}
+}
+
+// Connections counts open events WebSockets.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, a := range s.apps {
+		n += len(a.conns)
+	}
+	return n
+}
+
+// emitLocked sends an event to the apps named, in order; the caller holds s.mu.
+func (s *Server) emitLocked(apps []string, ev map[string]any) {
+	if len(apps) == 0 {
+		return
+	}
+	ev["timestamp"] = s.stamp()
+	ev["asterisk_id"] = asteriskID
+	seen := map[string]bool{}
+	for _, name := range apps {
+		if name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		ev["application"] = name
+		b, _ := json.Marshal(ev)
+		s.events = append(s.events, b)
+		if a := s.apps[name]; a != nil {
+			for c := range a.conns {
+				c.push(b)
+			}
+		}
+	}
+}
+
+const asteriskID = "02:fc:00:00:00:01"
+
+// stamp formats time as Asterisk does in events: 2026-11-24T00:00:46.371+0000.
+func (s *Server) stamp() string { return s.clock.Now().UTC().Format("2006-01-02T15:04:05.000-0700") }
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// Events returns every event the fake has emitted, as sent on the wire.
+func (s *Server) Events() []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]json.RawMessage(nil), s.events...)
+}
+
+// Requests returns every REST call served so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}

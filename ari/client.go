@@ -1,0 +1,198 @@
+package ari
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Options configure a Client.
+type Options struct {
+	// URL is the ARI base, e.g. http://127.0.0.1:8088/ari. Credentials in it are moved to
+	// Username/Password and removed from the URL.
+	URL string
+	// Username and Password are the ari.conf user. Password is never logged.
+	Username string
+	Password string
+	// Application is the Stasis app name (execassist).
+	Application string
+	// HTTPClient defaults to a client with keep-alives sized for many concurrent calls.
+	HTTPClient *http.Client
+	// Logger receives connection-level messages; zero value logs nothing.
+	Logger zerolog.Logger
+	// ReconnectMin and ReconnectMax bound the WebSocket reconnect backoff
+	// (defaults 100 ms and 10 s).
+	ReconnectMin, ReconnectMax time.Duration
+}
+
+// Client is the ARI connection the app uses: one interface per resource, as in
+// CyCoreSystems' ari.Client.
+type Client interface {
+	ApplicationName() string
+	Channel() Channel
+	Bridge() Bridge
+	Playback() Playback
+	Application() Application
+	Asterisk() Asterisk
+	Endpoint() Endpoint
+	DeviceState() DeviceState
+	// Listen runs the events WebSocket until ctx ends, reconnecting with backoff, and
+	// delivers events on the returned channel, which is closed when Listen stops.
+	// After every successful (re)connection it delivers a *Connected event first.
+	Listen(ctx context.Context) <-chan Event
+}
+
+// RESTClient is the HTTP+WebSocket implementation of Client.
+type RESTClient struct {
+	base     *url.URL
+	user     string
+	password string
+	app      string
+	http     *http.Client
+	log      zerolog.Logger
+	minWait  time.Duration
+	maxWait  time.Duration
+}
+
+// New validates opts and returns a client; it does not connect.
+func New(opts Options) (*RESTClient, error) {
+	u, err := url.Parse(strings.TrimRight(opts.URL, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("ari: URL must look like http://host:8088/ari")
+	}
+	user, pass := opts.Username, opts.Password
+	if u.User != nil {
+		if user == "" {
+			user = u.User.Username()
+		}
+		if p, ok := u.User.Password(); ok && pass == "" {
+			pass = p
+		}
+		u.User = nil
+	}
+	if opts.Application == "" {
+		return nil, fmt.Errorf("ari: application name is required")
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: &http.Transport{
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 256,
+			IdleConnTimeout:     90 * time.Second,
+		}}
+	}
+	c := &RESTClient{base: u, user: user, password: pass, app: opts.Application, http: hc,
+		log: opts.Logger, minWait: opts.ReconnectMin, maxWait: opts.ReconnectMax}
+	if c.minWait <= 0 {
+		c.minWait = 100 * time.Millisecond
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = 10 * time.Second
+	}
+	return c, nil
+}
+
+// ApplicationName is the Stasis app this client registers.
+func (c *RESTClient) ApplicationName() string { return c.app }
+
+// Channel returns the channel resource.
+func (c *RESTClient) Channel() Channel { return channels{c} }
+
+// Bridge returns the bridge resource.
+func (c *RESTClient) Bridge() Bridge { return bridges{c} }
+
+// Playback returns the playback resource.
+func (c *RESTClient) Playback() Playback { return playbacks{c} }
+
+// Application returns the application resource.
+func (c *RESTClient) Application() Application { return applications{c} }
+
+// Asterisk returns the asterisk resource.
+func (c *RESTClient) Asterisk() Asterisk { return asterisk{c} }
+
+// Endpoint returns the endpoint resource.
+func (c *RESTClient) Endpoint() Endpoint { return endpoints{c} }
+
+// DeviceState returns the device state resource.
+func (c *RESTClient) DeviceState() DeviceState { return deviceStates{c} }
+
+// request is one REST call: op names it for errors ("POST /channels/{id}/dial").
+type request struct {
+	method string
+	op     string
+	path   string
+	query  url.Values
+	body   any
+}
+
+func (c *RESTClient) do(ctx context.Context, r request, out any) error {
+	u := *c.base
+	u.RawPath = c.base.EscapedPath() + r.path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	}
+	if len(r.query) > 0 {
+		u.RawQuery = r.query.Encode()
+	}
+	var body io.Reader
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return fmt.Errorf("ari %s: encode body: %w", r.op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
+	if err != nil {
+		return fmt.Errorf("ari %s: %w", r.op, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.SetBasicAuth(c.user, c.password)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// url.Error carries the URL, which holds no credentials (they are in a header).
+		return fmt.Errorf("ari %s %s: %w", r.method, r.path, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return fmt.Errorf("ari %s %s: read response: %w", r.method, r.path, err)
+	}
+	if resp.StatusCode >= 300 {
+		var msg struct {
+			Message string `json:"message"`
+			Error   string `json:"error"`
+		}
+		_ = json.Unmarshal(data, &msg)
+		if msg.Message == "" {
+			msg.Message = msg.Error
+		}
+		return &Error{Op: r.method + " " + r.op, Path: r.path, Status: resp.StatusCode, Message: msg.Message}
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("ari %s %s: decode response: %w", r.method, r.path, err)
+		}
+	}
+	return nil
+}
+
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// esc escapes one path segment (IDs may hold ';' as in Local channels, device names ':').
+func esc(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,147 @@
+package ari
+
+import (
+	"context"
+	"net/url"
+)
+
+// Playback is the playbacks resource.
+type Playback interface {
+	Get(key *Key) *PlaybackHandle
+	Data(ctx context.Context, key *Key) (*PlaybackData, error)
+	Stop(ctx context.Context, key *Key) error
+}
+
+type playbacks struct{ c *RESTClient }
+
+func (s playbacks) Get(key *Key) *PlaybackHandle { return &PlaybackHandle{key: key, c: s} }
+
+func (s playbacks) Data(ctx context.Context, key *Key) (*PlaybackData, error) {
+	var out PlaybackData
+	if err := s.c.do(ctx, request{method: "GET", op: "/playbacks/{id}", path: "/playbacks/" + esc(key.ID)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s playbacks) Stop(ctx context.Context, key *Key) error {
+	return s.c.do(ctx, request{method: "DELETE", op: "/playbacks/{id}", path: "/playbacks/" + esc(key.ID)}, nil)
+}
+
+// PlaybackHandle binds a playback key to the client.
+type PlaybackHandle struct {
+	key  *Key
+	c    Playback
+	data *PlaybackData
+}
+
+// Key returns the playback key.
+func (h *PlaybackHandle) Key() *Key { return h.key }
+
+// ID returns the playback id.
+func (h *PlaybackHandle) ID() string { return h.key.ID }
+
+// Created returns the snapshot from the play response.
+func (h *PlaybackHandle) Created() *PlaybackData { return h.data }
+
+// Stop stops the playback.
+func (h *PlaybackHandle) Stop(ctx context.Context) error { return h.c.Stop(ctx, h.key) }
+
+// Application is the applications resource.
+type Application interface {
+	Data(ctx context.Context, name string) (*ApplicationData, error)
+	// Subscribe adds an event source such as "bridge:ID", "endpoint:PJSIP/1001" or
+	// "deviceState:Stasis:name".
+	Subscribe(ctx context.Context, name, eventSource string) (*ApplicationData, error)
+}
+
+type applications struct{ c *RESTClient }
+
+func (s applications) Data(ctx context.Context, name string) (*ApplicationData, error) {
+	var out ApplicationData
+	if err := s.c.do(ctx, request{method: "GET", op: "/applications/{app}", path: "/applications/" + esc(name)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s applications) Subscribe(ctx context.Context, name, eventSource string) (*ApplicationData, error) {
+	var out ApplicationData
+	err := s.c.do(ctx, request{method: "POST", op: "/applications/{app}/subscription",
+		path: "/applications/" + esc(name) + "/subscription", query: url.Values{"eventSource": {eventSource}}}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Asterisk is the asterisk resource (info only: which Asterisk did we reach).
+type Asterisk interface {
+	Info(ctx context.Context) (*AsteriskInfo, error)
+}
+
+type asterisk struct{ c *RESTClient }
+
+func (s asterisk) Info(ctx context.Context) (*AsteriskInfo, error) {
+	var out AsteriskInfo
+	if err := s.c.do(ctx, request{method: "GET", op: "/asterisk/info", path: "/asterisk/info"}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Endpoint is the endpoints resource: is a phone online?
+type Endpoint interface {
+	List(ctx context.Context) ([]EndpointData, error)
+	Data(ctx context.Context, tech, resource string) (*EndpointData, error)
+}
+
+type endpoints struct{ c *RESTClient }
+
+func (s endpoints) List(ctx context.Context) ([]EndpointData, error) {
+	var out []EndpointData
+	err := s.c.do(ctx, request{method: "GET", op: "/endpoints", path: "/endpoints"}, &out)
+	return out, err
+}
+
+func (s endpoints) Data(ctx context.Context, tech, resource string) (*EndpointData, error) {
+	var out EndpointData
+	if err := s.c.do(ctx, request{method: "GET", op: "/endpoints/{tech}/{resource}", path: "/endpoints/" + esc(tech) + "/" + esc(resource)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeviceState is the deviceStates resource: BLF lamps through Stasis:name devices.
+type DeviceState interface {
+	List(ctx context.Context) ([]DeviceStateData, error)
+	Get(ctx context.Context, name string) (*DeviceStateData, error)
+	// Update sets a Stasis: device state (NOT_INUSE, INUSE, BUSY, ...); Custom: devices
+	// answer 409 because ARI does not control them.
+	Update(ctx context.Context, name, state string) error
+	Delete(ctx context.Context, name string) error
+}
+
+type deviceStates struct{ c *RESTClient }
+
+func (s deviceStates) List(ctx context.Context) ([]DeviceStateData, error) {
+	var out []DeviceStateData
+	err := s.c.do(ctx, request{method: "GET", op: "/deviceStates", path: "/deviceStates"}, &out)
+	return out, err
+}
+
+func (s deviceStates) Get(ctx context.Context, name string) (*DeviceStateData, error) {
+	var out DeviceStateData
+	if err := s.c.do(ctx, request{method: "GET", op: "/deviceStates/{name}", path: "/deviceStates/" + esc(name)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s deviceStates) Update(ctx context.Context, name, state string) error {
+	return s.c.do(ctx, request{method: "PUT", op: "/deviceStates/{name}", path: "/deviceStates/" + esc(name), query: url.Values{"deviceState": {state}}}, nil)
+}
+
+func (s deviceStates) Delete(ctx context.Context, name string) error {
+	return s.c.do(ctx, request{method: "DELETE", op: "/deviceStates/{name}", path: "/deviceStates/" + esc(name)}, nil)
+}
