@@ -27,6 +27,7 @@ type channel struct {
 	app             string // the Stasis app it is in (events go there, also after continue)
 	inStasis        bool
 	originated      bool // StasisStart waits for answer
+	inbound         bool // placed by a phone into the dialplan (PlaceCall)
 	args            []string
 	vars            map[string]string
 	phone           *Phone
@@ -239,7 +240,12 @@ func (s *Server) hangupChannel(id string, p params) reply {
 		}
 		cause = v
 	}
-	s.destroyLocked(c, map[string]any{"cause": 32, "soft": true}, cause, nil)
+	// A channel that came in through the dialplan returns there and is hung up again.
+	var second map[string]any
+	if c.inbound {
+		second = map[string]any{"cause": 16, "soft": true}
+	}
+	s.destroyLocked(c, map[string]any{"cause": 32, "soft": true}, cause, second)
 	return noContent()
 }
 

@@ -33,6 +33,7 @@ func (s *Server) PlaceCall(call Call) string {
 	}
 	c := s.newChannelLocked("", call.From)
 	c.state = "Ring"
+	c.inbound = true
 	if ph := s.phones[call.From]; ph != nil {
 		c.phone = ph
 		c.caller = callerID{ph.Name, ph.Number}

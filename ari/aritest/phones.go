@@ -119,7 +119,11 @@ func (s *Server) answerLocked(c *channel) {
 
 // phoneHangupLocked is the phone sending BYE (or CANCEL).
 func (s *Server) phoneHangupLocked(c *channel) {
-	s.destroyLocked(c, map[string]any{}, 16, map[string]any{"cause": 16, "soft": true})
+	var second map[string]any
+	if c.inbound {
+		second = map[string]any{"cause": 16, "soft": true}
+	}
+	s.destroyLocked(c, map[string]any{}, 16, second)
 }
 
 func (s *Server) endpointSnapshot(p *Phone) map[string]any {
