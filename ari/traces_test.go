@@ -65,8 +65,8 @@ func perChannel(t *testing.T, events []json.RawMessage) map[string][]string {
 	ended := map[string]bool{}
 	for _, raw := range events {
 		var e struct {
-			Type       string          `json:"type"`
-			Dialstatus string          `json:"dialstatus"`
+			Type       string           `json:"type"`
+			Dialstatus string           `json:"dialstatus"`
 			Channel    *ari.ChannelData `json:"channel"`
 			Peer       *ari.ChannelData `json:"peer"`
 		}

@@ -1,0 +1,130 @@
+package config
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestExampleIsValid(t *testing.T) {
+	cfg, err := Load("../../examples/execassist.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	erin := cfg.User("1001")
+	eff := cfg.ExecutiveSettings(erin)
+	// User overrides win field by field; the rest comes from the organisation defaults.
+	if eff.AlertingMode != "simultaneous" || eff.RingsPerAssistant != 3 || eff.Rollover.After != 20*time.Second ||
+		eff.Rollover.Action != "no-answer-processing" || !eff.Rollover.Enabled || eff.CallerIDNumber != "originator" ||
+		!eff.ScreeningEnabled || eff.ScreeningAlert != "silent" || !eff.Permissions.International || eff.Permissions.Premium ||
+		eff.BridgeWarningTone != "barge-in-repeat" || eff.PushRecallRings != 4 {
+		t.Fatalf("effective settings %+v", eff)
+	}
+	if d := cfg.EffectiveDialing(); d.RingDuration.D() != 6*time.Second || d.Outbound != "Local/{number}@execassist-outbound" {
+		t.Fatalf("dialing %+v", d)
+	}
+}
+
+func TestBuiltinDefaultsApplyWhenNothingIsSet(t *testing.T) {
+	cfg, _, err := Parse("min.yaml", []byte("users:\n  - {extension: \"1001\", devices: [PJSIP/1001], executive: {}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := Validate(cfg, nil); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	eff := cfg.ExecutiveSettings(cfg.User("1001"))
+	if eff.AlertingMode != "simultaneous" || eff.RingsPerAssistant != 3 || eff.Permissions.International || !eff.Permissions.National {
+		t.Fatalf("builtin %+v", eff)
+	}
+	if c := cfg.EffectiveCodes(); c.FilteringOn != "#61" || c.Bridge != "*15" {
+		t.Fatalf("codes %+v", c)
+	}
+}
+
+// TestInvalidGolden: each testdata/invalid/*.yaml is rejected with exactly the messages
+// in its .golden file (go test -update rewrites them).
+func TestInvalidGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	if len(files) < 10 {
+		t.Fatalf("only %d invalid cases", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := Load(f)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+			if *update {
+				os.WriteFile(golden, []byte(got), 0o644)
+				return
+			}
+			want, _ := os.ReadFile(golden)
+			if got != string(want) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	cfg, err := Load("../../examples/execassist.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(cfg.Provisioning())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, src, err := Parse("export.yaml", out)
+	if err != nil {
+		t.Fatalf("export does not parse: %v\n%s", err, out)
+	}
+	if errs := Validate(back, src); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	again, _ := yaml.Marshal(back.Provisioning())
+	if string(again) != string(out) {
+		t.Fatalf("round trip differs:\n%s\n---\n%s", out, again)
+	}
+	if strings.Contains(string(out), "password") {
+		t.Fatal("export must not carry the ARI password")
+	}
+}
+
+// FuzzParseValidate: no input crashes the decoder or the validator, and every error
+// names a line or a path.
+func FuzzParseValidate(f *testing.F) {
+	ex, _ := os.ReadFile("../../examples/execassist.yaml")
+	f.Add(ex)
+	files, _ := filepath.Glob("testdata/invalid/*.yaml")
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, src, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			for _, e := range err.(Errors) {
+				if e.File != "fuzz.yaml" || e.Msg == "" {
+					t.Fatalf("error without location: %+v", e)
+				}
+			}
+			return
+		}
+		for _, e := range Validate(cfg, src) {
+			if e.Path == "" || e.Msg == "" {
+				t.Fatalf("validation error without a path: %+v", e)
+			}
+		}
+	})
+}

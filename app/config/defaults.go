@@ -1,0 +1,194 @@
+package config
+
+import "time"
+
+// Builtin are the BroadWorks / Webex defaults, beneath the organisation defaults.
+var Builtin = struct {
+	Dialing  Dialing
+	Codes    Codes
+	Settings Effective
+}{
+	Dialing: Dialing{
+		InternalPattern:  `^[1-9][0-9]{2,5}$`,
+		Outbound:         "Local/{number}@execassist-outbound",
+		VoicemailContext: "execassist-voicemail",
+		NoAnswerLabel:    "execassist-noanswer",
+		HomeCountry:      "1",
+		RingDuration:     Duration(6 * time.Second),
+	},
+	Codes: Codes{FilteringOn: "#61", FilteringOff: "#62", Push: "#63", Initiate: "#64",
+		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14"},
+	Settings: Effective{
+		AlertingMode:      "simultaneous",
+		RingsPerAssistant: 3,
+		Rollover:          EffectiveRollover{Enabled: true, After: 30 * time.Second, Action: "voice-messaging"},
+		CallerIDName:      "executive-originator",
+		CallerIDNumber:    "originator",
+		ScreeningAlert:    "silent",
+		Permissions:       EffectivePermissions{Internal: true, National: true},
+		BridgeWarningTone: "barge-in",
+		PushRecallRings:   4,
+	},
+}
+
+// Effective is an executive's settings after applying user, organisation and built-in
+// values, field by field: what the policy core reads.
+type Effective struct {
+	AlertingMode       string
+	RingsPerAssistant  int
+	Rollover           EffectiveRollover
+	CallerIDName       string
+	CallerIDNumber     string
+	CustomName         string
+	CustomNumber       string
+	AlertInfo          string
+	ScreeningEnabled   bool
+	ScreeningAlert     string
+	ScreeningLocations []string
+	Permissions        EffectivePermissions
+	BridgeWarningTone  string
+	PushRecallRings    int
+}
+
+// EffectiveRollover is the resolved rollover.
+type EffectiveRollover struct {
+	Enabled bool
+	After   time.Duration
+	Action  string
+	To      string
+}
+
+// EffectivePermissions is the resolved calling permissions.
+type EffectivePermissions struct {
+	Internal, National, International, Premium bool
+}
+
+// EffectiveDialing returns dialing settings with built-in values where unset.
+func (c *Config) EffectiveDialing() Dialing {
+	d, b := c.Dialing, Builtin.Dialing
+	setStr(&d.InternalPattern, b.InternalPattern)
+	setStr(&d.Outbound, b.Outbound)
+	setStr(&d.VoicemailContext, b.VoicemailContext)
+	setStr(&d.NoAnswerLabel, b.NoAnswerLabel)
+	setStr(&d.HomeCountry, b.HomeCountry)
+	if d.RingDuration == 0 {
+		d.RingDuration = b.RingDuration
+	}
+	return d
+}
+
+// EffectiveCodes returns the FACs with built-in codes where unset.
+func (c *Config) EffectiveCodes() Codes {
+	k, b := c.Codes, Builtin.Codes
+	for _, p := range []struct {
+		v *string
+		d string
+	}{
+		{&k.FilteringOn, b.FilteringOn}, {&k.FilteringOff, b.FilteringOff}, {&k.Push, b.Push},
+		{&k.Initiate, b.Initiate}, {&k.OptIn, b.OptIn}, {&k.OptOut, b.OptOut},
+		{&k.Retrieve, b.Retrieve}, {&k.Bridge, b.Bridge}, {&k.E164, b.E164},
+	} {
+		setStr(p.v, p.d)
+	}
+	return k
+}
+
+func setStr(v *string, d string) {
+	if *v == "" {
+		*v = d
+	}
+}
+
+// Resolve applies layers (lowest first: organisation defaults, then the user's own) on
+// top of the built-in settings.
+func Resolve(layers ...*Settings) Effective {
+	e := Builtin.Settings
+	for _, s := range layers {
+		if s == nil {
+			continue
+		}
+		if a := s.Alerting; a != nil {
+			setIf(&e.AlertingMode, a.Mode)
+			if a.RingsPerAssistant != nil {
+				e.RingsPerAssistant = *a.RingsPerAssistant
+			}
+			if r := a.Rollover; r != nil {
+				if r.Enabled != nil {
+					e.Rollover.Enabled = *r.Enabled
+				}
+				if r.After != nil {
+					e.Rollover.After = r.After.D()
+				}
+				setIf(&e.Rollover.Action, r.Action)
+				setIf(&e.Rollover.To, r.To)
+			}
+			if c := a.CallerID; c != nil {
+				setIf(&e.CallerIDName, c.Name)
+				setIf(&e.CallerIDNumber, c.Number)
+				setIf(&e.CustomName, c.CustomName)
+				setIf(&e.CustomNumber, c.CustomNumber)
+			}
+			if a.AlertInfo != nil {
+				e.AlertInfo = *a.AlertInfo
+			}
+		}
+		if sc := s.Screening; sc != nil {
+			if sc.Enabled != nil {
+				e.ScreeningEnabled = *sc.Enabled
+			}
+			setIf(&e.ScreeningAlert, sc.Alert)
+			if sc.Locations != nil {
+				e.ScreeningLocations = append([]string(nil), sc.Locations...)
+			}
+		}
+		if p := s.CallingPermissions; p != nil {
+			e.Permissions = p.apply(e.Permissions)
+		}
+		setIf(&e.BridgeWarningTone, s.BridgeWarningTone)
+		if s.PushRecallRings != nil {
+			e.PushRecallRings = *s.PushRecallRings
+		}
+	}
+	return e
+}
+
+func (p *Permissions) apply(e EffectivePermissions) EffectivePermissions {
+	for _, f := range []struct {
+		v *bool
+		d *bool
+	}{{p.Internal, &e.Internal}, {p.National, &e.National}, {p.International, &e.International}, {p.Premium, &e.Premium}} {
+		if f.v != nil {
+			*f.d = *f.v
+		}
+	}
+	return e
+}
+
+func setIf(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// ExecutiveSettings resolves the settings of executive u under cfg's defaults.
+func (c *Config) ExecutiveSettings(u *User) Effective {
+	var own *Settings
+	if u.Executive != nil {
+		own = &u.Executive.Settings
+	}
+	e := Resolve(&c.Defaults, own)
+	if u.CallingPerms != nil {
+		e.Permissions = u.CallingPerms.apply(e.Permissions)
+	}
+	return e
+}
+
+// User finds a user by extension.
+func (c *Config) User(ext string) *User {
+	for i := range c.Users {
+		if c.Users[i].Extension == ext {
+			return &c.Users[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+// Package config is the admin's YAML: its model, a strict decoder that reports file, line
+// and field path, semantic validation (SPEC sections 1-3) and the resolution of
+// organisation defaults with user-level overrides.
+//
+// Pointer fields mean "not set here": a user's block overrides the organisation
+// defaults field by field, and the defaults override the BroadWorks ones (Builtin).
+package config
+
+import "time"
+
+// Config is one execassist.yaml.
+type Config struct {
+	ARI       ARI                 `yaml:"ari,omitempty"`
+	Store     string              `yaml:"store,omitempty"`
+	Log       Log                 `yaml:"log,omitempty"`
+	Dialing   Dialing             `yaml:"dialing,omitempty"`
+	Codes     Codes               `yaml:"codes,omitempty"`
+	Schedules map[string]Schedule `yaml:"schedules,omitempty"`
+	Defaults  Settings            `yaml:"defaults,omitempty"`
+	Users     []User              `yaml:"users,omitempty"`
+}
+
+// ARI is how serve reaches Asterisk. It is operational, not provisioning: it is never
+// written to the store, and the password may come from the environment.
+type ARI struct {
+	URL      string `yaml:"url,omitempty"`
+	Username string `yaml:"username,omitempty"`
+	Password string `yaml:"password,omitempty"`
+	App      string `yaml:"app,omitempty"`
+}
+
+// Log selects zerolog's level and output format.
+type Log struct {
+	Level  string `yaml:"level,omitempty"`  // debug, info, warn, error
+	Format string `yaml:"format,omitempty"` // json, console
+}
+
+// Dialing says how numbers reach Asterisk and how the dialplan is laid out.
+type Dialing struct {
+	// InternalPattern is a regular expression: callers whose number matches are internal.
+	InternalPattern string `yaml:"internal_pattern,omitempty"`
+	// Outbound is a dial-string template with {number}, e.g. Local/{number}@execassist-outbound.
+	Outbound string `yaml:"outbound,omitempty"`
+	// VoicemailContext is where rollover to voice messaging continues (extension = executive).
+	VoicemailContext string `yaml:"voicemail_context,omitempty"`
+	// NoAnswerLabel is the priority label after the executive's Dial in the dialplan.
+	NoAnswerLabel string `yaml:"no_answer_label,omitempty"`
+	// HomeCountry is the E.164 country code that counts as national.
+	HomeCountry string `yaml:"home_country,omitempty"`
+	// Premium lists number prefixes (with a trailing *) that are premium-rate.
+	Premium []string `yaml:"premium,omitempty"`
+	// RingDuration is one ring, for "N rings" settings (BroadWorks: 6 s).
+	RingDuration Duration `yaml:"ring_duration,omitempty"`
+}
+
+// Codes are the feature access codes.
+type Codes struct {
+	FilteringOn  string `yaml:"filtering_on,omitempty"`
+	FilteringOff string `yaml:"filtering_off,omitempty"`
+	Push         string `yaml:"push,omitempty"`
+	Initiate     string `yaml:"initiate,omitempty"`
+	OptIn        string `yaml:"opt_in,omitempty"`
+	OptOut       string `yaml:"opt_out,omitempty"`
+	Retrieve     string `yaml:"retrieve,omitempty"`
+	Bridge       string `yaml:"bridge,omitempty"`
+	E164         string `yaml:"e164,omitempty"`
+}
+
+// Schedule is a named set of weekly windows and/or holiday dates in one time zone.
+type Schedule struct {
+	Timezone string   `yaml:"timezone,omitempty"`
+	Weekly   []Window `yaml:"weekly,omitempty"`
+	// Dates are YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (inclusive).
+	Dates []string `yaml:"dates,omitempty"`
+}
+
+// Window is a weekly time window, e.g. mon-fri 09:00-17:30.
+type Window struct {
+	Days []string `yaml:"days,omitempty,flow"`
+	From string   `yaml:"from,omitempty"`
+	To   string   `yaml:"to,omitempty"`
+}
+
+// Settings are the executive settings that organisation defaults and users share.
+type Settings struct {
+	Alerting           *Alerting    `yaml:"alerting,omitempty"`
+	Screening          *Screening   `yaml:"screening,omitempty"`
+	CallingPermissions *Permissions `yaml:"calling_permissions,omitempty"`
+	// BridgeWarningTone is none, barge-in or barge-in-repeat (every 30 s).
+	BridgeWarningTone string `yaml:"bridge_warning_tone,omitempty"`
+	// PushRecallRings is how long a pushed call rings the executive (2-20 rings).
+	PushRecallRings *int `yaml:"push_recall_rings,omitempty"`
+}
+
+// Alerting is how a filtered call reaches the assistants.
+type Alerting struct {
+	Mode              string    `yaml:"mode,omitempty"` // simultaneous | sequential
+	RingsPerAssistant *int      `yaml:"rings_per_assistant,omitempty"`
+	Rollover          *Rollover `yaml:"rollover,omitempty"`
+	CallerID          *CallerID `yaml:"caller_id,omitempty"`
+	AlertInfo         *string   `yaml:"alert_info,omitempty"`
+}
+
+// Rollover ends the alerting of a filtered call.
+type Rollover struct {
+	Enabled *bool     `yaml:"enabled,omitempty"`
+	After   *Duration `yaml:"after,omitempty"`
+	Action  string    `yaml:"action,omitempty"` // voice-messaging | forward | no-answer-processing
+	To      string    `yaml:"to,omitempty"`     // for forward
+}
+
+// CallerID is what assistants' phones show for a filtered call.
+type CallerID struct {
+	Name         string `yaml:"name,omitempty"`   // executive | executive-originator | originator-executive | originator | custom
+	Number       string `yaml:"number,omitempty"` // executive | originator | custom
+	CustomName   string `yaml:"custom_name,omitempty"`
+	CustomNumber string `yaml:"custom_number,omitempty"`
+}
+
+// Screening alerts the executive too while assistants ring.
+type Screening struct {
+	Enabled   *bool    `yaml:"enabled,omitempty"`
+	Alert     string   `yaml:"alert,omitempty"` // silent | ring-splash
+	Locations []string `yaml:"locations,omitempty,flow"`
+}
+
+// Permissions say which destinations an assistant may call as the executive.
+type Permissions struct {
+	Internal      *bool `yaml:"internal,omitempty"`
+	National      *bool `yaml:"national,omitempty"`
+	International *bool `yaml:"international,omitempty"`
+	Premium       *bool `yaml:"premium,omitempty"`
+}
+
+// User is a person on the PBX; Executive and Assistant are the two services.
+type User struct {
+	Extension         string       `yaml:"extension"`
+	Name              string       `yaml:"name,omitempty"`
+	Group             string       `yaml:"group,omitempty"`
+	Devices           []string     `yaml:"devices,omitempty,flow"`
+	Numbers           []string     `yaml:"numbers,omitempty,flow"`
+	Mobile            string       `yaml:"mobile,omitempty"`
+	Anywhere          []string     `yaml:"anywhere,omitempty,flow"`
+	SharedAppearances []string     `yaml:"shared_appearances,omitempty,flow"`
+	Voicemail         string       `yaml:"voicemail,omitempty"`
+	Executive         *Executive   `yaml:"executive,omitempty"`
+	Assistant         *Assistant   `yaml:"assistant,omitempty"`
+	CallingPerms      *Permissions `yaml:"calling_permissions,omitempty"`
+}
+
+// Executive is the Executive service on a user.
+type Executive struct {
+	Assistants    []string  `yaml:"assistants,omitempty,flow"` // extensions, in alerting order
+	AllowOptInOut *bool     `yaml:"allow_opt_in_out,omitempty"`
+	Filtering     Filtering `yaml:"filtering,omitempty"`
+	Settings      `yaml:",inline"`
+}
+
+// Filtering decides which calls go to the assistants.
+type Filtering struct {
+	Enabled *bool    `yaml:"enabled,omitempty"`
+	Mode    string   `yaml:"mode,omitempty"` // all | internal | external | custom
+	Filters []Filter `yaml:"filters,omitempty"`
+}
+
+// Filter is one custom filtering rule.
+type Filter struct {
+	Name      string     `yaml:"name"`
+	When      string     `yaml:"when,omitempty"`     // a schedule name; empty = always
+	Holidays  string     `yaml:"holidays,omitempty"` // a schedule name
+	CallsFrom *CallsFrom `yaml:"calls_from,omitempty"`
+	CallsTo   []string   `yaml:"calls_to,omitempty,flow"` // primary, mobility, or one of the numbers
+	Action    string     `yaml:"action"`                  // filter | dont-filter
+	Active    *bool      `yaml:"active,omitempty"`
+}
+
+// CallsFrom selects callers; no field set means any caller.
+type CallsFrom struct {
+	Any         bool     `yaml:"any,omitempty"`
+	Internal    bool     `yaml:"internal,omitempty"`
+	External    bool     `yaml:"external,omitempty"`
+	Numbers     []string `yaml:"numbers,omitempty,flow"` // digits, ? = one digit, trailing * = any
+	Anonymous   bool     `yaml:"anonymous,omitempty"`
+	Unavailable bool     `yaml:"unavailable,omitempty"`
+}
+
+// Assistant is the Executive-Assistant service on a user.
+type Assistant struct {
+	Divert *Divert `yaml:"divert,omitempty"`
+}
+
+// Divert sends an assistant's filtered calls elsewhere.
+type Divert struct {
+	Enabled bool   `yaml:"enabled"`
+	To      string `yaml:"to,omitempty"`
+}
+
+// Duration is a time.Duration written "30s" or "2m" (or a number of seconds).
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalYAML writes the short form ("30s").
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Provisioning is the part of a config that is stored and exported: everything but the
+// operational ari, store and log sections (and so never a password).
+func (c *Config) Provisioning() *Config {
+	p := *c
+	p.ARI, p.Store, p.Log = ARI{}, "", Log{}
+	return &p
+}

@@ -1,0 +1,455 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's tzdata
+
+	"github.com/execassist/execassist/app/dialstring"
+)
+
+// Limits from SPEC: pool size, rings, rollover timer, caller-ID text.
+const (
+	MaxAssistants       = 25
+	MinRings, MaxRings  = 1, 20
+	MaxRollover         = 7200 * time.Second
+	MaxCustomName       = 80
+	MaxCustomNumber     = 23
+	MinRecall, MaxRecal = 2, 20
+	MaxAlertInfo        = 256
+)
+
+var (
+	extensionRE = regexp.MustCompile(`^[0-9]{1,15}$`)
+	codeRE      = regexp.MustCompile(`^[*#][0-9*#]{1,7}$`)
+	nameRE      = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	appRE       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	patternRE   = regexp.MustCompile(`^\+?[0-9#?]*[0-9#?*]$|^\*$`)
+	premiumRE   = regexp.MustCompile(`^\+[0-9]+\*?$`)
+	hhmmRE      = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`)
+	dayNames    = map[string]bool{"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true}
+	voicemailRE = regexp.MustCompile(`^[0-9A-Za-z_-]+(@[A-Za-z0-9_-]+)?$`)
+)
+
+type oneOf []string
+
+func (o oneOf) has(v string) bool {
+	for _, x := range o {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	alertingModes  = oneOf{"simultaneous", "sequential"}
+	rolloverAction = oneOf{"voice-messaging", "forward", "no-answer-processing"}
+	clidNames      = oneOf{"executive", "executive-originator", "originator-executive", "originator", "custom"}
+	clidNumbers    = oneOf{"executive", "originator", "custom"}
+	screenAlerts   = oneOf{"silent", "ring-splash"}
+	screenLocs     = oneOf{"mobility", "anywhere", "shared-call-appearance"}
+	filterModes    = oneOf{"all", "internal", "external", "custom"}
+	filterActions  = oneOf{"filter", "dont-filter"}
+	warningTones   = oneOf{"none", "barge-in", "barge-in-repeat"}
+	logLevels      = oneOf{"debug", "info", "warn", "error"}
+	logFormats     = oneOf{"json", "console"}
+)
+
+type validator struct {
+	src  *Source
+	errs Errors
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.errs = append(v.errs, FieldError{File: v.src.fileName(), Line: v.src.Line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (s *Source) fileName() string {
+	if s == nil {
+		return ""
+	}
+	return s.File
+}
+
+func (v *validator) enum(path, val string, allowed oneOf) {
+	if val != "" && !allowed.has(val) {
+		v.add(path, "%q is not one of %s", val, strings.Join(allowed, ", "))
+	}
+}
+
+func (v *validator) number(path, val string) {
+	if val == "" {
+		return
+	}
+	if err := dialstring.Number(val); err != nil {
+		v.add(path, "%v", err)
+	}
+}
+
+// Validate checks values and cross-references. src may be nil (no line numbers), e.g.
+// for a config read back from the store.
+func Validate(c *Config, src *Source) Errors {
+	v := &validator{src: src}
+	v.ari(c)
+	v.dialing(c)
+	v.codes(c)
+	for name, s := range c.Schedules {
+		v.schedule("schedules."+name, name, s)
+	}
+	v.settings("defaults", &c.Defaults)
+	if r := Resolve(&c.Defaults).Rollover; r.Action == "forward" && r.To == "" {
+		v.add("defaults.alerting.rollover.to", "is required: rollover action is forward")
+	}
+	v.users(c)
+	return v.errs.sorted()
+}
+
+func (v *validator) ari(c *Config) {
+	if c.ARI.URL != "" {
+		u, err := url.Parse(c.ARI.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.add("ari.url", "%q is not an http(s) URL such as http://127.0.0.1:8088/ari", c.ARI.URL)
+		}
+	}
+	if c.ARI.App != "" && !appRE.MatchString(c.ARI.App) {
+		v.add("ari.app", "%q: letters, digits, - and _ only", c.ARI.App)
+	}
+	v.enum("log.level", c.Log.Level, logLevels)
+	v.enum("log.format", c.Log.Format, logFormats)
+}
+
+func (v *validator) dialing(c *Config) {
+	d := c.Dialing
+	if d.InternalPattern != "" {
+		if _, err := regexp.Compile(d.InternalPattern); err != nil {
+			v.add("dialing.internal_pattern", "not a regular expression: %v", err)
+		}
+	}
+	if d.Outbound != "" {
+		if err := dialstring.Template(d.Outbound); err != nil {
+			v.add("dialing.outbound", "%v", err)
+		}
+	}
+	if d.VoicemailContext != "" && !nameRE.MatchString(d.VoicemailContext) {
+		v.add("dialing.voicemail_context", "%q is not a dialplan context name", d.VoicemailContext)
+	}
+	if d.NoAnswerLabel != "" && !nameRE.MatchString(d.NoAnswerLabel) {
+		v.add("dialing.no_answer_label", "%q is not a dialplan label", d.NoAnswerLabel)
+	}
+	if d.HomeCountry != "" && !regexp.MustCompile(`^[1-9][0-9]{0,2}$`).MatchString(d.HomeCountry) {
+		v.add("dialing.home_country", "%q is not a country calling code (1-3 digits)", d.HomeCountry)
+	}
+	for i, p := range d.Premium {
+		if !premiumRE.MatchString(p) {
+			v.add(fmt.Sprintf("dialing.premium[%d]", i), "%q must be +digits with an optional trailing *", p)
+		}
+	}
+	if d.RingDuration != 0 && (d.RingDuration.D() < time.Second || d.RingDuration.D() > 30*time.Second) {
+		v.add("dialing.ring_duration", "%s is outside 1s-30s", d.RingDuration.D())
+	}
+}
+
+func (v *validator) codes(c *Config) {
+	k := c.EffectiveCodes()
+	seen := map[string]string{}
+	for _, f := range []struct{ key, val string }{
+		{"filtering_on", k.FilteringOn}, {"filtering_off", k.FilteringOff}, {"push", k.Push},
+		{"initiate", k.Initiate}, {"opt_in", k.OptIn}, {"opt_out", k.OptOut},
+		{"retrieve", k.Retrieve}, {"bridge", k.Bridge}, {"e164", k.E164},
+	} {
+		path := "codes." + f.key
+		if !codeRE.MatchString(f.val) {
+			v.add(path, "%q must start with * or # followed by 1-7 of 0-9 * #", f.val)
+			continue
+		}
+		if other, dup := seen[f.val]; dup && f.key != "e164" && other != "e164" {
+			v.add(path, "%q is already the code for %s", f.val, other)
+		}
+		seen[f.val] = f.key
+	}
+}
+
+func (v *validator) schedule(path, name string, s Schedule) {
+	if !nameRE.MatchString(name) {
+		v.add(path, "schedule name %q: letters, digits, - and _ only", name)
+	}
+	if s.Timezone == "" {
+		v.add(path+".timezone", "is required (an IANA zone such as America/New_York)")
+	} else if _, err := time.LoadLocation(s.Timezone); err != nil {
+		v.add(path+".timezone", "%q is not an IANA time zone", s.Timezone)
+	}
+	if len(s.Weekly) == 0 && len(s.Dates) == 0 {
+		v.add(path, "needs weekly windows or dates")
+	}
+	for i, w := range s.Weekly {
+		wp := fmt.Sprintf("%s.weekly[%d]", path, i)
+		if len(w.Days) == 0 {
+			v.add(wp+".days", "is required (mon, tue, wed, thu, fri, sat, sun)")
+		}
+		for j, d := range w.Days {
+			if !dayNames[d] {
+				v.add(fmt.Sprintf("%s.days[%d]", wp, j), "%q is not one of mon, tue, wed, thu, fri, sat, sun", d)
+			}
+		}
+		okFrom, okTo := hhmmRE.MatchString(w.From), hhmmRE.MatchString(w.To)
+		if !okFrom {
+			v.add(wp+".from", "%q is not a time HH:MM", w.From)
+		}
+		if !okTo {
+			v.add(wp+".to", "%q is not a time HH:MM", w.To)
+		}
+		if okFrom && okTo && w.From >= w.To {
+			v.add(wp, "from %s is not before to %s", w.From, w.To)
+		}
+	}
+	for i, d := range s.Dates {
+		dp := fmt.Sprintf("%s.dates[%d]", path, i)
+		a, b, isRange := strings.Cut(d, "..")
+		if !isRange {
+			b = a
+		}
+		ta, ea := time.Parse(time.DateOnly, a)
+		tb, eb := time.Parse(time.DateOnly, b)
+		switch {
+		case ea != nil || eb != nil:
+			v.add(dp, "%q is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD", d)
+		case tb.Before(ta):
+			v.add(dp, "range %q ends before it starts", d)
+		}
+	}
+}
+
+func (v *validator) settings(path string, s *Settings) {
+	if a := s.Alerting; a != nil {
+		ap := path + ".alerting"
+		v.enum(ap+".mode", a.Mode, alertingModes)
+		if a.RingsPerAssistant != nil && (*a.RingsPerAssistant < MinRings || *a.RingsPerAssistant > MaxRings) {
+			v.add(ap+".rings_per_assistant", "%d is outside %d-%d", *a.RingsPerAssistant, MinRings, MaxRings)
+		}
+		if r := a.Rollover; r != nil {
+			rp := ap + ".rollover"
+			if r.After != nil && (r.After.D() < 0 || r.After.D() > MaxRollover) {
+				v.add(rp+".after", "%s is outside 0s-7200s", r.After.D())
+			}
+			v.enum(rp+".action", r.Action, rolloverAction)
+			v.number(rp+".to", r.To)
+		}
+		if c := a.CallerID; c != nil {
+			cp := ap + ".caller_id"
+			v.enum(cp+".name", c.Name, clidNames)
+			v.enum(cp+".number", c.Number, clidNumbers)
+			if len([]rune(c.CustomName)) > MaxCustomName {
+				v.add(cp+".custom_name", "is %d characters; at most %d", len([]rune(c.CustomName)), MaxCustomName)
+			}
+			if strings.ContainsAny(c.CustomName, "\"<>\r\n\\") {
+				v.add(cp+".custom_name", "may not contain quotes, <, >, backslashes or line breaks")
+			}
+			if len(c.CustomNumber) > MaxCustomNumber {
+				v.add(cp+".custom_number", "is %d characters; at most %d", len(c.CustomNumber), MaxCustomNumber)
+			} else {
+				v.number(cp+".custom_number", c.CustomNumber)
+			}
+			if c.Name == "custom" && c.CustomName == "" {
+				v.add(cp+".custom_name", "is required when name is custom")
+			}
+			if c.Number == "custom" && c.CustomNumber == "" {
+				v.add(cp+".custom_number", "is required when number is custom")
+			}
+		}
+		if a.AlertInfo != nil {
+			switch {
+			case len(*a.AlertInfo) > MaxAlertInfo:
+				v.add(ap+".alert_info", "is %d characters; at most %d", len(*a.AlertInfo), MaxAlertInfo)
+			case strings.ContainsAny(*a.AlertInfo, "\r\n"):
+				v.add(ap+".alert_info", "may not contain line breaks")
+			}
+		}
+	}
+	if sc := s.Screening; sc != nil {
+		sp := path + ".screening"
+		v.enum(sp+".alert", sc.Alert, screenAlerts)
+		for i, l := range sc.Locations {
+			v.enum(fmt.Sprintf("%s.locations[%d]", sp, i), l, screenLocs)
+		}
+	}
+	v.enum(path+".bridge_warning_tone", s.BridgeWarningTone, warningTones)
+	if r := s.PushRecallRings; r != nil && (*r < MinRecall || *r > MaxRecal) {
+		v.add(path+".push_recall_rings", "%d is outside %d-%d", *r, MinRecall, MaxRecal)
+	}
+}
+
+func (v *validator) users(c *Config) {
+	byExt := map[string]int{}
+	numbers := map[string]string{}
+	for i, u := range c.Users {
+		p := fmt.Sprintf("users[%d]", i)
+		switch {
+		case u.Extension == "":
+			v.add(p+".extension", "is required")
+		case !extensionRE.MatchString(u.Extension):
+			v.add(p+".extension", "%q must be 1-15 digits", u.Extension)
+		default:
+			if j, dup := byExt[u.Extension]; dup {
+				v.add(p+".extension", "%q is also users[%d]", u.Extension, j)
+			} else {
+				byExt[u.Extension] = i
+			}
+		}
+		if len([]rune(u.Name)) > MaxCustomName || strings.ContainsAny(u.Name, "\"<>\r\n\\") {
+			v.add(p+".name", "at most %d characters, without quotes, <, >, backslashes or line breaks", MaxCustomName)
+		}
+		if u.Group != "" && !nameRE.MatchString(u.Group) {
+			v.add(p+".group", "%q: letters, digits, - and _ only", u.Group)
+		}
+		for j, d := range u.Devices {
+			if err := dialstring.Device(d); err != nil {
+				v.add(fmt.Sprintf("%s.devices[%d]", p, j), "%v", err)
+			}
+		}
+		for j, d := range u.SharedAppearances {
+			if err := dialstring.Device(d); err != nil {
+				v.add(fmt.Sprintf("%s.shared_appearances[%d]", p, j), "%v", err)
+			}
+		}
+		for j, n := range u.Numbers {
+			np := fmt.Sprintf("%s.numbers[%d]", p, j)
+			v.number(np, n)
+			if other, dup := numbers[n]; dup {
+				v.add(np, "%q is also a number of %s", n, other)
+			}
+			numbers[n] = p
+		}
+		v.number(p+".mobile", u.Mobile)
+		for j, n := range u.Anywhere {
+			v.number(fmt.Sprintf("%s.anywhere[%d]", p, j), n)
+		}
+		if u.Voicemail != "" && !voicemailRE.MatchString(u.Voicemail) {
+			v.add(p+".voicemail", "%q is not a mailbox such as 1001@default", u.Voicemail)
+		}
+		if u.Assistant != nil && u.Assistant.Divert != nil {
+			d := u.Assistant.Divert
+			if d.Enabled && d.To == "" {
+				v.add(p+".assistant.divert.to", "is required when divert is enabled")
+			}
+			v.number(p+".assistant.divert.to", d.To)
+		}
+		if u.CallingPerms != nil && u.Executive == nil && u.Assistant == nil {
+			v.add(p+".calling_permissions", "applies only to executives")
+		}
+	}
+	for i := range c.Users {
+		if c.Users[i].Executive != nil {
+			v.executive(c, fmt.Sprintf("users[%d].executive", i), &c.Users[i])
+		}
+	}
+}
+
+func groupOf(u *User) string {
+	if u.Group == "" {
+		return "default"
+	}
+	return u.Group
+}
+
+func (v *validator) executive(c *Config, p string, u *User) {
+	e := u.Executive
+	if len(e.Assistants) > MaxAssistants {
+		v.add(p+".assistants", "has %d assistants; at most %d", len(e.Assistants), MaxAssistants)
+	}
+	seen := map[string]bool{}
+	for i, ext := range e.Assistants {
+		ap := fmt.Sprintf("%s.assistants[%d]", p, i)
+		a := c.User(ext)
+		switch {
+		case ext == u.Extension:
+			v.add(ap, "%q is the executive itself", ext)
+		case seen[ext]:
+			v.add(ap, "%q is listed twice", ext)
+		case a == nil:
+			v.add(ap, "%q is not a user in this file", ext)
+		case a.Assistant == nil:
+			v.add(ap, "%q (%s) does not have the assistant service (add `assistant: {}` to that user)", ext, a.Name)
+		case groupOf(a) != groupOf(u):
+			v.add(ap, "%q is in group %q, the executive in %q", ext, groupOf(a), groupOf(u))
+		}
+		seen[ext] = true
+	}
+	f := e.Filtering
+	v.enum(p+".filtering.mode", f.Mode, filterModes)
+	if f.Mode == "custom" && len(f.Filters) == 0 {
+		v.add(p+".filtering.filters", "custom mode needs at least one filter")
+	}
+	if f.Mode != "custom" && f.Mode != "" && len(f.Filters) > 0 {
+		v.add(p+".filtering.filters", "filters apply only in custom mode (mode is %q)", f.Mode)
+	}
+	names := map[string]bool{}
+	for i, fl := range f.Filters {
+		fp := fmt.Sprintf("%s.filtering.filters[%d]", p, i)
+		if fl.Name == "" {
+			v.add(fp+".name", "is required")
+		} else if names[fl.Name] {
+			v.add(fp+".name", "%q is used by another filter", fl.Name)
+		}
+		names[fl.Name] = true
+		if len([]rune(fl.Name)) > MaxCustomName {
+			v.add(fp+".name", "at most %d characters", MaxCustomName)
+		}
+		if fl.When != "" {
+			if _, ok := c.Schedules[fl.When]; !ok {
+				v.add(fp+".when", "no schedule named %q", fl.When)
+			}
+		}
+		if fl.Holidays != "" {
+			if _, ok := c.Schedules[fl.Holidays]; !ok {
+				v.add(fp+".holidays", "no schedule named %q", fl.Holidays)
+			}
+		}
+		if fl.Action == "" {
+			v.add(fp+".action", "is required (filter or dont-filter)")
+		}
+		v.enum(fp+".action", fl.Action, filterActions)
+		if cf := fl.CallsFrom; cf != nil {
+			for j, n := range cf.Numbers {
+				if !patternRE.MatchString(n) || len(n) > dialstring.MaxDigits {
+					v.add(fmt.Sprintf("%s.calls_from.numbers[%d]", fp, j), "%q: digits, # and ? (one digit), + first, * last (any rest)", n)
+				}
+			}
+		}
+		for j, to := range fl.CallsTo {
+			if to != "primary" && to != "mobility" && !contains(u.Numbers, to) {
+				v.add(fmt.Sprintf("%s.calls_to[%d]", fp, j), "%q is not primary, mobility or one of the executive's numbers", to)
+			}
+		}
+	}
+	v.settings(p, &e.Settings)
+	eff := c.ExecutiveSettings(u)
+	if eff.Rollover.Action == "forward" && eff.Rollover.To == "" {
+		v.add(p+".alerting.rollover.to", "is required: rollover action is forward")
+	}
+	for _, l := range eff.ScreeningLocations {
+		switch {
+		case l == "mobility" && u.Mobile == "":
+			v.add(p+".screening.locations", "mobility is chosen but the user has no mobile number")
+		case l == "anywhere" && len(u.Anywhere) == 0:
+			v.add(p+".screening.locations", "anywhere is chosen but the user has no anywhere numbers")
+		case l == "shared-call-appearance" && len(u.SharedAppearances) == 0:
+			v.add(p+".screening.locations", "shared-call-appearance is chosen but the user has no shared_appearances")
+		}
+	}
+	if len(u.Devices) == 0 {
+		v.add(strings.TrimSuffix(p, ".executive")+".devices", "an executive needs at least one device")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
