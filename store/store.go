@@ -1,0 +1,363 @@
+// Package store keeps execassist's provisioning (imported from YAML), its runtime state
+// (what executives and assistants change themselves) and the call journal in one bbolt
+// file.
+//
+// Invariants:
+//   - Every write is one bbolt transaction: an import is all or nothing, a killed process
+//     leaves the last committed state.
+//   - Provisioning and runtime live in separate buckets: an import replaces provisioning
+//     and keeps runtime unless asked to reset it.
+//   - Reads on the call path never touch the disk: Snapshot returns an immutable copy
+//     rebuilt after each committed write.
+//   - The file carries a schema version; Open migrates older files in one transaction and
+//     refuses newer ones.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/execassist/execassist/app/config"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout this build writes.
+const SchemaVersion = 1
+
+var (
+	bMeta      = []byte("meta")
+	bSettings  = []byte("settings")  // provisioning: dialing, codes, defaults
+	bSchedules = []byte("schedules") // provisioning: name -> Schedule
+	bUsers     = []byte("users")     // provisioning: order key -> User
+	bRuntime   = []byte("runtime")   // self-service state
+	bJournal   = []byte("journal")   // call journal, time-ordered keys
+
+	provisioning = [][]byte{bSettings, bSchedules, bUsers}
+)
+
+// migrations[v] upgrades a file from version v to v+1 inside the open transaction.
+var migrations = map[int]func(tx *bolt.Tx) error{
+	0: func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bMeta, bSettings, bSchedules, bUsers, bRuntime, bJournal} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// Options tune a Store.
+type Options struct {
+	// JournalMaxEntries and JournalMaxAge bound the call journal (defaults 100 000, 30 days).
+	JournalMaxEntries int
+	JournalMaxAge     time.Duration
+	// Now is the clock for journal retention and import stamps (default time.Now).
+	Now func() time.Time
+	// beforeUserPut is a test hook called before each user is written during an import.
+	beforeUserPut func(i int)
+}
+
+// Store is an open execassist database.
+type Store struct {
+	db   *bolt.DB
+	opts Options
+	wmu  sync.Mutex // serialises writers so snapshots are rebuilt in commit order
+	snap atomic.Pointer[Snapshot]
+}
+
+// Snapshot is an immutable view of the store; share it freely, never modify it.
+type Snapshot struct {
+	Config     *config.Config
+	Runtime    Runtime
+	ImportedAt time.Time
+	Source     string
+}
+
+// Runtime is self-service state; a nil field means "as provisioned".
+type Runtime struct {
+	Executives map[string]ExecutiveState `json:"executives,omitempty"`
+	Assistants map[string]AssistantState `json:"assistants,omitempty"`
+}
+
+// ExecutiveState is what an executive (or assistant, for them) changed: #61/#62.
+type ExecutiveState struct {
+	Filtering *bool `json:"filtering,omitempty"`
+}
+
+// AssistantState is what an assistant changed: opt-in/out per executive, divert.
+type AssistantState struct {
+	// OptedIn maps executive extension -> opted in (absent: opted in).
+	OptedIn map[string]bool `json:"opted_in,omitempty"`
+	Divert  *config.Divert  `json:"divert,omitempty"`
+}
+
+// ErrLocked means another process (usually a running `execassist serve`) holds the file.
+var ErrLocked = errors.New("store: the database is in use by another execassist process (is serve running?)")
+
+// Open opens or creates the file at path and migrates it to SchemaVersion.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.JournalMaxEntries <= 0 {
+		opts.JournalMaxEntries = 100_000
+	}
+	if opts.JournalMaxAge <= 0 {
+		opts.JournalMaxAge = 30 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, opts: opts}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.reload(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		v := 0
+		if m := tx.Bucket(bMeta); m != nil {
+			if raw := m.Get([]byte("schema_version")); raw != nil {
+				n, err := strconv.Atoi(string(raw))
+				if err != nil {
+					return fmt.Errorf("store: corrupt schema version %q", raw)
+				}
+				v = n
+			}
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("store: schema version %d is newer than this execassist understands (%d); upgrade execassist", v, SchemaVersion)
+		}
+		for ; v < SchemaVersion; v++ {
+			m := migrations[v]
+			if m == nil {
+				return fmt.Errorf("store: no migration from schema version %d", v)
+			}
+			if err := m(tx); err != nil {
+				return fmt.Errorf("store: migrate from schema version %d: %w", v, err)
+			}
+		}
+		return tx.Bucket(bMeta).Put([]byte("schema_version"), []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+// Snapshot returns the current view without touching the disk.
+func (s *Store) Snapshot() *Snapshot { return s.snap.Load() }
+
+// reload rebuilds the snapshot from the file; called at Open and after each write.
+func (s *Store) reload() error {
+	snap := &Snapshot{Config: &config.Config{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		cfg := snap.Config
+		st := tx.Bucket(bSettings)
+		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "defaults": &cfg.Defaults} {
+			if raw := st.Get([]byte(key)); raw != nil {
+				if err := json.Unmarshal(raw, dst); err != nil {
+					return fmt.Errorf("store: settings %s: %w", key, err)
+				}
+			}
+		}
+		if err := tx.Bucket(bSchedules).ForEach(func(k, v []byte) error {
+			var sc config.Schedule
+			if err := json.Unmarshal(v, &sc); err != nil {
+				return fmt.Errorf("store: schedule %s: %w", k, err)
+			}
+			if cfg.Schedules == nil {
+				cfg.Schedules = map[string]config.Schedule{}
+			}
+			cfg.Schedules[string(k)] = sc
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
+			var u config.User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return fmt.Errorf("store: user %s: %w", k, err)
+			}
+			cfg.Users = append(cfg.Users, u)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if raw := tx.Bucket(bRuntime).Get([]byte("state")); raw != nil {
+			if err := json.Unmarshal(raw, &snap.Runtime); err != nil {
+				return fmt.Errorf("store: runtime: %w", err)
+			}
+		}
+		m := tx.Bucket(bMeta)
+		if raw := m.Get([]byte("imported_at")); raw != nil {
+			snap.ImportedAt, _ = time.Parse(time.RFC3339Nano, string(raw))
+		}
+		snap.Source = string(m.Get([]byte("source")))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.snap.Store(snap)
+	return nil
+}
+
+// update runs one write transaction and refreshes the snapshot after it commits.
+func (s *Store) update(f func(tx *bolt.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.db.Update(f); err != nil {
+		return err
+	}
+	return s.reload()
+}
+
+// ImportOptions modify Import.
+type ImportOptions struct {
+	Source       string // the file name, for `config export` and logs
+	ResetRuntime bool   // also forget what users changed themselves
+}
+
+// Import replaces the provisioning with cfg (already validated) in one transaction.
+func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
+	p := cfg.Provisioning()
+	return s.update(func(tx *bolt.Tx) error {
+		for _, b := range provisioning {
+			if err := tx.DeleteBucket(b); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		st := tx.Bucket(bSettings)
+		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "defaults": p.Defaults} {
+			if err := putJSON(st, key, v); err != nil {
+				return err
+			}
+		}
+		names := make([]string, 0, len(p.Schedules))
+		for n := range p.Schedules {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if err := putJSON(tx.Bucket(bSchedules), n, p.Schedules[n]); err != nil {
+				return err
+			}
+		}
+		for i, u := range p.Users {
+			if s.opts.beforeUserPut != nil {
+				s.opts.beforeUserPut(i)
+			}
+			// Keys keep file order (the order admins wrote users in).
+			if err := putJSON(tx.Bucket(bUsers), fmt.Sprintf("%08d", i), u); err != nil {
+				return err
+			}
+		}
+		if opts.ResetRuntime {
+			if err := tx.Bucket(bRuntime).Delete([]byte("state")); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bMeta)
+		if err := m.Put([]byte("imported_at"), []byte(s.opts.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+			return err
+		}
+		return m.Put([]byte("source"), []byte(opts.Source))
+	})
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode %s: %w", key, err)
+	}
+	return b.Put([]byte(key), raw)
+}
+
+// Export returns the stored provisioning as a config (for `config export`).
+func (s *Store) Export() *config.Config { return s.Snapshot().Config }
+
+// updateRuntime applies f to a copy of the runtime state in one transaction.
+func (s *Store) updateRuntime(f func(rt *Runtime) error) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bRuntime)
+		var rt Runtime
+		if raw := b.Get([]byte("state")); raw != nil {
+			if err := json.Unmarshal(raw, &rt); err != nil {
+				return fmt.Errorf("store: runtime: %w", err)
+			}
+		}
+		if rt.Executives == nil {
+			rt.Executives = map[string]ExecutiveState{}
+		}
+		if rt.Assistants == nil {
+			rt.Assistants = map[string]AssistantState{}
+		}
+		if err := f(&rt); err != nil {
+			return err
+		}
+		return putJSON(b, "state", rt)
+	})
+}
+
+// SetFiltering records #61 / #62 for an executive.
+func (s *Store) SetFiltering(exec string, on bool) error {
+	return s.updateRuntime(func(rt *Runtime) error {
+		st := rt.Executives[exec]
+		st.Filtering = &on
+		rt.Executives[exec] = st
+		return nil
+	})
+}
+
+// SetOptIn records #65 / #66: assistant asst opting in to or out of exec's calls.
+func (s *Store) SetOptIn(asst, exec string, in bool) error {
+	return s.updateRuntime(func(rt *Runtime) error {
+		st := rt.Assistants[asst]
+		m := map[string]bool{}
+		for k, v := range st.OptedIn {
+			m[k] = v
+		}
+		m[exec] = in
+		st.OptedIn = m
+		rt.Assistants[asst] = st
+		return nil
+	})
+}
+
+// SetDivert records an assistant's own divert setting.
+func (s *Store) SetDivert(asst string, d config.Divert) error {
+	return s.updateRuntime(func(rt *Runtime) error {
+		st := rt.Assistants[asst]
+		st.Divert = &d
+		rt.Assistants[asst] = st
+		return nil
+	})
+}
