@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// Options configure an App.
+type Options struct {
+	Client ari.Client
+	Store  *store.Store
+	Log    zerolog.Logger
+	Clock  clock.Clock // default clock.Real
+}
+
+// App is the running Stasis application.
+type App struct {
+	cli   ari.Client
+	store *store.Store
+	log   zerolog.Logger
+	clock clock.Clock
+
+	ctl      chan func() // work for the dispatcher goroutine
+	stopped  chan struct{}
+	owners   map[string]*session // channel id -> session; dispatcher goroutine only
+	sessions map[string]*session // session id -> session; dispatcher goroutine only
+	wg       sync.WaitGroup
+	seq      atomic.Uint64
+	active   atomic.Int64
+}
+
+// New builds an App; Run starts it.
+func New(opts Options) *App {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	return &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock,
+		ctl: make(chan func()), stopped: make(chan struct{}),
+		owners: map[string]*session{}, sessions: map[string]*session{}}
+}
+
+// ActiveSessions counts sessions still running (tests assert it returns to zero).
+func (a *App) ActiveSessions() int { return int(a.active.Load()) }
+
+// Run processes events until ctx ends, then waits for sessions to finish.
+func (a *App) Run(ctx context.Context) error {
+	events := a.cli.Listen(ctx)
+	defer func() {
+		close(a.stopped)
+		a.wg.Wait()
+	}()
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				return ctx.Err()
+			}
+			a.dispatch(ctx, e)
+		case f := <-a.ctl:
+			f()
+		}
+	}
+}
+
+// onDispatcher runs f on the dispatcher goroutine; false if the app has stopped.
+func (a *App) onDispatcher(f func()) bool {
+	select {
+	case a.ctl <- f:
+		return true
+	case <-a.stopped:
+		return false
+	}
+}
+
+// channelOf returns the channel an event is about, if any.
+func channelOf(e ari.Event) string {
+	switch ev := e.(type) {
+	case *ari.StasisEnd:
+		return ev.Channel.ID
+	case *ari.ChannelStateChange:
+		return ev.Channel.ID
+	case *ari.ChannelDestroyed:
+		return ev.Channel.ID
+	case *ari.ChannelHangupRequest:
+		return ev.Channel.ID
+	case *ari.ChannelDtmfReceived:
+		return ev.Channel.ID
+	case *ari.Dial:
+		return ev.Peer.ID
+	case *ari.ChannelEnteredBridge:
+		if ev.Channel != nil {
+			return ev.Channel.ID
+		}
+	case *ari.ChannelLeftBridge:
+		return ev.Channel.ID
+	case *ari.ChannelHold:
+		return ev.Channel.ID
+	case *ari.ChannelUnhold:
+		return ev.Channel.ID
+	case *ari.ChannelVarset:
+		if ev.Channel != nil {
+			return ev.Channel.ID
+		}
+	case *ari.PlaybackStarted, *ari.PlaybackFinished, *ari.PlaybackContinuing:
+		var target string
+		switch p := e.(type) {
+		case *ari.PlaybackStarted:
+			target = p.Playback.TargetURI
+		case *ari.PlaybackFinished:
+			target = p.Playback.TargetURI
+		case *ari.PlaybackContinuing:
+			target = p.Playback.TargetURI
+		}
+		if len(target) > 8 && target[:8] == "channel:" {
+			return target[8:]
+		}
+	}
+	return ""
+}
+
+func (a *App) dispatch(ctx context.Context, e ari.Event) {
+	switch ev := e.(type) {
+	case *ari.Connected:
+		go a.resync(ctx, ev)
+		return
+	case *ari.StasisStart:
+		a.stasisStart(ctx, ev)
+		return
+	}
+	id := channelOf(e)
+	if id == "" {
+		return
+	}
+	s := a.owners[id]
+	if s == nil {
+		return // a channel we no longer own, e.g. continued into the dialplan
+	}
+	s.box.put(e)
+	if _, gone := e.(*ari.ChannelDestroyed); gone {
+		delete(a.owners, id)
+	}
+}
+
+func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
+	ch := ev.Channel
+	kind := ""
+	if len(ev.Args) > 0 {
+		kind = ev.Args[0]
+	}
+	switch kind {
+	case "leg":
+		// Our own outgoing leg: args are leg,<session id>.
+		if len(ev.Args) > 1 {
+			if s := a.sessions[ev.Args[1]]; s != nil {
+				a.owners[ch.ID] = s
+				s.box.put(ev)
+				return
+			}
+		}
+		a.log.Warn().Str("channel", ch.ID).Msg("leg of an ended session; hanging up")
+		go a.cli.Channel().Hangup(ctx, ch.Key(), "normal")
+	case "exec":
+		a.start(ctx, ev, newIncomingCall)
+	default:
+		a.start(ctx, ev, newUnknownEntry)
+	}
+}
+
+// behaviour is what a session does with its events: incoming call, FAC, ...
+type behaviour interface {
+	// run owns the session until it returns; it must release everything it created.
+	run(ctx context.Context, s *session)
+	// failOpen puts the caller back on the normal path after a panic or an error.
+	failOpen(ctx context.Context, s *session, reason string)
+}
+
+func (a *App) start(ctx context.Context, ev *ari.StasisStart, mk func(*ari.StasisStart) behaviour) {
+	id := "s" + strconv.FormatUint(a.seq.Add(1), 36)
+	s := &session{id: id, app: a, box: newMailbox(), start: ev,
+		log: a.log.With().Str("session", id).Str("channel", ev.Channel.ID).Logger()}
+	a.sessions[id] = s
+	a.owners[ev.Channel.ID] = s
+	a.wg.Add(1)
+	a.active.Add(1)
+	b := mk(ev)
+	go s.run(ctx, b)
+}
+
+// resync runs after every (re)connection: channels still in the app that no session
+// owns (execassist restarted, or their session ended during the outage) are put back on
+// the normal path: callers continue in the dialplan, our stray legs are hung up.
+// Channels already in a bridge are answered calls: they are left connected.
+func (a *App) resync(ctx context.Context, ev *ari.Connected) {
+	app, err := a.cli.Application().Data(ctx, a.cli.ApplicationName())
+	if err != nil {
+		a.log.Warn().Err(err).Msg("resync: cannot read the application's channels")
+		return
+	}
+	chans, err := a.cli.Channel().List(ctx)
+	if err != nil {
+		a.log.Warn().Err(err).Msg("resync: cannot list channels")
+		return
+	}
+	mine := map[string]bool{}
+	for _, id := range app.ChannelIDs {
+		mine[id] = true
+	}
+	bridged := map[string]bool{}
+	if brs, err := a.cli.Bridge().List(ctx); err == nil {
+		for _, b := range brs {
+			for _, id := range b.Channels {
+				bridged[id] = true
+			}
+		}
+	}
+	for _, c := range chans {
+		if !mine[c.ID] || bridged[c.ID] {
+			continue
+		}
+		owned := make(chan bool, 1)
+		if !a.onDispatcher(func() { owned <- a.owners[c.ID] != nil }) || <-owned {
+			continue
+		}
+		log := a.log.With().Str("channel", c.ID).Bool("reconnect", ev.Reconnect).Logger()
+		if isIncomingCaller(c, a.cli.ApplicationName()) {
+			log.Info().Msg("resync: orphaned caller continues in the dialplan")
+			continueNext(ctx, a.cli, c.Key(), log)
+		} else {
+			log.Info().Msg("resync: orphaned channel hung up")
+			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
+		}
+	}
+}
+
+func isIncomingCaller(c ari.ChannelData, app string) bool {
+	d := c.Dialplan.AppData
+	return c.Dialplan.AppName == "Stasis" && len(d) > len(app)+5 && d[:len(app)+6] == app+",exec,"
+}
+
+// continueNext sends a caller to the next priority, as if execassist were not there.
+func continueNext(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog.Logger) {
+	err := cli.Channel().Continue(ctx, key, ari.ContinueTarget{})
+	switch {
+	case err == nil:
+	case ari.IsGone(err):
+		log.Debug().Err(err).Msg("caller already gone")
+	default:
+		log.Error().Err(err).Msg("could not continue the caller in the dialplan")
+	}
+}

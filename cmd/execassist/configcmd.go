@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/store"
+	"go.yaml.in/yaml/v3"
+)
+
+func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
+	fs, v := newFlags("config "+sub, stderr)
+	reset := fs.Bool("reset-runtime", false, "import: also forget what users changed themselves (#61/#62, opt-in/out, divert)")
+	s, rest, err := resolve(fs, v, args)
+	if err != nil {
+		return err
+	}
+	switch sub {
+	case "check":
+		if len(rest) != 1 {
+			return &exitError{code: 2, msg: "usage: execassist config check FILE"}
+		}
+		cfg, err := config.Load(rest[0])
+		if err != nil {
+			return &exitError{code: 1, msg: err.Error()}
+		}
+		fmt.Fprintf(stdout, "%s: OK (%d users, %d executives)\n", rest[0], len(cfg.Users), countExecutives(cfg))
+		return nil
+	case "import":
+		if len(rest) != 1 {
+			return &exitError{code: 2, msg: "usage: execassist config import FILE [--reset-runtime] [--store PATH]"}
+		}
+		cfg, err := config.Load(rest[0])
+		if err != nil {
+			return &exitError{code: 1, msg: err.Error() + "\nnothing was imported"}
+		}
+		st, err := store.Open(s.Store, store.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := st.Import(cfg, store.ImportOptions{Source: rest[0], ResetRuntime: *reset}); err != nil {
+			return fmt.Errorf("import %s: %w (nothing was imported)", rest[0], err)
+		}
+		fmt.Fprintf(stdout, "imported %s into %s: %d users, %d executives\n", rest[0], s.Store, len(cfg.Users), countExecutives(cfg))
+		return nil
+	case "export":
+		st, err := store.Open(s.Store, store.Options{})
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		snap := st.Snapshot()
+		if !snap.ImportedAt.IsZero() {
+			fmt.Fprintf(stdout, "# exported from %s; imported from %s at %s\n", s.Store, snap.Source, snap.ImportedAt.Format("2006-01-02T15:04:05Z"))
+		}
+		out, err := yaml.Marshal(st.Export())
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(out)
+		return err
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("execassist: unknown config command %q (check, import, export)", sub)}
+}
+
+func countExecutives(cfg *config.Config) int {
+	n := 0
+	for _, u := range cfg.Users {
+		if u.Executive != nil {
+			n++
+		}
+	}
+	return n
+}

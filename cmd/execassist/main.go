@@ -1,0 +1,88 @@
+// Command execassist is the Executive / Executive-Assistant service for Asterisk:
+// `serve` runs the Stasis application; `config check|import|export` manage the YAML
+// provisioning; `version` prints the build.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `execassist: Executive / Executive-Assistant service for Asterisk (ARI)
+
+Usage:
+  execassist serve [--config FILE] [flags]      run the Stasis application
+  execassist config check FILE                  validate a YAML file (file:line: field: problem)
+  execassist config import FILE [--reset-runtime] [--store PATH]
+                                                load it into the store, all or nothing
+  execassist config export [--store PATH]       print the stored provisioning as YAML
+  execassist version
+
+Settings come from flags, then EXECASSIST_* environment variables (EXECASSIST_ARI_URL,
+EXECASSIST_ARI_USERNAME, EXECASSIST_ARI_PASSWORD, EXECASSIST_ARI_APP, EXECASSIST_STORE,
+EXECASSIST_LOG_LEVEL, EXECASSIST_LOG_FORMAT), then the config file. Run
+'execassist serve --help' for the flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitError carries an exit status; its message has already been printed when empty.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := dispatch(ctx, args, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "execassist:", err)
+	return 1
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2}
+	}
+	switch args[0] {
+	case "serve":
+		return serveCmd(ctx, args[1:], stderr)
+	case "config":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return &exitError{code: 2}
+		}
+		return configCmd(args[1], args[2:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "execassist", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &exitError{code: 2, msg: fmt.Sprintf("execassist: unknown command %q", args[0])}
+}
