@@ -320,6 +320,9 @@ func TestPlaybackMOHHoldVariablesRedirect(t *testing.T) {
 	r.must(ch.StopRing(r.ctx, k))
 
 	r.must(ch.SetVariable(r.ctx, k, "EXECASSIST_TEST", "1"))
+	if vs := r.next(isType("ChannelVarset")).(*ari.ChannelVarset); vs.Variable != "EXECASSIST_TEST" || vs.Value != "1" || vs.Channel.ID != id {
+		t.Fatalf("varset %+v", vs)
+	}
 	v, err := ch.GetVariable(r.ctx, k, "EXECASSIST_TEST")
 	r.must(err)
 	num, err := ch.GetVariable(r.ctx, k, "CALLERID(num)")
