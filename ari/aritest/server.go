@@ -47,6 +47,7 @@ type Server struct {
 	continued map[string]Continuation
 	requests  []Request
 	events    []json.RawMessage
+	pending   map[*http.Request]*wsConn
 }
 
 // Request is one REST call the fake served, for assertions such as "nothing was dialled".
@@ -79,6 +80,7 @@ func New(opts Options) *Server {
 		apps:      map[string]*application{},
 		labels:    map[string]bool{},
 		continued: map[string]Continuation{},
+		pending:   map[*http.Request]*wsConn{},
 	}
 	if s.Username == "" {
 		s.Username, s.Password = "execassist", "secret"
@@ -115,9 +117,20 @@ func (s *Server) wsHandshake(cfg *websocket.Config, r *http.Request) error {
 	if !s.authorised(r) {
 		return errUnauthorised
 	}
-	if r.URL.Query().Get("app") == "" {
+	names := r.URL.Query().Get("app")
+	if names == "" {
 		return errNoApp
 	}
+	// Register the app before the 101 answer reaches the client, as Asterisk does:
+	// events from then on are queued for this connection.
+	c := &wsConn{}
+	c.cond = sync.NewCond(&c.mu)
+	s.mu.Lock()
+	for _, n := range strings.Split(names, ",") {
+		s.appLocked(n).conns[c] = true
+	}
+	s.pending[r] = c
+	s.mu.Unlock()
 	return nil
 }
 
@@ -153,20 +166,30 @@ func (c *wsConn) close() {
 	c.mu.Lock()
 	c.closed = true
 	c.cond.Broadcast()
+	ws := c.ws
 	c.mu.Unlock()
-	c.ws.Close()
+	if ws != nil {
+		ws.Close()
+	}
 }
 
 func (s *Server) serveEvents(ws *websocket.Conn) {
-	names := strings.Split(ws.Request().URL.Query().Get("app"), ",")
-	c := &wsConn{ws: ws}
-	c.cond = sync.NewCond(&c.mu)
 	s.mu.Lock()
-	for _, n := range names {
-		a := s.appLocked(n)
-		a.conns[c] = true
-	}
+	c := s.pending[ws.Request()]
+	delete(s.pending, ws.Request())
 	s.mu.Unlock()
+	if c == nil {
+		ws.Close()
+		return
+	}
+	c.mu.Lock()
+	c.ws = ws
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		ws.Close()
+		return
+	}
 	// A reader notices the peer closing.
 	go func() {
 		var b []byte
