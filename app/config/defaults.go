@@ -9,12 +9,14 @@ var Builtin = struct {
 	Settings Effective
 }{
 	Dialing: Dialing{
-		InternalPattern:  `^[1-9][0-9]{2,5}$`,
-		Outbound:         "Local/{number}@execassist-outbound",
-		VoicemailContext: "execassist-voicemail",
-		NoAnswerLabel:    "execassist-noanswer",
-		HomeCountry:      "1",
-		RingDuration:     Duration(6 * time.Second),
+		InternalPattern:     `^[1-9][0-9]{2,5}$`,
+		Outbound:            "Local/{number}@execassist-outbound",
+		VoicemailContext:    "execassist-voicemail",
+		NoAnswerLabel:       "execassist-noanswer",
+		HomeCountry:         "1",
+		RingDuration:        Duration(6 * time.Second),
+		SilentAlertInfo:     "<http://127.0.0.1/silent>;info=alert-silent",
+		RingSplashAlertInfo: "<http://127.0.0.1/Bellcore-dr5>;info=ring-splash",
 	},
 	Codes: Codes{FilteringOn: "#61", FilteringOff: "#62", Push: "#63", Initiate: "#64",
 		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14"},
@@ -74,7 +76,17 @@ func (c *Config) EffectiveDialing() Dialing {
 	if d.RingDuration == 0 {
 		d.RingDuration = b.RingDuration
 	}
+	setStr(&d.SilentAlertInfo, b.SilentAlertInfo)
+	setStr(&d.RingSplashAlertInfo, b.RingSplashAlertInfo)
 	return d
+}
+
+// ScreeningAlertInfo is the Alert-Info for a screening alert type.
+func (d Dialing) ScreeningAlertInfo(alert string) string {
+	if alert == "ring-splash" {
+		return d.RingSplashAlertInfo
+	}
+	return d.SilentAlertInfo
 }
 
 // EffectiveCodes returns the FACs with built-in codes where unset.

@@ -51,6 +51,10 @@ type Dialing struct {
 	Premium []string `yaml:"premium,omitempty"`
 	// RingDuration is one ring, for "N rings" settings (BroadWorks: 6 s).
 	RingDuration Duration `yaml:"ring_duration,omitempty"`
+	// SilentAlertInfo and RingSplashAlertInfo are the Alert-Info values of screening legs
+	// (the executive's phone rings silently or with a short splash).
+	SilentAlertInfo     string `yaml:"silent_alert_info,omitempty"`
+	RingSplashAlertInfo string `yaml:"ring_splash_alert_info,omitempty"`
 }
 
 // Codes are the feature access codes.

@@ -148,6 +148,11 @@ func (v *validator) dialing(c *Config) {
 			v.add(fmt.Sprintf("dialing.premium[%d]", i), "%q must be +digits with an optional trailing *", p)
 		}
 	}
+	for key, val := range map[string]string{"silent_alert_info": d.SilentAlertInfo, "ring_splash_alert_info": d.RingSplashAlertInfo} {
+		if len(val) > MaxAlertInfo || strings.ContainsAny(val, "\r\n") {
+			v.add("dialing."+key, "must be one line of at most %d characters", MaxAlertInfo)
+		}
+	}
 	if d.RingDuration != 0 && (d.RingDuration.D() < time.Second || d.RingDuration.D() > 30*time.Second) {
 		v.add("dialing.ring_duration", "%s is outside 1s-30s", d.RingDuration.D())
 	}

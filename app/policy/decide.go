@@ -1,0 +1,363 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/dialstring"
+	"github.com/execassist/execassist/store"
+)
+
+// Call is what the policy knows of an incoming call.
+type Call struct {
+	CallerNumber string
+	CallerName   string
+	Anonymous    bool   // presentation restricted
+	Unavailable  bool   // no number at all
+	Origin       string // EXECASSIST_ORIGIN: internal, external or ""
+	Dialled      string // what was dialled: the executive's extension, a DID, the mobile
+}
+
+// Target is one party to alert: an assistant (all their devices at once) or a
+// screening location of the executive.
+type Target struct {
+	Who       string   // extension, or the executive's for screening legs
+	Name      string   // display name
+	Location  string   // devices, divert, main, mobility, anywhere, shared-call-appearance
+	Endpoints []string // validated dial strings (PJSIP/1002, Local/+1555...@ctx)
+	AlertInfo string
+}
+
+// Decision is the outcome of Decide.
+type Decision struct {
+	Executive         string
+	Filtered          bool
+	Origin            string
+	Reasons           []string
+	Mode              string // simultaneous | sequential
+	RingsPerAssistant int
+	RingDuration      time.Duration
+	Assistants        []Target
+	Screening         []Target
+	Rollover          config.EffectiveRollover
+	RolloverEndpoint  string // forward: the validated dial string
+	CallerIDName      string
+	CallerIDNumber    string
+	AlertInfo         string
+}
+
+func (d *Decision) why(format string, args ...any) {
+	d.Reasons = append(d.Reasons, fmt.Sprintf(format, args...))
+}
+
+// Decide is the whole call-to-an-executive policy (SPEC section 2).
+func Decide(cfg *config.Config, rt store.Runtime, exec string, call Call, now time.Time) Decision {
+	d := Decision{Executive: exec}
+	u := cfg.User(exec)
+	if u == nil {
+		d.why("%s is not a provisioned user: normal handling", exec)
+		return d
+	}
+	if u.Executive == nil {
+		d.why("%s does not have the executive service: normal handling", exec)
+		return d
+	}
+	e := u.Executive
+	on := e.Filtering.Enabled != nil && *e.Filtering.Enabled
+	src := "provisioned"
+	if st, ok := rt.Executives[exec]; ok && st.Filtering != nil {
+		on, src = *st.Filtering, "set by #61/#62"
+	}
+	if !on {
+		d.why("filtering is off (%s): normal handling", src)
+		return d
+	}
+	d.why("filtering is on (%s)", src)
+	for _, a := range e.Assistants {
+		if call.CallerNumber == a {
+			d.why("the caller %s is one of the executive's assistants: never filtered", a)
+			return d
+		}
+	}
+	d.Origin = "external"
+	origin, why := Origin(cfg, call)
+	d.Origin = origin
+	d.why("caller is %s: %s", origin, why)
+	if !filtered(cfg, u, call, origin, now, &d) {
+		return d
+	}
+	eff := cfg.ExecutiveSettings(u)
+	dial := cfg.EffectiveDialing()
+	d.Mode = eff.AlertingMode
+	d.RingsPerAssistant = eff.RingsPerAssistant
+	d.RingDuration = dial.RingDuration.D()
+	d.AlertInfo = eff.AlertInfo
+	d.CallerIDName, d.CallerIDNumber = callerID(eff, u, call)
+	for _, ext := range e.Assistants {
+		a := cfg.User(ext)
+		if a == nil || a.Assistant == nil {
+			continue
+		}
+		ast := rt.Assistants[ext]
+		if in, set := ast.OptedIn[exec]; set && !in {
+			d.why("assistant %s (%s) opted out", ext, a.Name)
+			continue
+		}
+		t := Target{Who: ext, Name: a.Name, Location: "devices", AlertInfo: eff.AlertInfo}
+		divert := a.Assistant.Divert
+		if ast.Divert != nil {
+			divert = ast.Divert
+		}
+		if divert != nil && divert.Enabled {
+			ep, err := dialstring.Expand(dial.Outbound, divert.To)
+			if err != nil {
+				d.why("assistant %s divert to %q skipped: %v", ext, divert.To, err)
+				continue
+			}
+			t.Location, t.Endpoints = "divert", []string{ep}
+			d.why("assistant %s (%s) diverts to %s", ext, a.Name, divert.To)
+		} else {
+			t.Endpoints = a.Devices
+		}
+		if len(t.Endpoints) == 0 {
+			d.why("assistant %s has no device", ext)
+			continue
+		}
+		d.Assistants = append(d.Assistants, t)
+	}
+	if len(d.Assistants) == 0 {
+		d.Filtered = false
+		d.why("no assistant is available: the call goes to the executive")
+		return d
+	}
+	d.Filtered = true
+	names := make([]string, len(d.Assistants))
+	for i, t := range d.Assistants {
+		names[i] = t.Who
+	}
+	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
+	if eff.ScreeningEnabled {
+		d.Screening = screening(cfg, u, eff, dial, &d)
+	}
+	d.Rollover = eff.Rollover
+	switch {
+	case !eff.Rollover.Enabled:
+		d.why("rollover timer off; rollover (%s) still runs when no assistant is left", eff.Rollover.Action)
+	default:
+		d.why("rollover after %s: %s", eff.Rollover.After, eff.Rollover.Action)
+	}
+	if eff.Rollover.Action == "forward" {
+		ep, err := dialstring.Expand(dial.Outbound, eff.Rollover.To)
+		if err != nil {
+			d.why("rollover forward to %q is not dialable (%v): voice messaging instead", eff.Rollover.To, err)
+			d.Rollover.Action = "voice-messaging"
+		} else {
+			d.RolloverEndpoint = ep
+		}
+	}
+	return d
+}
+
+// filtered applies the filtering mode and, for custom, the rules.
+func filtered(cfg *config.Config, u *config.User, call Call, origin string, now time.Time, d *Decision) bool {
+	f := u.Executive.Filtering
+	mode := f.Mode
+	if mode == "" {
+		mode = "all"
+	}
+	switch mode {
+	case "all":
+		d.why("mode all: every call is filtered")
+		return true
+	case "internal", "external":
+		if origin == mode {
+			d.why("mode %s: filtered", mode)
+			return true
+		}
+		d.why("mode %s: an %s call is not filtered", mode, origin)
+		return false
+	}
+	matchedFilter, matchedDont := "", ""
+	for _, fl := range f.Filters {
+		if fl.Active != nil && !*fl.Active {
+			d.why("filter %q is deactivated", fl.Name)
+			continue
+		}
+		ok, why := ruleMatches(cfg, u, fl, call, origin, now)
+		if !ok {
+			d.why("filter %q does not match: %s", fl.Name, why)
+			continue
+		}
+		d.why("filter %q (%s) matches: %s", fl.Name, fl.Action, why)
+		if fl.Action == "dont-filter" && matchedDont == "" {
+			matchedDont = fl.Name
+		}
+		if fl.Action == "filter" && matchedFilter == "" {
+			matchedFilter = fl.Name
+		}
+	}
+	switch {
+	case matchedDont != "":
+		d.why("don't-filter rule %q wins: not filtered", matchedDont)
+		return false
+	case matchedFilter != "":
+		d.why("filtered by rule %q", matchedFilter)
+		return true
+	}
+	d.why("no filter rule matches: not filtered")
+	return false
+}
+
+func ruleMatches(cfg *config.Config, u *config.User, fl config.Filter, call Call, origin string, now time.Time) (bool, string) {
+	var why []string
+	if fl.When != "" {
+		in, w := InSchedule(cfg.Schedules[fl.When], now)
+		if !in {
+			return false, fmt.Sprintf("schedule %s: %s", fl.When, w)
+		}
+		why = append(why, fmt.Sprintf("schedule %s: %s", fl.When, w))
+	}
+	if fl.Holidays != "" {
+		if in, w := InSchedule(cfg.Schedules[fl.Holidays], now); in {
+			return false, fmt.Sprintf("holiday schedule %s: %s", fl.Holidays, w)
+		}
+	}
+	if len(fl.CallsTo) > 0 {
+		ok, w := callsTo(u, fl.CallsTo, call.Dialled)
+		if !ok {
+			return false, w
+		}
+		why = append(why, w)
+	}
+	if cf := fl.CallsFrom; cf != nil && !cf.Any {
+		ok, w := callsFrom(cf, call, origin)
+		if !ok {
+			return false, w
+		}
+		why = append(why, w)
+	} else {
+		why = append(why, "calls from anyone")
+	}
+	return true, strings.Join(why, "; ")
+}
+
+func callsFrom(cf *config.CallsFrom, call Call, origin string) (bool, string) {
+	switch {
+	case call.Anonymous && cf.Anonymous:
+		return true, "an anonymous caller"
+	case call.Unavailable && cf.Unavailable:
+		return true, "a caller whose number is unavailable"
+	case cf.Internal && origin == "internal":
+		return true, "an internal caller"
+	case cf.External && origin == "external" && !call.Anonymous && !call.Unavailable:
+		return true, "an external caller"
+	}
+	if !call.Anonymous && !call.Unavailable {
+		for _, p := range cf.Numbers {
+			if MatchNumber(p, call.CallerNumber) {
+				return true, fmt.Sprintf("caller %s matches %s", call.CallerNumber, p)
+			}
+		}
+	}
+	who := call.CallerNumber
+	switch {
+	case call.Anonymous:
+		who = "anonymous"
+	case call.Unavailable:
+		who = "unavailable"
+	}
+	return false, fmt.Sprintf("caller %s (%s) is not among calls from", who, origin)
+}
+
+func callsTo(u *config.User, to []string, dialled string) (bool, string) {
+	for _, t := range to {
+		switch {
+		case t == "primary" && (dialled == u.Extension || (len(u.Numbers) > 0 && dialled == u.Numbers[0])):
+			return true, "the primary number was dialled"
+		case t == "mobility" && dialled != "" && dialled == u.Mobile:
+			return true, "the mobility number was dialled"
+		case t == dialled:
+			return true, fmt.Sprintf("%s was dialled", dialled)
+		}
+	}
+	return false, fmt.Sprintf("%q was dialled, not one of %s", dialled, strings.Join(to, ", "))
+}
+
+// callerID is what assistants' phones show (SPEC 2.4: five name and three number modes).
+func callerID(eff config.Effective, u *config.User, call Call) (string, string) {
+	execName, execNum := u.Name, u.Extension
+	if len(u.Numbers) > 0 {
+		execNum = u.Numbers[0]
+	}
+	origName, origNum := call.CallerName, call.CallerNumber
+	if origName == "" {
+		origName = origNum
+	}
+	if call.Anonymous {
+		origName, origNum = "Anonymous", "anonymous"
+	} else if call.Unavailable {
+		origName, origNum = "Unavailable", ""
+	}
+	var name string
+	switch eff.CallerIDName {
+	case "executive":
+		name = execName
+	case "executive-originator":
+		name = execName + " - " + origName
+	case "originator-executive":
+		name = origName + " - " + execName
+	case "originator":
+		name = origName
+	case "custom":
+		name = eff.CustomName
+	}
+	var num string
+	switch eff.CallerIDNumber {
+	case "executive":
+		num = execNum
+	case "originator":
+		num = origNum
+	case "custom":
+		num = eff.CustomNumber
+	}
+	if r := []rune(name); len(r) > config.MaxCustomName {
+		name = string(r[:config.MaxCustomName])
+	}
+	return name, num
+}
+
+// screening lists the executive's own locations to alert with the screening Alert-Info.
+func screening(cfg *config.Config, u *config.User, eff config.Effective, dial config.Dialing, d *Decision) []Target {
+	alert := dial.ScreeningAlertInfo(eff.ScreeningAlert)
+	out := []Target{{Who: u.Extension, Name: u.Name, Location: "main", Endpoints: u.Devices, AlertInfo: alert}}
+	for _, loc := range eff.ScreeningLocations {
+		var eps []string
+		switch loc {
+		case "mobility":
+			if u.Mobile != "" {
+				if ep, err := dialstring.Expand(dial.Outbound, u.Mobile); err == nil {
+					eps = append(eps, ep)
+				}
+			}
+		case "anywhere":
+			for _, n := range u.Anywhere {
+				if ep, err := dialstring.Expand(dial.Outbound, n); err == nil {
+					eps = append(eps, ep)
+				}
+			}
+		case "shared-call-appearance":
+			eps = append(eps, u.SharedAppearances...)
+		}
+		if len(eps) > 0 {
+			out = append(out, Target{Who: u.Extension, Name: u.Name, Location: loc, Endpoints: eps, AlertInfo: alert})
+		}
+	}
+	locs := make([]string, len(out))
+	for i, t := range out {
+		locs[i] = t.Location
+	}
+	d.why("screening (%s): the executive's %s ring too", eff.ScreeningAlert, strings.Join(locs, ", "))
+	return out
+}
