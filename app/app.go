@@ -168,6 +168,8 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		go a.cli.Channel().Hangup(ctx, ch.Key(), "normal")
 	case "exec":
 		a.start(ctx, ev, newIncomingCall)
+	case "fac":
+		a.start(ctx, ev, newFACCall)
 	default:
 		a.start(ctx, ev, newUnknownEntry)
 	}
@@ -253,5 +255,14 @@ func continueNext(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog
 		log.Debug().Err(err).Msg("caller already gone")
 	default:
 		log.Error().Err(err).Msg("could not continue the caller in the dialplan")
+	}
+}
+
+func (a *App) journal(e store.JournalEntry) {
+	if a.store == nil {
+		return
+	}
+	if err := a.store.AppendJournal(e); err != nil {
+		a.log.Warn().Err(err).Str("call", e.CallID).Msg("journal write failed")
 	}
 }

@@ -2,18 +2,56 @@ package app
 
 import (
 	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 )
 
-// incomingCall is a call to an executive: Stasis(execassist,exec,<extension>).
+// incomingCall is a call to an executive: Stasis(execassist,exec,<extension>). It decides
+// with the policy core, then alerts, connects, rolls over or continues the caller.
 type incomingCall struct {
-	exec string
+	exec   string
+	s      *session
+	cli    ari.Client
+	caller ari.ChannelData
+	dec    policy.Decision
+	cfg    *config.Config
+	start  time.Time
+
+	legs     map[string]*leg
+	nextLeg  int
+	step     int // sequential: index of the assistant being alerted
+	winner   *leg
+	bridge   *ari.Key
+	rollover clock.Timer
+	tried    []string
+	outcome  string
+	handled  bool // the caller has been connected, continued or released
+	done     bool // nothing is left to do: the session ends
 }
 
+// leg is one channel execassist dialled for this call.
+type leg struct {
+	id       string
+	target   policy.Target
+	kind     string // assistant, screening, forward
+	endpoint string
+	started  bool // StasisStart seen
+	gone     bool
+}
+
+// timerFired is posted to the session's mailbox by its timers.
+type timerFired struct{ name string }
+
 func newIncomingCall(ev *ari.StasisStart) behaviour {
-	c := &incomingCall{}
+	c := &incomingCall{legs: map[string]*leg{}}
 	if len(ev.Args) > 1 {
 		c.exec = ev.Args[1]
 	}
@@ -21,35 +59,431 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 }
 
 func (c *incomingCall) run(ctx context.Context, s *session) {
+	c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
+	c.start = s.app.clock.Now()
 	snap := s.app.store.Snapshot()
-	u := snap.Config.User(c.exec)
+	c.cfg = snap.Config
+	call := c.callFacts(ctx)
+	c.dec = policy.Decide(snap.Config, snap.Runtime, c.exec, call, c.start)
+	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
+	if !c.dec.Filtered {
+		c.normal(ctx, "not filtered")
+		return
+	}
+	c.alert(ctx)
+	c.loop(ctx)
+}
+
+// callFacts gathers what the policy needs from the caller's channel.
+func (c *incomingCall) callFacts(ctx context.Context) policy.Call {
+	ch := c.caller
+	call := policy.Call{CallerNumber: ch.Caller.Number, CallerName: ch.Caller.Name, Dialled: ch.Dialplan.Exten}
+	num := strings.ToLower(ch.Caller.Number)
 	switch {
-	case u == nil:
-		c.normal(ctx, s, "unknown executive "+c.exec)
-	case u.Executive == nil:
-		c.normal(ctx, s, c.exec+" does not have the executive service")
+	case num == "anonymous" || strings.EqualFold(ch.Caller.Name, "anonymous"):
+		call.Anonymous = true
+	case num == "" || num == "unknown" || num == "unavailable":
+		call.Unavailable = true
+	}
+	origin, ok := ch.ChannelVars["EXECASSIST_ORIGIN"]
+	if !ok && ch.ChannelVars == nil {
+		// ari.conf has no channelvars = EXECASSIST_ORIGIN: ask for it.
+		origin, _ = c.cli.Channel().GetVariable(ctx, ch.Key(), "EXECASSIST_ORIGIN")
+	}
+	call.Origin = strings.ToLower(origin)
+	if d, ok := ch.ChannelVars["EXECASSIST_DIALLED"]; ok && d != "" {
+		call.Dialled = d
+	}
+	return call
+}
+
+func (c *incomingCall) alert(ctx context.Context) {
+	if err := c.cli.Channel().Ring(ctx, c.caller.Key()); err != nil && ari.IsGone(err) {
+		c.callerGone(ctx, "caller-hung-up")
+		return
+	}
+	if ro := c.dec.Rollover; ro.Enabled {
+		c.rollover = c.s.after(ro.After, "rollover")
+	}
+	for _, t := range c.dec.Screening {
+		c.startTarget(ctx, t, "screening")
+	}
+	if c.dec.Mode == "sequential" {
+		c.startStep(ctx)
+	} else {
+		for _, t := range c.dec.Assistants {
+			c.startTarget(ctx, t, "assistant")
+		}
+	}
+	c.checkExhausted(ctx)
+}
+
+// startStep alerts the current sequential assistant; a target whose legs all fail at
+// once (busy, unreachable) moves on to the next one.
+func (c *incomingCall) startStep(ctx context.Context) {
+	for c.step < len(c.dec.Assistants) {
+		if c.startTarget(ctx, c.dec.Assistants[c.step], "assistant") > 0 {
+			return
+		}
+		c.step++
+	}
+}
+
+// startTarget creates a leg for each endpoint of t; it returns how many were created.
+func (c *incomingCall) startTarget(ctx context.Context, t policy.Target, kind string) int {
+	c.tried = append(c.tried, t.Who+"@"+t.Location)
+	n := 0
+	for _, ep := range t.Endpoints {
+		if c.createLeg(ctx, t, kind, ep) {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *incomingCall) createLeg(ctx context.Context, t policy.Target, kind, endpoint string) bool {
+	c.nextLeg++
+	id := c.caller.ID + "-" + c.s.id + "-" + strconv.Itoa(c.nextLeg)
+	l := &leg{id: id, target: t, kind: kind, endpoint: endpoint}
+	vars := map[string]string{}
+	if kind != "forward" {
+		vars["CONNECTEDLINE(name)"] = c.dec.CallerIDName
+		vars["CONNECTEDLINE(num)"] = c.dec.CallerIDNumber
+		if t.AlertInfo != "" && strings.HasPrefix(endpoint, "PJSIP/") {
+			vars["PJSIP_HEADER(add,Alert-Info)"] = t.AlertInfo
+		}
+	} else {
+		// The far end of a forward sees the original caller.
+		vars["CONNECTEDLINE(name)"] = c.caller.Caller.Name
+		vars["CONNECTEDLINE(num)"] = c.caller.Caller.Number
+	}
+	c.legs[id] = l
+	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: "leg," + c.s.id,
+		ChannelID: id, Originator: c.caller.ID, Variables: vars})
+	if err != nil {
+		l.gone = true
+		var ae *ari.Error
+		if !errors.As(err, &ae) {
+			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
+			_ = c.cli.Channel().Hangup(context.WithoutCancel(ctx), ari.NewKey(ari.ChannelKey, id), "normal")
+		}
+		c.s.log.Info().Err(err).Str("endpoint", endpoint).Str("who", t.Who).Msg("leg could not be created; moving on")
+		return false
+	}
+	return true
+}
+
+// legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
+func (c *incomingCall) legTimeout(l *leg) time.Duration {
+	if l.kind == "assistant" && c.dec.Mode == "sequential" {
+		return time.Duration(c.dec.RingsPerAssistant) * c.dec.RingDuration
+	}
+	if c.dec.Rollover.Enabled {
+		return c.dec.Rollover.After + 5*time.Second
+	}
+	return 0
+}
+
+func (c *incomingCall) loop(ctx context.Context) {
+	for !c.done {
+		msg := c.s.next()
+		if msg == nil {
+			// execassist is stopping: leave answered calls connected (their bridge
+			// stays in Asterisk); put callers still ringing back on the normal path.
+			if !c.handled {
+				c.failOpen(ctx, c.s, "execassist stopped")
+			}
+			return
+		}
+		c.handle(ctx, msg)
+	}
+}
+
+func (c *incomingCall) handle(ctx context.Context, msg any) {
+	if t, ok := msg.(timerFired); ok {
+		if t.name == "rollover" && !c.handled {
+			c.doRollover(ctx, "no answer within "+c.dec.Rollover.After.String())
+		}
+		return
+	}
+	e := msg.(ari.Event)
+	id := channelOf(e)
+	if ss, ok := e.(*ari.StasisStart); ok {
+		id = ss.Channel.ID
+	}
+	if id == c.caller.ID {
+		switch e.(type) {
+		case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
+			c.callerGone(ctx, "caller-hung-up")
+		}
+		return
+	}
+	l := c.legs[id]
+	if l == nil {
+		return
+	}
+	switch ev := e.(type) {
+	case *ari.StasisStart:
+		l.started = true
+		if c.handled && l.kind != "forward" {
+			c.hangup(ctx, l, "normal")
+			return
+		}
+		if err := c.cli.Channel().Dial(ctx, ari.NewKey(ari.ChannelKey, l.id), "", c.legTimeout(l)); err != nil {
+			c.s.log.Info().Err(err).Str("leg", l.id).Msg("dial failed")
+			c.legGone(ctx, l)
+		}
+	case *ari.ChannelStateChange:
+		if ev.Channel.State == "Up" {
+			c.answered(ctx, l)
+		}
+	case *ari.StasisEnd, *ari.ChannelDestroyed:
+		c.legGone(ctx, l)
+	}
+}
+
+// answered: the first answer wins; any later one is released.
+func (c *incomingCall) answered(ctx context.Context, l *leg) {
+	if l.gone {
+		return
+	}
+	if c.winner != nil || (c.handled && l.kind != "forward") {
+		c.hangup(ctx, l, "answered_elsewhere")
+		return
+	}
+	c.winner = l
+	c.stopRollover()
+	for _, other := range c.legs {
+		if other != l && !other.gone {
+			c.hangup(ctx, other, "answered_elsewhere")
+		}
+	}
+	c.handled = true
+	who := l.target.Who
+	if l.kind == "screening" {
+		who = "executive@" + l.target.Location
+	}
+	if l.kind == "forward" {
+		who = "forward@" + l.endpoint
+	}
+	if err := c.cli.Channel().Answer(ctx, c.caller.Key()); err != nil && ari.IsGone(err) {
+		c.callerGone(ctx, "caller-hung-up")
+		return
+	}
+	b, err := c.cli.Bridge().Create(ctx, nil, "mixing", "execassist-"+c.caller.ID)
+	if err == nil {
+		c.bridge = b.Key()
+		err = b.AddChannel(ctx, c.caller.ID, ari.AddChannelOptions{})
+		if err == nil {
+			err = b.AddChannel(ctx, l.id, ari.AddChannelOptions{InhibitConnectedLineUpdates: true})
+		}
+	}
+	if err != nil {
+		c.s.log.Error().Err(err).Msg("could not bridge the caller with the answering leg")
+		c.callerGone(ctx, "bridge-failed")
+		return
+	}
+	after := c.s.app.clock.Now().Sub(c.start)
+	c.outcome = "answered"
+	if l.kind == "forward" {
+		c.outcome = "rollover:forward"
+	}
+	c.s.log.Info().Str("executive", c.exec).Str("answered_by", who).Dur("after", after).Msg("call answered")
+	c.journal(c.outcome, who, after)
+	c.outcome = "answered"
+}
+
+func (c *incomingCall) legGone(ctx context.Context, l *leg) {
+	if l.gone {
+		return
+	}
+	l.gone = true
+	if l == c.winner {
+		c.finish(ctx, "completed")
+		return
+	}
+	if c.handled {
+		if l.kind == "forward" && c.winner == nil {
+			c.forwardFailed(ctx)
+		}
+		return
+	}
+	if l.kind == "assistant" && c.dec.Mode == "sequential" && !c.targetAlive(c.step) {
+		c.step++
+		c.startStep(ctx)
+	}
+	c.checkExhausted(ctx)
+}
+
+// targetAlive reports whether the sequential step still has a live leg.
+func (c *incomingCall) targetAlive(step int) bool {
+	if step >= len(c.dec.Assistants) {
+		return false
+	}
+	who := c.dec.Assistants[step].Who
+	for _, l := range c.legs {
+		if l.kind == "assistant" && l.target.Who == who && !l.gone {
+			return true
+		}
+	}
+	return false
+}
+
+// checkExhausted rolls over when no assistant is left to alert.
+func (c *incomingCall) checkExhausted(ctx context.Context) {
+	if c.handled {
+		return
+	}
+	for _, l := range c.legs {
+		if l.kind == "assistant" && !l.gone {
+			return
+		}
+	}
+	if c.dec.Mode == "sequential" && c.step < len(c.dec.Assistants) {
+		return
+	}
+	c.doRollover(ctx, "no assistant left to alert")
+}
+
+func (c *incomingCall) doRollover(ctx context.Context, why string) {
+	c.stopRollover()
+	c.handled = true
+	for _, l := range c.legs {
+		if !l.gone {
+			c.hangup(ctx, l, "normal")
+		}
+	}
+	action := c.dec.Rollover.Action
+	c.s.log.Info().Str("executive", c.exec).Str("why", why).Str("action", action).Msg("rollover")
+	c.dec.Reasons = append(c.dec.Reasons, "rollover: "+why)
+	dial := c.cfg.EffectiveDialing()
+	switch action {
+	case "forward":
+		if !c.createLeg(ctx, policy.Target{Who: "forward", Location: "forward"}, "forward", c.dec.RolloverEndpoint) {
+			c.forwardFailed(ctx)
+		}
+	case "no-answer-processing":
+		err := c.cli.Channel().Continue(ctx, c.caller.Key(), ari.ContinueTarget{Context: c.caller.Dialplan.Context,
+			Extension: c.caller.Dialplan.Exten, Label: dial.NoAnswerLabel})
+		if errors.Is(err, ari.ErrNotFound) && !strings.Contains(err.Error(), "Channel not found") {
+			c.s.log.Error().Err(err).Str("label", dial.NoAnswerLabel).Msg("no-answer label missing in the dialplan; continuing at the next priority")
+			continueNext(ctx, c.cli, c.caller.Key(), c.s.log)
+		}
+		c.finish(ctx, "rollover:no-answer-processing")
 	default:
-		c.normal(ctx, s, "filtering is not handled by this version")
+		c.toVoicemail(ctx, dial)
+		c.finish(ctx, "rollover:voice-messaging")
+	}
+}
+
+func (c *incomingCall) toVoicemail(ctx context.Context, dial config.Dialing) {
+	err := c.cli.Channel().Continue(ctx, c.caller.Key(), ari.ContinueTarget{Context: dial.VoicemailContext, Extension: c.exec, Priority: 1})
+	if err != nil && !ari.IsGone(err) {
+		c.s.log.Error().Err(err).Msg("could not continue to voicemail; continuing at the next priority")
+		continueNext(ctx, c.cli, c.caller.Key(), c.s.log)
+	}
+}
+
+// forwardFailed: the forward destination did not answer; voice messaging is the
+// safe place for the caller.
+func (c *incomingCall) forwardFailed(ctx context.Context) {
+	c.s.log.Info().Str("executive", c.exec).Msg("rollover forward failed; voice messaging instead")
+	c.toVoicemail(ctx, c.cfg.EffectiveDialing())
+	c.finish(ctx, "rollover:forward-failed:voice-messaging")
+}
+
+func (c *incomingCall) callerGone(ctx context.Context, outcome string) {
+	c.finish(ctx, outcome)
+}
+
+// finish releases everything and records the outcome; the session ends after it. A
+// caller continued into the dialplan (rollover) is left alone; any other is hung up.
+func (c *incomingCall) finish(ctx context.Context, outcome string) {
+	c.handled = true
+	wasAnswered := c.outcome == "answered"
+	if !wasAnswered {
+		c.outcome = outcome
+	}
+	c.cleanup(ctx, !strings.HasPrefix(outcome, "rollover:"))
+	if !wasAnswered {
+		c.journal(c.outcome, "", 0)
+	}
+	c.done = true
+}
+
+func (c *incomingCall) cleanup(ctx context.Context, hangCaller bool) {
+	c.stopRollover()
+	for _, l := range c.legs {
+		if !l.gone {
+			c.hangup(ctx, l, "normal")
+		}
+	}
+	if hangCaller {
+		if err := c.cli.Channel().Hangup(ctx, c.caller.Key(), "normal"); err != nil && !ari.IsGone(err) {
+			c.s.log.Warn().Err(err).Msg("hang up caller")
+		}
+	}
+	if c.bridge != nil {
+		if err := c.cli.Bridge().Delete(ctx, c.bridge); err != nil && !ari.IsGone(err) {
+			c.s.log.Warn().Err(err).Msg("destroy bridge")
+		}
+		c.bridge = nil
+	}
+}
+
+func (c *incomingCall) hangup(ctx context.Context, l *leg, reason string) {
+	l.gone = true
+	if err := c.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, l.id), reason); err != nil && !ari.IsGone(err) {
+		c.s.log.Warn().Err(err).Str("leg", l.id).Msg("hang up leg")
+	}
+}
+
+func (c *incomingCall) stopRollover() {
+	if c.rollover != nil {
+		c.rollover.Stop()
+		c.rollover = nil
 	}
 }
 
 // normal sends the call on to the executive through the dialplan and journals why.
-func (c *incomingCall) normal(ctx context.Context, s *session, reason string) {
-	s.log.Info().Str("executive", c.exec).Str("reason", reason).Msg("call continues to the executive")
-	continueNext(ctx, s.app.cli, s.start.Channel.Key(), s.log)
-	s.app.journal(store.JournalEntry{CallID: s.start.Channel.ID, Kind: "call", Executive: c.exec,
-		Caller: s.start.Channel.Caller.Number, Decision: "normal", Reasons: []string{reason}, Outcome: "continued"})
+func (c *incomingCall) normal(ctx context.Context, reason string) {
+	c.handled, c.done = true, true
+	c.s.log.Info().Str("executive", c.exec).Str("reason", reason).Msg("call continues to the executive")
+	continueNext(ctx, c.cli, c.s.start.Channel.Key(), c.s.log)
+	c.outcome = "continued"
+	c.journal("continued", "", 0)
 }
 
 func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) {
-	c.normal(ctx, s, reason)
-}
-
-func (a *App) journal(e store.JournalEntry) {
-	if a.store == nil {
+	if c.s == nil {
+		c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
+	}
+	if c.handled {
+		c.cleanup(ctx, c.winner != nil)
 		return
 	}
-	if err := a.store.AppendJournal(e); err != nil {
-		a.log.Warn().Err(err).Str("call", e.CallID).Msg("journal write failed")
+	for _, l := range c.legs {
+		if !l.gone {
+			c.hangup(ctx, l, "normal")
+		}
 	}
+	c.stopRollover()
+	c.dec.Filtered = false
+	c.dec.Reasons = append(c.dec.Reasons, reason)
+	c.normal(ctx, reason)
+}
+
+func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) {
+	decision := "normal"
+	if c.dec.Filtered {
+		decision = "filtered"
+	}
+	c.s.app.journal(store.JournalEntry{At: c.s.app.clock.Now(), CallID: c.caller.ID, Kind: "call", Executive: c.exec,
+		Caller: c.caller.Caller.Number, Decision: decision, Reasons: c.dec.Reasons, Legs: c.tried,
+		AnsweredBy: answeredBy, AnswerAfter: after, Outcome: outcome})
+}
+
+// after posts timerFired{name} to the session's mailbox once d has passed.
+func (s *session) after(d time.Duration, name string) clock.Timer {
+	return s.app.clock.AfterFunc(d, func() { s.box.put(timerFired{name: name}) })
 }

@@ -11,6 +11,7 @@ import (
 
 // session is one call's actor. Only its own goroutine touches its fields after start.
 type session struct {
+	stop  context.Context // done when execassist stops: only for waiting on events
 	id    string
 	app   *App
 	box   *mailbox
@@ -18,14 +19,19 @@ type session struct {
 	log   zerolog.Logger
 }
 
-func (s *session) run(ctx context.Context, b behaviour) {
+// run gives the behaviour a context that outlives a shutdown, so that REST calls made
+// while stopping (hang up legs, continue callers: fail open) still reach Asterisk; the
+// stop context only ends waiting for events.
+func (s *session) run(stop context.Context, b behaviour) {
+	s.stop = stop
+	ctx := context.WithoutCancel(stop)
 	defer s.app.wg.Done()
 	defer s.app.active.Add(-1)
 	defer s.end()
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).Msg("session failed; failing open")
-			b.failOpen(context.WithoutCancel(ctx), s, fmt.Sprintf("internal error: %v", r))
+			b.failOpen(ctx, s, fmt.Sprintf("internal error: %v", r))
 		}
 	}()
 	b.run(ctx, s)
@@ -43,15 +49,15 @@ func (s *session) end() {
 	})
 }
 
-// next waits for the next event or internal message; nil when ctx ends.
-func (s *session) next(ctx context.Context) any {
+// next waits for the next event or internal message; nil when execassist stops.
+func (s *session) next() any {
 	for {
 		if v, ok := s.box.take(); ok {
 			return v
 		}
 		select {
 		case <-s.box.signal:
-		case <-ctx.Done():
+		case <-s.stop.Done():
 			return nil
 		}
 	}

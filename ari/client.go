@@ -28,6 +28,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Logger receives connection-level messages; zero value logs nothing.
 	Logger zerolog.Logger
+	// RequestTimeout bounds each REST call whose context has no deadline (default 10 s).
+	RequestTimeout time.Duration
 	// ReconnectMin and ReconnectMax bound the WebSocket reconnect backoff
 	// (defaults 100 ms and 10 s).
 	ReconnectMin, ReconnectMax time.Duration
@@ -60,6 +62,7 @@ type RESTClient struct {
 	log      zerolog.Logger
 	minWait  time.Duration
 	maxWait  time.Duration
+	timeout  time.Duration
 }
 
 // New validates opts and returns a client; it does not connect.
@@ -96,6 +99,10 @@ func New(opts Options) (*RESTClient, error) {
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = 10 * time.Second
+	}
+	c.timeout = opts.RequestTimeout
+	if c.timeout <= 0 {
+		c.timeout = 10 * time.Second
 	}
 	return c, nil
 }
@@ -134,6 +141,11 @@ type request struct {
 }
 
 func (c *RESTClient) do(ctx context.Context, r request, out any) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	u := *c.base
 	u.RawPath = c.base.EscapedPath() + r.path
 	if p, err := url.PathUnescape(u.RawPath); err == nil {

@@ -34,9 +34,8 @@ func (s *Store) AppendJournal(e JournalEntry) error {
 	if err != nil {
 		return fmt.Errorf("store: encode journal entry: %w", err)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return s.db.Update(func(tx *bolt.Tx) error {
+	// Batch coalesces the journal writes of concurrent calls into one fsync.
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bJournal)
 		seq, _ := b.NextSequence()
 		key := make([]byte, 16)

@@ -178,7 +178,7 @@ func (s *Store) reload() error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		cfg := snap.Config
 		st := tx.Bucket(bSettings)
-		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "defaults": &cfg.Defaults} {
+		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults} {
 			if raw := st.Get([]byte(key)); raw != nil {
 				if err := json.Unmarshal(raw, dst); err != nil {
 					return fmt.Errorf("store: settings %s: %w", key, err)
@@ -256,7 +256,7 @@ func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 			}
 		}
 		st := tx.Bucket(bSettings)
-		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "defaults": p.Defaults} {
+		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults} {
 			if err := putJSON(st, key, v); err != nil {
 				return err
 			}

@@ -6,8 +6,11 @@ import "time"
 var Builtin = struct {
 	Dialing  Dialing
 	Codes    Codes
+	Prompts  Prompts
 	Settings Effective
 }{
+	Prompts: Prompts{FilteringOn: "sound:activated", FilteringOff: "sound:de-activated", Confirm: "sound:beep",
+		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid"},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",
@@ -103,6 +106,17 @@ func (c *Config) EffectiveCodes() Codes {
 		setStr(p.v, p.d)
 	}
 	return k
+}
+
+// EffectivePrompts returns the prompts with built-in media where unset.
+func (c *Config) EffectivePrompts() Prompts {
+	p, b := c.Prompts, Builtin.Prompts
+	setStr(&p.FilteringOn, b.FilteringOn)
+	setStr(&p.FilteringOff, b.FilteringOff)
+	setStr(&p.Confirm, b.Confirm)
+	setStr(&p.NotAllowed, b.NotAllowed)
+	setStr(&p.Invalid, b.Invalid)
+	return p
 }
 
 func setStr(v *string, d string) {

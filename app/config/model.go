@@ -15,6 +15,7 @@ type Config struct {
 	Log       Log                 `yaml:"log,omitempty"`
 	Dialing   Dialing             `yaml:"dialing,omitempty"`
 	Codes     Codes               `yaml:"codes,omitempty"`
+	Prompts   Prompts             `yaml:"prompts,omitempty"`
 	Schedules map[string]Schedule `yaml:"schedules,omitempty"`
 	Defaults  Settings            `yaml:"defaults,omitempty"`
 	Users     []User              `yaml:"users,omitempty"`
@@ -68,6 +69,15 @@ type Codes struct {
 	Retrieve     string `yaml:"retrieve,omitempty"`
 	Bridge       string `yaml:"bridge,omitempty"`
 	E164         string `yaml:"e164,omitempty"`
+}
+
+// Prompts are the media (Asterisk sound names, tones) FAC calls hear.
+type Prompts struct {
+	FilteringOn  string `yaml:"filtering_on,omitempty"`  // #61 confirmed
+	FilteringOff string `yaml:"filtering_off,omitempty"` // #62 confirmed
+	Confirm      string `yaml:"confirm,omitempty"`       // other FACs confirmed
+	NotAllowed   string `yaml:"not_allowed,omitempty"`   // refused: not permitted for this user
+	Invalid      string `yaml:"invalid,omitempty"`       // refused: unknown code or bad digits
 }
 
 // Schedule is a named set of weekly windows and/or holiday dates in one time zone.

@@ -97,6 +97,7 @@ func Validate(c *Config, src *Source) Errors {
 	v.ari(c)
 	v.dialing(c)
 	v.codes(c)
+	v.prompts(c)
 	for name, s := range c.Schedules {
 		v.schedule("schedules."+name, name, s)
 	}
@@ -175,6 +176,20 @@ func (v *validator) codes(c *Config) {
 			v.add(path, "%q is already the code for %s", f.val, other)
 		}
 		seen[f.val] = f.key
+	}
+}
+
+var mediaRE = regexp.MustCompile(`^(sound|tone|recording|digits|number):[A-Za-z0-9_./:;=|-]{1,200}$`)
+
+func (v *validator) prompts(c *Config) {
+	p := c.Prompts
+	for key, val := range map[string]string{"filtering_on": p.FilteringOn, "filtering_off": p.FilteringOff,
+		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid} {
+		for _, m := range strings.Split(val, ",") {
+			if val != "" && !mediaRE.MatchString(m) {
+				v.add("prompts."+key, "%q is not ARI media such as sound:beep or tone:ring (several: comma-separated)", m)
+			}
+		}
 	}
 }
 

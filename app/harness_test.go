@@ -1,0 +1,210 @@
+package app_test
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// baseYAML: executive 1001 with assistants 1002, 1003, 1004, filtering all calls.
+const baseYAML = `
+dialing: {outbound: 'Local/{number}@execassist-outbound'}
+defaults:
+  alerting:
+    mode: simultaneous
+    rings_per_assistant: 2
+    rollover: {enabled: true, after: 30s, action: voice-messaging}
+    caller_id: {name: executive-originator, number: originator}
+    alert_info: '<http://127.0.0.1/filtered>;info=filtered'
+users:
+  - extension: "1001"
+    name: Erin Exec
+    devices: [PJSIP/1001]
+    numbers: [+15551231001]
+    mobile: +15559871001
+    executive:
+      assistants: ["1002", "1003", "1004"]
+      filtering: {enabled: true, mode: all}
+  - {extension: "1002", name: Ann Assist, devices: [PJSIP/1002], assistant: {}}
+  - {extension: "1003", name: Alan Assist, devices: [PJSIP/1003], assistant: {}}
+  - {extension: "1004", name: Ada Assist, devices: [PJSIP/1004], assistant: {}}
+  - {extension: "1005", name: Uma User, devices: [PJSIP/1005]}
+`
+
+type harness struct {
+	t                *testing.T
+	fake             *aritest.Server
+	clock            *clock.Fake
+	store            *store.Store
+	app              *app.App
+	ctx              context.Context
+	cancel           context.CancelFunc
+	done             chan struct{}
+	dbPath           string
+	goroutinesBefore int
+}
+
+func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
+	t.Helper()
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(yamlText, edits[i]) {
+			t.Fatalf("edit %q not found in the config", edits[i])
+		}
+		yamlText = strings.Replace(yamlText, edits[i], edits[i+1], 1)
+	}
+	h := &harness{t: t, goroutinesBefore: runtime.NumGoroutine()}
+	h.clock = clock.NewFake(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
+	h.fake = aritest.New(aritest.Options{Clock: h.clock})
+	t.Cleanup(h.fake.Close)
+	for _, p := range []aritest.Phone{
+		{Endpoint: "PJSIP/1001", Name: "Erin Exec", Number: "1001"},
+		{Endpoint: "PJSIP/1002", Name: "Ann Assist", Number: "1002"},
+		{Endpoint: "PJSIP/1003", Name: "Alan Assist", Number: "1003"},
+		{Endpoint: "PJSIP/1004", Name: "Ada Assist", Number: "1004"},
+		{Endpoint: "PJSIP/1005", Name: "Uma User", Number: "1005"},
+		{Endpoint: "PJSIP/trunk", Number: "+15557770000"},
+	} {
+		h.fake.AddPhone(p)
+	}
+	h.fake.AddLabel("from-internal", "1001", "execassist-noanswer")
+	cfg, src, err := config.Parse("test.yaml", []byte(yamlText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := config.Validate(cfg, src); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	h.dbPath = filepath.Join(t.TempDir(), "x.db")
+	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.Import(cfg, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.startApp()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) startApp() {
+	cli, err := ari.New(ari.Options{URL: h.fake.URL, Username: h.fake.Username, Password: h.fake.Password,
+		Application: "execassist", ReconnectMin: 5 * time.Millisecond, ReconnectMax: 20 * time.Millisecond})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel)
+	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log})
+	h.ctx, h.cancel = context.WithCancel(context.Background())
+	h.done = make(chan struct{})
+	go func() { h.app.Run(h.ctx); close(h.done) }()
+	h.eventually("the app to connect", func() bool { return h.fake.Connections() == 1 })
+}
+
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	<-h.done
+	h.cancel = nil
+	h.store.Close()
+}
+
+func (h *harness) eventually(what string, f func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s; live: %+v", what, h.fake.Live())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// call places an outside call to the executive.
+func (h *harness) call(vars ...string) string {
+	c := aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}, Vars: map[string]string{}}
+	for i := 0; i+1 < len(vars); i += 2 {
+		c.Vars[vars[i]] = vars[i+1]
+	}
+	return h.fake.PlaceCall(c)
+}
+
+// ringing waits until endpoint has a leg in state Ringing and returns its id.
+func (h *harness) ringing(endpoint string) string {
+	h.t.Helper()
+	var id string
+	h.eventually(endpoint+" to ring", func() bool {
+		for _, c := range h.fake.ChannelsOn(endpoint) {
+			if st, _ := h.fake.ChannelState(c); st == "Ringing" {
+				id = c
+				return true
+			}
+		}
+		return false
+	})
+	return id
+}
+
+func (h *harness) notRinging(endpoint string) {
+	h.t.Helper()
+	for _, c := range h.fake.ChannelsOn(endpoint) {
+		if st, _ := h.fake.ChannelState(c); st == "Ringing" || st == "Up" {
+			h.t.Fatalf("%s has a live leg %s (%s)", endpoint, c, st)
+		}
+	}
+}
+
+func (h *harness) continuedTo(id string) string {
+	h.t.Helper()
+	var to aritest.Continuation
+	h.eventually("the caller to be continued", func() bool {
+		var ok bool
+		to, ok = h.fake.Continued(id)
+		return ok
+	})
+	return to.String()
+}
+
+// settle waits until the app has no session and nothing is left in Asterisk, and no
+// timer of the app or the fake is pending.
+func (h *harness) settle() {
+	h.t.Helper()
+	h.eventually("sessions to end", func() bool { return h.app.ActiveSessions() == 0 })
+	h.eventually("channels and bridges to be released", func() bool { return h.fake.Live().Empty() })
+	if n := h.clock.Pending(); n != 0 {
+		h.t.Fatalf("%d timers still pending after the call", n)
+	}
+}
+
+func (h *harness) journal() []store.JournalEntry {
+	h.t.Helper()
+	var j []store.JournalEntry
+	h.eventually("a journal entry", func() bool {
+		j, _ = h.store.Journal(store.JournalFilter{})
+		return len(j) > 0
+	})
+	return j
+}
+
+func (h *harness) dialled(prefix string) int {
+	n := 0
+	for _, r := range h.fake.Requests() {
+		if r.Path == "/channels/create" && strings.Contains(r.Query, prefix) {
+			n++
+		}
+	}
+	return n
+}
