@@ -91,7 +91,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	}
 	defer st.Close()
 	j, _ := st.Journal(store.JournalFilter{Executive: "1999"})
-	if len(j) != 1 || j[0].Decision != "normal" || !strings.Contains(j[0].Reasons[0], "unknown executive") {
+	if len(j) != 1 || j[0].Decision != "normal" || !strings.Contains(j[0].Reasons[0], "not a provisioned user") {
 		t.Fatalf("journal %+v", j)
 	}
 }
