@@ -1,0 +1,106 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
+)
+
+// fac dials digits from a desk phone into Stasis(execassist,fac,<digits>).
+func (h *harness) fac(from, digits string) string {
+	return h.fake.PlaceCall(aritest.Call{From: from, Exten: digits, Args: []string{"fac", digits}})
+}
+
+// playedTo lists the media played to channel id.
+func (h *harness) playedTo(id string) []string {
+	var out []string
+	for _, r := range h.fake.Requests() {
+		if strings.HasPrefix(r.Path, "/channels/"+id+"/play") {
+			out = append(out, r.Query)
+		}
+	}
+	return out
+}
+
+func (h *harness) finishFAC(id string) {
+	h.t.Helper()
+	h.eventually("the announcement to start", func() bool { return len(h.playedTo(id)) > 0 })
+	h.clock.Advance(time.Second)
+	h.eventually("the FAC call to be released", func() bool { _, alive := h.fake.ChannelState(id); return !alive })
+}
+
+func TestFilteringFACsPersistConfirmAndSurviveRestart(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	off := h.fac("PJSIP/1001", "#62")
+	h.finishFAC(off)
+	if p := h.playedTo(off); len(p) != 1 || !strings.Contains(p[0], "de-activated") {
+		t.Fatalf("#62 played %v", p)
+	}
+	if st := h.store.Snapshot().Runtime.Executives["1001"].Filtering; st == nil || *st {
+		t.Fatal("#62 not stored")
+	}
+	// BLF lamp follows.
+	h.eventually("device state", func() bool {
+		for _, r := range h.fake.Requests() {
+			if r.Path == "/deviceStates/Stasis:execassist-filter-1001" && r.Query == "deviceState=NOT_INUSE" && r.Status == 204 {
+				return true
+			}
+		}
+		return false
+	})
+	// Filtering off: the next call goes straight to the executive.
+	c := h.call()
+	if to := h.continuedTo(c); to != "from-internal,1001,2" {
+		t.Fatalf("after #62: %s", to)
+	}
+	// Restart execassist on the same store: still off; then #61 turns it on again.
+	h.stop()
+	var err error
+	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.startApp()
+	if st := h.store.Snapshot().Runtime.Executives["1001"].Filtering; st == nil || *st {
+		t.Fatal("#62 lost over a restart")
+	}
+	on := h.fac("PJSIP/1001", "#61")
+	h.finishFAC(on)
+	if p := h.playedTo(on); !strings.Contains(p[0], "media=sound%3Aactivated") {
+		t.Fatalf("#61 played %v", p)
+	}
+	c = h.call()
+	h.ringing("PJSIP/1002")
+	h.fake.Hangup(c)
+	h.settle()
+}
+
+func TestFilteringFACRefusedForNonExecutivesAndBadDigits(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	for _, tc := range []struct{ from, digits, prompt string }{
+		{"PJSIP/1005", "#61", "feature-not-avail-line"}, // a user without the executive service
+		{"PJSIP/1002", "#62", "feature-not-avail-line"}, // an assistant
+		{"PJSIP/trunk", "#61", "feature-not-avail-line"}, // nobody's device
+		{"PJSIP/1001", "#6x1", "pbx-invalid"},
+		{"PJSIP/1001", "#61&Dial(PJSIP/9)", "pbx-invalid"},
+		{"PJSIP/1001", "#69", "pbx-invalid"},
+	} {
+		id := h.fac(tc.from, tc.digits)
+		h.finishFAC(id)
+		if p := h.playedTo(id); len(p) != 1 || !strings.Contains(p[0], tc.prompt) {
+			t.Errorf("%s from %s: played %v, want %s", tc.digits, tc.from, p, tc.prompt)
+		}
+	}
+	if len(h.store.Snapshot().Runtime.Executives) != 0 {
+		t.Fatal("a refused FAC changed the store")
+	}
+	for _, r := range h.fake.Requests() {
+		if r.Path == "/channels/create" {
+			t.Fatal("a refused FAC dialled something")
+		}
+	}
+	h.settle()
+}
