@@ -24,6 +24,11 @@ Usage:
   execassist config import FILE [--reset-runtime] [--store PATH]
                                                 load it into the store, all or nothing
   execassist config export [--store PATH]       print the stored provisioning as YAML
+  execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339]
+                   [--origin internal|external] [--config FILE | --store PATH]
+                                                what would happen to such a call, and why
+  execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
+                                                the call journal
   execassist version
 
 Settings come from flags, then EXECASSIST_* environment variables (EXECASSIST_ARI_URL,
@@ -76,6 +81,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return &exitError{code: 2}
 		}
 		return configCmd(args[1], args[2:], stdout, stderr)
+	case "explain":
+		return explainCmd(args[1:], stdout, stderr)
+	case "calls":
+		return callsCmd(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "execassist", version)
 		return nil

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/store"
+)
+
+// explainCmd prints what execassist would do with a call, from the same policy code the
+// sessions run, without Asterisk. It reads the store (with runtime state), or with
+// --config a YAML file (provisioning only, e.g. before importing it).
+func explainCmd(args []string, stdout, stderr io.Writer) error {
+	fs, v := newFlags("explain", stderr)
+	exec := fs.String("exec", "", "executive extension (required)")
+	from := fs.String("from", "", "caller number; 'anonymous' or 'unavailable' for withheld numbers")
+	name := fs.String("name", "", "caller name")
+	to := fs.String("to", "", "number dialled (default: the executive's extension)")
+	at := fs.String("at", "", "time of the call, RFC 3339 (default now)")
+	origin := fs.String("origin", "", "internal or external, as EXECASSIST_ORIGIN would say")
+	s, _, err := resolve(fs, v, args)
+	if err != nil {
+		return err
+	}
+	if *exec == "" {
+		return &exitError{code: 2, msg: "usage: execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339] [--origin internal|external] [--config FILE]"}
+	}
+	now := time.Now()
+	if *at != "" {
+		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+			return &exitError{code: 2, msg: fmt.Sprintf("--at %q is not RFC 3339 (2026-11-24T10:00:00-05:00)", *at)}
+		}
+	}
+	if *origin != "" && *origin != "internal" && *origin != "external" {
+		return &exitError{code: 2, msg: "--origin is internal or external"}
+	}
+	cfg, rt, source, err := loadForExplain(s)
+	if err != nil {
+		return err
+	}
+	u := cfg.User(*exec)
+	if u == nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s is not a provisioned user in %s", *exec, source)}
+	}
+	if u.Executive == nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s (%s) does not have the executive service", *exec, u.Name)}
+	}
+	call := policy.Call{CallerNumber: *from, CallerName: *name, Origin: *origin, Dialled: *to}
+	switch strings.ToLower(*from) {
+	case "anonymous":
+		call.Anonymous = true
+	case "", "unavailable":
+		call.Unavailable, call.CallerNumber = true, ""
+	}
+	if call.Dialled == "" {
+		call.Dialled = *exec
+	}
+	d := policy.Decide(cfg, rt, *exec, call, now)
+	printDecision(stdout, cfg, u, call, now, d, source)
+	return nil
+}
+
+func loadForExplain(s settings) (*config.Config, store.Runtime, string, error) {
+	if s.ConfigFile != "" {
+		cfg, err := config.Load(s.ConfigFile)
+		if err != nil {
+			return nil, store.Runtime{}, "", &exitError{code: 1, msg: err.Error()}
+		}
+		return cfg, store.Runtime{}, s.ConfigFile + " (provisioning only, no runtime state)", nil
+	}
+	st, err := store.Open(s.Store, store.Options{})
+	if err != nil {
+		return nil, store.Runtime{}, "", err
+	}
+	defer st.Close()
+	snap := st.Snapshot()
+	return snap.Config, snap.Runtime, s.Store, nil
+}
+
+func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
+	caller := call.CallerNumber
+	switch {
+	case call.Anonymous:
+		caller = "anonymous"
+	case call.Unavailable:
+		caller = "unavailable"
+	}
+	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, u.Name, caller, call.Dialled, now.Format(time.RFC3339), source)
+	if !d.Filtered {
+		fmt.Fprintf(w, "decision: NORMAL: the call continues in the dialplan to the executive\n")
+	} else {
+		fmt.Fprintf(w, "decision: FILTERED to the assistants, %s", d.Mode)
+		if d.Mode == "sequential" {
+			fmt.Fprintf(w, ", %d rings (%s) each", d.RingsPerAssistant, time.Duration(d.RingsPerAssistant)*d.RingDuration)
+		}
+		fmt.Fprintln(w)
+		for i, t := range d.Assistants {
+			fmt.Fprintf(w, "  %d. %s %s via %s: %s\n", i+1, t.Who, t.Name, t.Location, strings.Join(t.Endpoints, " & "))
+		}
+		fmt.Fprintf(w, "caller ID on their phones: %q <%s>\n", d.CallerIDName, d.CallerIDNumber)
+		if d.AlertInfo != "" {
+			fmt.Fprintf(w, "Alert-Info: %s\n", d.AlertInfo)
+		}
+		for _, t := range d.Screening {
+			fmt.Fprintf(w, "screening: executive %s %s with Alert-Info %s\n", t.Location, strings.Join(t.Endpoints, " & "), t.AlertInfo)
+		}
+		dial := cfg.EffectiveDialing()
+		target := map[string]string{
+			"voice-messaging":      fmt.Sprintf("continue to %s,%s,1", dial.VoicemailContext, u.Extension),
+			"no-answer-processing": fmt.Sprintf("continue at label %s after the executive's Dial", dial.NoAnswerLabel),
+			"forward":              "dial " + d.RolloverEndpoint,
+		}[d.Rollover.Action]
+		if d.Rollover.Enabled {
+			fmt.Fprintf(w, "rollover: after %s, or when no assistant is left: %s (%s)\n", d.Rollover.After, d.Rollover.Action, target)
+		} else {
+			fmt.Fprintf(w, "rollover: timer off; when no assistant is left: %s (%s)\n", d.Rollover.Action, target)
+		}
+	}
+	fmt.Fprintln(w, "\nwhy:")
+	for i, r := range d.Reasons {
+		fmt.Fprintf(w, "  %2d. %s\n", i+1, r)
+	}
+}
+
+// callsCmd lists the call journal.
+func callsCmd(args []string, stdout, stderr io.Writer) error {
+	fs, v := newFlags("calls", stderr)
+	exec := fs.String("exec", "", "only this executive")
+	since := fs.Duration("since", 24*time.Hour, "how far back")
+	limit := fs.Int("limit", 200, "at most this many (the newest)")
+	verbose := fs.Bool("why", false, "print each decision's reasons")
+	s, _, err := resolve(fs, v, args)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(s.Store, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := st.Journal(store.JournalFilter{Executive: *exec, Since: time.Now().Add(-*since), Limit: *limit})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tKIND\tEXEC\tCALLER\tDECISION\tOUTCOME\tANSWERED BY\tAFTER\tALERTED")
+	for _, e := range entries {
+		after := ""
+		if e.AnswerAfter > 0 {
+			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
+			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ","))
+		if *verbose {
+			for _, r := range e.Reasons {
+				fmt.Fprintf(tw, "\t\t\t\t  %s\n", r)
+			}
+		}
+	}
+	tw.Flush()
+	if len(entries) == 0 {
+		fmt.Fprintf(stderr, "no calls in the journal since %s\n", time.Now().Add(-*since).Format(time.RFC3339))
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/store"
+)
+
+func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"config", "import", "../../examples/execassist.yaml", "--store", db}, &out, &errOut); code != 0 {
+		t.Fatal(errOut.String())
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetOptIn("1002", "1001", false)
+	st.SetOptIn("1003", "1001", false)
+	st.AppendJournal(store.JournalEntry{At: time.Now(), CallID: "c1", Kind: "call", Executive: "1001", Caller: "+15551234567",
+		Decision: "filtered", Outcome: "answered", AnsweredBy: "1002", AnswerAfter: 3 * time.Second, Legs: []string{"1002@devices"}})
+	st.Close()
+
+	out.Reset()
+	code := run(context.Background(), []string{"explain", "--store", db, "--exec", "1001", "--from", "+15551234567", "--at", "2026-11-24T10:00:00-05:00"}, &out, &errOut)
+	if code != 0 {
+		t.Fatal(errOut.String())
+	}
+	for _, want := range []string{"decision: NORMAL", "assistant 1002 (Ann Assist) opted out", "no assistant is available: the call goes to the executive"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("explain lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	run(context.Background(), []string{"explain", "--store", db, "--exec", "1001", "--from", "+15557771234", "--at", "2026-11-24T10:00:00-05:00"}, &out, &errOut)
+	if !strings.Contains(out.String(), `don't-filter rule "board members reach me" wins`) {
+		t.Errorf("board member:\n%s", out.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"explain", "--store", db, "--exec", "1999", "--from", "1"}, &out, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "1999 is not a provisioned user") {
+		t.Fatalf("unknown executive: %d %s", code, errOut.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"calls", "--store", db, "--exec", "1001", "--since", "1h"}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "1002@devices") {
+		t.Fatalf("calls: %d\n%s", code, out.String())
+	}
+}
