@@ -34,6 +34,8 @@ type App struct {
 	wg       sync.WaitGroup
 	seq      atomic.Uint64
 	active   atomic.Int64
+	journalQ chan store.JournalEntry
+	journalW sync.WaitGroup
 }
 
 // New builds an App; Run starts it.
@@ -43,7 +45,8 @@ func New(opts Options) *App {
 	}
 	return &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock,
 		ctl: make(chan func()), stopped: make(chan struct{}),
-		owners: map[string]*session{}, sessions: map[string]*session{}}
+		owners: map[string]*session{}, sessions: map[string]*session{},
+		journalQ: make(chan store.JournalEntry, 4096)}
 }
 
 // ActiveSessions counts sessions still running (tests assert it returns to zero).
@@ -52,9 +55,13 @@ func (a *App) ActiveSessions() int { return int(a.active.Load()) }
 // Run processes events until ctx ends, then waits for sessions to finish.
 func (a *App) Run(ctx context.Context) error {
 	events := a.cli.Listen(ctx)
+	a.journalW.Add(1)
+	go a.journalWriter()
 	defer func() {
 		close(a.stopped)
 		a.wg.Wait()
+		close(a.journalQ)
+		a.journalW.Wait()
 	}()
 	for {
 		select {
@@ -258,11 +265,38 @@ func continueNext(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog
 	}
 }
 
+// journal queues an entry; a call never waits for the disk. If the queue is full
+// (the disk cannot keep up) the entry is logged and dropped, never the call.
 func (a *App) journal(e store.JournalEntry) {
 	if a.store == nil {
 		return
 	}
-	if err := a.store.AppendJournal(e); err != nil {
-		a.log.Warn().Err(err).Str("call", e.CallID).Msg("journal write failed")
+	select {
+	case a.journalQ <- e:
+	default:
+		a.log.Warn().Str("call", e.CallID).Str("outcome", e.Outcome).Msg("journal queue full; entry dropped")
+	}
+}
+
+// journalWriter drains the queue, writing whatever has piled up in one transaction.
+func (a *App) journalWriter() {
+	defer a.journalW.Done()
+	for e := range a.journalQ {
+		batch := []store.JournalEntry{e}
+	more:
+		for len(batch) < 512 {
+			select {
+			case next, ok := <-a.journalQ:
+				if !ok {
+					break more
+				}
+				batch = append(batch, next)
+			default:
+				break more
+			}
+		}
+		if err := a.store.AppendJournal(batch...); err != nil {
+			a.log.Warn().Err(err).Int("entries", len(batch)).Msg("journal write failed")
+		}
 	}
 }

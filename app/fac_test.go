@@ -81,8 +81,8 @@ func TestFilteringFACsPersistConfirmAndSurviveRestart(t *testing.T) {
 func TestFilteringFACRefusedForNonExecutivesAndBadDigits(t *testing.T) {
 	h := newHarness(t, baseYAML)
 	for _, tc := range []struct{ from, digits, prompt string }{
-		{"PJSIP/1005", "#61", "feature-not-avail-line"}, // a user without the executive service
-		{"PJSIP/1002", "#62", "feature-not-avail-line"}, // an assistant
+		{"PJSIP/1005", "#61", "feature-not-avail-line"},  // a user without the executive service
+		{"PJSIP/1002", "#62", "feature-not-avail-line"},  // an assistant
 		{"PJSIP/trunk", "#61", "feature-not-avail-line"}, // nobody's device
 		{"PJSIP/1001", "#6x1", "pbx-invalid"},
 		{"PJSIP/1001", "#61&Dial(PJSIP/9)", "pbx-invalid"},

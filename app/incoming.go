@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/execassist/execassist/app/clock"
@@ -105,15 +106,13 @@ func (c *incomingCall) alert(ctx context.Context) {
 	if ro := c.dec.Rollover; ro.Enabled {
 		c.rollover = c.s.after(ro.After, "rollover")
 	}
-	for _, t := range c.dec.Screening {
-		c.startTarget(ctx, t, "screening")
+	if len(c.dec.Screening) > 0 {
+		c.startTargets(ctx, c.dec.Screening, "screening")
 	}
 	if c.dec.Mode == "sequential" {
 		c.startStep(ctx)
 	} else {
-		for _, t := range c.dec.Assistants {
-			c.startTarget(ctx, t, "assistant")
-		}
+		c.startTargets(ctx, c.dec.Assistants, "assistant")
 	}
 	c.checkExhausted(ctx)
 }
@@ -131,46 +130,77 @@ func (c *incomingCall) startStep(ctx context.Context) {
 
 // startTarget creates a leg for each endpoint of t; it returns how many were created.
 func (c *incomingCall) startTarget(ctx context.Context, t policy.Target, kind string) int {
-	c.tried = append(c.tried, t.Who+"@"+t.Location)
-	n := 0
-	for _, ep := range t.Endpoints {
-		if c.createLeg(ctx, t, kind, ep) {
-			n++
+	return c.startTargets(ctx, []policy.Target{t}, kind)
+}
+
+// startTargets creates the legs of several targets at once (in parallel: a fork's
+// legs should ring together) and returns how many were created.
+func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target, kind string) int {
+	var legs []*leg
+	for _, t := range targets {
+		c.tried = append(c.tried, t.Who+"@"+t.Location)
+		for _, ep := range t.Endpoints {
+			legs = append(legs, c.newLeg(t, kind, ep))
 		}
+	}
+	errs := make([]error, len(legs))
+	if len(legs) == 1 {
+		errs[0] = c.create(ctx, legs[0])
+	} else {
+		var wg sync.WaitGroup
+		for i, l := range legs {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = c.create(ctx, l) }()
+		}
+		wg.Wait()
+	}
+	n := 0
+	for i, l := range legs {
+		if errs[i] == nil {
+			n++
+			continue
+		}
+		l.gone = true
+		var ae *ari.Error
+		if !errors.As(errs[i], &ae) {
+			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
+			_ = c.cli.Channel().Hangup(context.WithoutCancel(ctx), ari.NewKey(ari.ChannelKey, l.id), "normal")
+		}
+		c.s.log.Info().Err(errs[i]).Str("endpoint", l.endpoint).Str("who", l.target.Who).Msg("leg could not be created; moving on")
 	}
 	return n
 }
 
 func (c *incomingCall) createLeg(ctx context.Context, t policy.Target, kind, endpoint string) bool {
+	return c.startTargets(ctx, []policy.Target{{Who: t.Who, Name: t.Name, Location: t.Location, Endpoints: []string{endpoint}, AlertInfo: t.AlertInfo}}, kind) == 1
+}
+
+// newLeg registers a leg under the channel id we give it, before it exists, so its
+// StasisStart (which may beat the create response) finds it.
+func (c *incomingCall) newLeg(t policy.Target, kind, endpoint string) *leg {
 	c.nextLeg++
-	id := c.caller.ID + "-" + c.s.id + "-" + strconv.Itoa(c.nextLeg)
-	l := &leg{id: id, target: t, kind: kind, endpoint: endpoint}
+	l := &leg{id: c.caller.ID + "-" + c.s.id + "-" + strconv.Itoa(c.nextLeg), target: t, kind: kind, endpoint: endpoint}
+	c.legs[l.id] = l
+	return l
+}
+
+// create asks Asterisk for the leg; safe to run in parallel (it reads only l and c.dec).
+func (c *incomingCall) create(ctx context.Context, l *leg) error {
 	vars := map[string]string{}
-	if kind != "forward" {
+	if l.kind != "forward" {
 		vars["CONNECTEDLINE(name)"] = c.dec.CallerIDName
 		vars["CONNECTEDLINE(num)"] = c.dec.CallerIDNumber
-		if t.AlertInfo != "" && strings.HasPrefix(endpoint, "PJSIP/") {
-			vars["PJSIP_HEADER(add,Alert-Info)"] = t.AlertInfo
+		if l.target.AlertInfo != "" && strings.HasPrefix(l.endpoint, "PJSIP/") {
+			vars["PJSIP_HEADER(add,Alert-Info)"] = l.target.AlertInfo
 		}
 	} else {
 		// The far end of a forward sees the original caller.
 		vars["CONNECTEDLINE(name)"] = c.caller.Caller.Name
 		vars["CONNECTEDLINE(num)"] = c.caller.Caller.Number
 	}
-	c.legs[id] = l
-	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: "leg," + c.s.id,
-		ChannelID: id, Originator: c.caller.ID, Variables: vars})
-	if err != nil {
-		l.gone = true
-		var ae *ari.Error
-		if !errors.As(err, &ae) {
-			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
-			_ = c.cli.Channel().Hangup(context.WithoutCancel(ctx), ari.NewKey(ari.ChannelKey, id), "normal")
-		}
-		c.s.log.Info().Err(err).Str("endpoint", endpoint).Str("who", t.Who).Msg("leg could not be created; moving on")
-		return false
-	}
-	return true
+	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: "leg," + c.s.id,
+		ChannelID: l.id, Originator: c.caller.ID, Variables: vars})
+	return err
 }
 
 // legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
@@ -253,12 +283,21 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	}
 	c.winner = l
 	c.stopRollover()
+	var losers []*leg
 	for _, other := range c.legs {
 		if other != l && !other.gone {
-			c.hangup(ctx, other, "answered_elsewhere")
+			other.gone = true
+			losers = append(losers, other)
 		}
 	}
 	c.handled = true
+	// The losers are released while the caller is answered: nobody waits on them.
+	var wg sync.WaitGroup
+	for _, other := range losers {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.release(ctx, other.id, "answered_elsewhere") }()
+	}
+	defer wg.Wait()
 	who := l.target.Who
 	if l.kind == "screening" {
 		who = "executive@" + l.target.Location
@@ -433,8 +472,13 @@ func (c *incomingCall) cleanup(ctx context.Context, hangCaller bool) {
 
 func (c *incomingCall) hangup(ctx context.Context, l *leg, reason string) {
 	l.gone = true
-	if err := c.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, l.id), reason); err != nil && !ari.IsGone(err) {
-		c.s.log.Warn().Err(err).Str("leg", l.id).Msg("hang up leg")
+	c.release(ctx, l.id, reason)
+}
+
+// release hangs up a channel; "already gone" is not an error. Safe in parallel.
+func (c *incomingCall) release(ctx context.Context, id, reason string) {
+	if err := c.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), reason); err != nil && !ari.IsGone(err) {
+		c.s.log.Warn().Err(err).Str("leg", id).Msg("hang up leg")
 	}
 }
 

@@ -1,6 +1,7 @@
 package ari
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -197,6 +198,19 @@ var eventTypes = map[string]func() Event{
 // DecodeEvent turns one WebSocket message into a typed event. Only malformed JSON or
 // a message without a type is an error; an unknown type becomes *RawEvent.
 func DecodeEvent(data []byte) (Event, error) {
+	// Fast path: Asterisk writes compact JSON, so the type can be found without a
+	// parse; the typed decode below validates the whole message anyway.
+	if typ := peekType(data); typ != "" {
+		if mk, ok := eventTypes[typ]; ok {
+			e := mk()
+			if err := json.Unmarshal(data, e); err != nil {
+				return nil, fmt.Errorf("ari: decode %s event: %w", typ, err)
+			}
+			if e.Header().Type == typ {
+				return e, nil
+			}
+		}
+	}
 	var h EventHeader
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("ari: decode event: %w", err)
@@ -213,4 +227,20 @@ func DecodeEvent(data []byte) (Event, error) {
 		return nil, fmt.Errorf("ari: decode %s event: %w", h.Type, err)
 	}
 	return e, nil
+}
+
+var typeKey = []byte(`"type":"`)
+
+// peekType finds a top-level-looking "type":"X" without parsing; "" if unsure.
+func peekType(data []byte) string {
+	i := bytes.Index(data, typeKey)
+	if i < 0 {
+		return ""
+	}
+	rest := data[i+len(typeKey):]
+	j := bytes.IndexByte(rest, '"')
+	if j <= 0 || j > 40 {
+		return ""
+	}
+	return string(rest[:j])
 }

@@ -24,30 +24,36 @@ type JournalEntry struct {
 	Outcome     string        `json:"outcome,omitempty"` // answered, rollover:voice-messaging, caller-hung-up ...
 }
 
-// AppendJournal stores an entry and prunes entries beyond the retention bounds, in
-// one transaction.
-func (s *Store) AppendJournal(e JournalEntry) error {
-	if e.At.IsZero() {
-		e.At = s.opts.Now()
-	}
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("store: encode journal entry: %w", err)
-	}
-	// Batch coalesces the journal writes of concurrent calls into one fsync.
-	return s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bJournal)
-		seq, _ := b.NextSequence()
-		key := make([]byte, 16)
-		binary.BigEndian.PutUint64(key, uint64(e.At.UnixNano()))
-		binary.BigEndian.PutUint64(key[8:], seq)
-		if err := b.Put(key, raw); err != nil {
-			return err
+// AppendJournal stores entries and prunes entries beyond the retention bounds, in one
+// transaction (so a writer that drains a queue pays one fsync for many calls).
+func (s *Store) AppendJournal(entries ...JournalEntry) error {
+	raws := make([][]byte, len(entries))
+	for i := range entries {
+		if entries[i].At.IsZero() {
+			entries[i].At = s.opts.Now()
 		}
+		raw, err := json.Marshal(entries[i])
+		if err != nil {
+			return fmt.Errorf("store: encode journal entry: %w", err)
+		}
+		raws[i] = raw
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bJournal)
 		meta := tx.Bucket(bMeta)
-		count := 1
+		count := 0
 		if raw := meta.Get([]byte("journal_count")); len(raw) == 8 {
-			count = int(binary.BigEndian.Uint64(raw)) + 1
+			count = int(binary.BigEndian.Uint64(raw))
+		}
+		for i, raw := range raws {
+			seq, _ := b.NextSequence()
+			key := make([]byte, 16)
+			binary.BigEndian.PutUint64(key, uint64(entries[i].At.UnixNano()))
+			binary.BigEndian.PutUint64(key[8:], seq)
+			if err := b.Put(key, raw); err != nil {
+				return err
+			}
+			count++
 		}
 		cutoff := uint64(s.opts.Now().Add(-s.opts.JournalMaxAge).UnixNano())
 		excess := count - s.opts.JournalMaxEntries

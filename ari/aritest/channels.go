@@ -37,10 +37,23 @@ type channel struct {
 	moh             bool
 	held            bool
 	gone            bool
+	chanVars        []string
 	timers          []clock.Timer
 }
 
 func (c *channel) snapshot() map[string]any {
+	m := c.baseSnapshot()
+	if c.chanVars != nil {
+		vars := make(map[string]string, len(c.chanVars))
+		for _, name := range c.chanVars {
+			vars[name] = c.vars[name]
+		}
+		m["channelvars"] = vars
+	}
+	return m
+}
+
+func (c *channel) baseSnapshot() map[string]any {
 	return map[string]any{
 		"id": c.id, "name": c.name, "state": c.state, "protocol_id": c.protocolID,
 		"caller": c.caller, "connected": c.connected, "accountcode": "",
@@ -77,7 +90,7 @@ func (s *Server) newChannelLocked(id, endpoint string) *channel {
 	}
 	c := &channel{id: id, name: fmt.Sprintf("%s-%08x", endpoint, s.nameSeq), state: "Down",
 		protocolID: randomID(), context: "from-internal", exten: "s", priority: 1,
-		created: s.clock.Now(), vars: map[string]string{}}
+		created: s.clock.Now(), vars: map[string]string{}, chanVars: s.chanVars}
 	s.channels[id] = c
 	return c
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 type msg struct {
@@ -60,7 +61,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	s.mu.Lock()
 	rep := s.route(r.Method, seg, p)
-	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: rep.status})
+	s.requests = append(s.requests, Request{At: time.Now(), Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: rep.status})
 	s.mu.Unlock()
 	writeJSON(w, rep.status, rep.body)
 }

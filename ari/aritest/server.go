@@ -20,6 +20,9 @@ type Options struct {
 	Clock              clock.Clock // defaults to clock.Real
 	// MediaDuration is how long one media item plays (default 500 ms).
 	MediaDuration time.Duration
+	// ChannelVars are reported in every channel snapshot, as ari.conf
+	// `channelvars = A,B` makes Asterisk do (unset ones as "").
+	ChannelVars []string
 }
 
 // Server is the fake Asterisk.
@@ -31,6 +34,7 @@ type Server struct {
 
 	clock    clock.Clock
 	mediaDur time.Duration
+	chanVars []string
 	hs       *httptest.Server
 
 	mu        sync.Mutex
@@ -52,6 +56,7 @@ type Server struct {
 
 // Request is one REST call the fake served, for assertions such as "nothing was dialled".
 type Request struct {
+	At     time.Time // wall clock, for latency measurements
 	Method string
 	Path   string // below /ari, without query
 	Query  string
@@ -72,6 +77,7 @@ func New(opts Options) *Server {
 		Password:  opts.Password,
 		clock:     opts.Clock,
 		mediaDur:  opts.MediaDuration,
+		chanVars:  opts.ChannelVars,
 		channels:  map[string]*channel{},
 		bridges:   map[string]*bridge{},
 		playbacks: map[string]*playback{},
@@ -299,6 +305,14 @@ func (s *Server) Events() []json.RawMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]json.RawMessage(nil), s.events...)
+}
+
+// Counts returns how many channels (in Stasis or not) and bridges exist: a cheap
+// progress probe for load tests.
+func (s *Server) Counts() (channels, bridges int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.channels), len(s.bridges)
 }
 
 // Requests returns every REST call served so far.

@@ -1,0 +1,313 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// The benchmarks drive calls through the real app (our ARI client, the dispatcher, one
+// actor per call, the policy, the store) against the fake Asterisk over loopback, and in
+// the same process a minimal Stasis app (answer the caller, dial one endpoint, bridge)
+// as the baseline. Run: go test -run '^$' -bench . -benchtime 1x ./app/
+
+// loadRig is a fake Asterisk with phones that answer after a short time and hang up.
+type loadRig struct {
+	fake   *aritest.Server
+	cancel context.CancelFunc
+	done   chan struct{}
+	app    *app.App
+}
+
+func newLoadRig(tb testing.TB, mode string, ring aritest.Script, baseline bool) *loadRig {
+	tb.Helper()
+	fake := aritest.New(aritest.Options{ChannelVars: []string{"EXECASSIST_ORIGIN", "EXECASSIST_DIALLED"}})
+	for _, p := range []string{"1001", "1002", "1003", "1004"} {
+		fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/" + p, Name: "Phone " + p, Number: p, Script: ring})
+	}
+	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Number: "+15557770000"})
+	cli, err := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password, Application: "execassist"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &loadRig{fake: fake, cancel: cancel, done: make(chan struct{})}
+	if baseline {
+		go func() { runBaseline(ctx, cli); close(r.done) }()
+	} else {
+		y := baseYAML
+		if mode == "single" { // one assistant: the same Asterisk work as the baseline
+			mode = "simultaneous"
+			y = strings.Replace(y, `assistants: ["1002", "1003", "1004"]`, `assistants: ["1002"]`, 1)
+		}
+		y = strings.Replace(y, "mode: simultaneous", "mode: "+mode, 1)
+		y = strings.Replace(y, "rollover: {enabled: true, after: 30s", "rollover: {enabled: true, after: 600s", 1)
+		cfg, src, err := config.Parse("bench.yaml", []byte(y))
+		if err != nil || len(config.Validate(cfg, src)) > 0 {
+			tb.Fatal(err)
+		}
+		st, err := store.Open(filepath.Join(tb.TempDir(), "x.db"), store.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { st.Close() })
+		if err := st.Import(cfg, store.ImportOptions{}); err != nil {
+			tb.Fatal(err)
+		}
+		r.app = app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop()})
+		go func() { r.app.Run(ctx); close(r.done) }()
+	}
+	for fake.Connections() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	return r
+}
+
+func (r *loadRig) close() {
+	r.cancel()
+	<-r.done
+	r.fake.Close()
+}
+
+// waitIdle waits until no channel or bridge is left (calls completed).
+func (r *loadRig) waitIdle(tb testing.TB, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for {
+		ch, br := r.fake.Counts()
+		if ch == 0 && br == 0 && (r.app == nil || r.app.ActiveSessions() == 0) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("not idle after %s: %d channels, %d bridges", limit, ch, br)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+type runResult struct {
+	callsPerSec float64
+	p50, p99    time.Duration
+}
+
+// drive places n calls, concurrency at a time, each completing on its own (an
+// assistant answers, talks, hangs up), and measures throughput and the latency from
+// StasisStart to the first leg's dial.
+func drive(tb testing.TB, r *loadRig, n, concurrency int) runResult {
+	placed := make(map[string]time.Time, n)
+	var mu sync.Mutex
+	start := time.Now()
+	sem := make(chan struct{}, concurrency)
+	for i := 0; i < n; i++ {
+		// Keep at most `concurrency` calls in flight.
+		for {
+			ch, _ := r.fake.Counts()
+			if ch < concurrency*4 {
+				break
+			}
+			time.Sleep(200 * time.Microsecond)
+		}
+		sem <- struct{}{}
+		id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+		mu.Lock()
+		placed[id] = time.Now()
+		mu.Unlock()
+		<-sem
+	}
+	r.waitIdle(tb, 2*time.Minute)
+	elapsed := time.Since(start)
+	var lat []time.Duration
+	seen := map[string]bool{}
+	for _, q := range r.fake.Requests() {
+		if q.Method != "POST" || !strings.HasSuffix(q.Path, "/dial") {
+			continue
+		}
+		leg := strings.TrimSuffix(strings.TrimPrefix(q.Path, "/channels/"), "/dial")
+		caller := leg[:strings.Index(leg, "-")]
+		if t0, ok := placed[caller]; ok && !seen[caller] {
+			seen[caller] = true
+			lat = append(lat, q.At.Sub(t0))
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	res := runResult{callsPerSec: float64(n) / elapsed.Seconds()}
+	if len(lat) > 0 {
+		res.p50, res.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	}
+	return res
+}
+
+func BenchmarkCallsVersusBaseline(b *testing.B) {
+	const n, concurrency = 1000, 100
+	answer := aritest.Script{Mode: aritest.Answer, After: 20 * time.Millisecond, HangupAfter: 20 * time.Millisecond}
+	for i := 0; i < b.N; i++ {
+		base := newLoadRig(b, "", answer, true)
+		br := drive(b, base, n, concurrency)
+		base.close()
+		b.Logf("baseline (answer, dial 1, bridge): %.0f calls/s, first dial p50 %s p99 %s", br.callsPerSec, br.p50, br.p99)
+		for _, mode := range []string{"single", "simultaneous", "sequential"} {
+			r := newLoadRig(b, mode, answer, false)
+			res := drive(b, r, n, concurrency)
+			r.close()
+			ratio := res.callsPerSec / br.callsPerSec
+			b.Logf("execassist %s: %.0f calls/s (%.2fx baseline), first dial p50 %s p99 %s", mode, res.callsPerSec, ratio, res.p50, res.p99)
+			b.ReportMetric(ratio, mode+"-ratio")
+			b.ReportMetric(res.callsPerSec, mode+"-calls/s")
+			b.ReportMetric(float64(res.p99.Microseconds()), mode+"-p99-µs")
+		}
+		b.ReportMetric(br.callsPerSec, "baseline-calls/s")
+	}
+}
+
+// BenchmarkConcurrentRinging holds 5,000 filtered calls ringing three assistants each,
+// reports heap and goroutines per live call, then hangs all callers up and checks the
+// goroutine count returns to idle.
+func BenchmarkConcurrentRinging(b *testing.B) {
+	const calls = 5000
+	for i := 0; i < b.N; i++ {
+		r := newLoadRig(b, "simultaneous", aritest.Script{Mode: aritest.RingForever}, false)
+		idleG, idleHeap := settleMem()
+		var ids []string
+		for c := 0; c < calls; c++ {
+			ids = append(ids, r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}}))
+		}
+		for {
+			ch, _ := r.fake.Counts()
+			if ch == calls*4 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(200 * time.Millisecond) // let the last dials land
+		g, heap := settleMem()
+		perCall := float64(heap-idleHeap) / calls
+		b.Logf("%d ringing filtered calls (%d channels): heap %.1f MB (%.1f KB per call, app and fake together), goroutines %d (%.2f per call)",
+			calls, calls*4, float64(heap)/(1<<20), perCall/1024, g, float64(g-idleG)/calls)
+		b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(g-idleG)/calls, "goroutines/call")
+		for _, id := range ids {
+			r.fake.Hangup(id)
+		}
+		r.waitIdle(b, time.Minute)
+		after, _ := settleMem()
+		b.Logf("after all calls ended: goroutines %d (idle was %d)", after, idleG)
+		if after > idleG+5 {
+			b.Fatalf("goroutines did not return to idle: %d, idle %d", after, idleG)
+		}
+		r.close()
+	}
+}
+
+func settleMem() (goroutines int, heap uint64) {
+	var ms runtime.MemStats
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+	}
+	runtime.ReadMemStats(&ms)
+	return runtime.NumGoroutine(), ms.HeapInuse
+}
+
+// runBaseline is the minimal Stasis app: answer the caller, create and dial one leg,
+// bridge them on answer, hang up the other side when one leaves. One goroutine per
+// call, like execassist.
+func runBaseline(ctx context.Context, cli ari.Client) {
+	type call struct {
+		box chan ari.Event
+	}
+	calls := map[string]*call{}
+	owner := map[string]*call{}
+	ended := make(chan []string, 1024)
+	events := cli.Listen(ctx)
+	for {
+		select {
+		case ids := <-ended:
+			for _, id := range ids {
+				delete(owner, id)
+			}
+			delete(calls, ids[0])
+		case e, ok := <-events:
+			if !ok {
+				return
+			}
+			if ss, ok := e.(*ari.StasisStart); ok {
+				if len(ss.Args) > 0 && ss.Args[0] == "exec" {
+					c := &call{box: make(chan ari.Event, 64)}
+					calls[ss.Channel.ID] = c
+					owner[ss.Channel.ID] = c
+					owner[ss.Channel.ID+"-b-1"] = c
+					go baselineCall(ctx, cli, ss.Channel.ID, c.box, ended)
+					continue
+				}
+			}
+			if id := channelID(e); id != "" {
+				if c := owner[id]; c != nil {
+					c.box <- e
+				}
+			}
+		}
+	}
+}
+
+func baselineCall(ctx context.Context, cli ari.Client, caller string, box chan ari.Event, ended chan<- []string) {
+	ch := cli.Channel()
+	leg := caller + "-b-1"
+	defer func() { ended <- []string{caller, leg} }()
+	ck, lk := ari.NewKey(ari.ChannelKey, caller), ari.NewKey(ari.ChannelKey, leg)
+	if err := ch.Answer(ctx, ck); err != nil {
+		return
+	}
+	if _, err := ch.Create(ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1002", AppArgs: "leg", ChannelID: leg, Originator: caller}); err != nil {
+		ch.Hangup(ctx, ck, "")
+		return
+	}
+	var bridge *ari.BridgeHandle
+	for e := range box {
+		switch ev := e.(type) {
+		case *ari.StasisStart:
+			ch.Dial(ctx, lk, caller, 30*time.Second)
+		case *ari.ChannelStateChange:
+			if ev.Channel.ID == leg && ev.Channel.State == "Up" {
+				bridge, _ = cli.Bridge().Create(ctx, nil, "mixing", "")
+				bridge.AddChannel(ctx, caller, ari.AddChannelOptions{})
+				bridge.AddChannel(ctx, leg, ari.AddChannelOptions{})
+			}
+		case *ari.StasisEnd:
+			other := leg
+			if ev.Channel.ID == leg {
+				other = caller
+			}
+			ch.Hangup(ctx, ari.NewKey(ari.ChannelKey, other), "")
+			if bridge != nil {
+				bridge.Delete(ctx)
+			}
+			return
+		}
+	}
+}
+
+func channelID(e ari.Event) string {
+	switch ev := e.(type) {
+	case *ari.StasisStart:
+		return ev.Channel.ID
+	case *ari.StasisEnd:
+		return ev.Channel.ID
+	case *ari.ChannelStateChange:
+		return ev.Channel.ID
+	}
+	return ""
+}
+
+var _ = fmt.Sprint
