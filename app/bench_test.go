@@ -183,10 +183,14 @@ func BenchmarkConcurrentRinging(b *testing.B) {
 		for c := 0; c < calls; c++ {
 			ids = append(ids, r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}}))
 		}
+		deadline := time.Now().Add(3 * time.Minute)
 		for {
 			ch, _ := r.fake.Counts()
 			if ch == calls*4 {
 				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("only %d of %d channels after 3 minutes", ch, calls*4)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}

@@ -86,9 +86,12 @@ func New(opts Options) (*RESTClient, error) {
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
+		// Bounded connections: under load requests queue for a kept-alive connection
+		// instead of opening thousands of sockets to Asterisk.
 		hc = &http.Client{Transport: &http.Transport{
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 256,
+			MaxConnsPerHost:     128,
+			MaxIdleConns:        128,
+			MaxIdleConnsPerHost: 128,
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
