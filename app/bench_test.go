@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +28,7 @@ import (
 
 // loadRig is a fake Asterisk with phones that answer after a short time and hang up.
 type loadRig struct {
+	cli    *ari.RESTClient
 	fake   *aritest.Server
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -44,7 +47,7 @@ func newLoadRig(tb testing.TB, mode string, ring aritest.Script, baseline bool) 
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &loadRig{fake: fake, cancel: cancel, done: make(chan struct{})}
+	r := &loadRig{cli: cli, fake: fake, cancel: cancel, done: make(chan struct{})}
 	if baseline {
 		go func() { runBaseline(ctx, cli); close(r.done) }()
 	} else {
@@ -196,6 +199,11 @@ func BenchmarkConcurrentRinging(b *testing.B) {
 		}
 		time.Sleep(200 * time.Millisecond) // let the last dials land
 		g, heap := settleMem()
+		if path := os.Getenv("EXECASSIST_HEAP_PROFILE"); path != "" {
+			f, _ := os.Create(path)
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
 		perCall := float64(heap-idleHeap) / calls
 		b.Logf("%d ringing filtered calls (%d channels): heap %.1f MB (%.1f KB per call, app and fake together), goroutines %d (%.2f per call)",
 			calls, calls*4, float64(heap)/(1<<20), perCall/1024, g, float64(g-idleG)/calls)
@@ -205,6 +213,8 @@ func BenchmarkConcurrentRinging(b *testing.B) {
 			r.fake.Hangup(id)
 		}
 		r.waitIdle(b, time.Minute)
+		r.cli.CloseIdleConnections() // pooled keep-alive connections are not calls
+		time.Sleep(100 * time.Millisecond)
 		after, _ := settleMem()
 		b.Logf("after all calls ended: goroutines %d (idle was %d)", after, idleG)
 		if after > idleG+5 {

@@ -92,8 +92,12 @@ func (c *incomingCall) callFacts(ctx context.Context) policy.Call {
 		origin, _ = c.cli.Channel().GetVariable(ctx, ch.Key(), "EXECASSIST_ORIGIN")
 	}
 	call.Origin = strings.ToLower(origin)
-	if d, ok := ch.ChannelVars["EXECASSIST_DIALLED"]; ok && d != "" {
-		call.Dialled = d
+	dialled, ok := ch.ChannelVars["EXECASSIST_DIALLED"]
+	if !ok && ch.ChannelVars == nil {
+		dialled, _ = c.cli.Channel().GetVariable(ctx, ch.Key(), "EXECASSIST_DIALLED")
+	}
+	if dialled != "" {
+		call.Dialled = dialled
 	}
 	return call
 }

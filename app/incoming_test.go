@@ -279,3 +279,28 @@ func TestStoppingExecassistFailsOpenForRingingCalls(t *testing.T) {
 	}
 	h.eventually("legs released", func() bool { return h.fake.Live().Empty() })
 }
+
+func TestCustomFiltersEndToEnd(t *testing.T) {
+	// The harness clock starts on Tuesday 2026-11-24 10:00 in New York.
+	h := newHarness(t, "schedules:\n  office: {timezone: America/New_York, weekly: [{days: [mon, tue, wed, thu, fri], from: \"09:00\", to: \"17:30\"}]}\n"+baseYAML,
+		"filtering: {enabled: true, mode: all}", `filtering:
+        enabled: true
+        mode: custom
+        filters:
+          - {name: vip, calls_from: {numbers: ["+1555777*"]}, action: dont-filter}
+          - {name: office hours, when: office, calls_from: {external: true}, action: filter}`)
+	vip := h.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerNumber: "+15557771234", Exten: "1001", Args: []string{"exec", "1001"}})
+	if to := h.continuedTo(vip); to != "from-internal,1001,2" {
+		t.Fatalf("a don't-filter caller went to %s", to)
+	}
+	other := h.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerNumber: "+15550001111", Exten: "1001", Args: []string{"exec", "1001"}})
+	h.ringing("PJSIP/1002")
+	h.fake.Hangup(other)
+	h.settle()
+	// After office hours the same caller reaches the executive directly.
+	h.clock.Advance(8 * time.Hour)
+	late := h.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerNumber: "+15550001111", Exten: "1001", Args: []string{"exec", "1001"}})
+	if to := h.continuedTo(late); to != "from-internal,1001,2" {
+		t.Fatalf("after hours: %s", to)
+	}
+}

@@ -110,6 +110,10 @@ func New(opts Options) (*RESTClient, error) {
 	return c, nil
 }
 
+// CloseIdleConnections closes kept-alive HTTP connections (load tests count goroutines
+// after a burst of calls; idle connections are not leaks).
+func (c *RESTClient) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
 // ApplicationName is the Stasis app this client registers.
 func (c *RESTClient) ApplicationName() string { return c.app }
 

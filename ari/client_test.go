@@ -26,7 +26,7 @@ type rig struct {
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
-	fake := aritest.New(aritest.Options{Clock: clk})
+	fake := aritest.New(aritest.Options{Clock: clk, RecordEvents: true})
 	t.Cleanup(fake.Close)
 	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/1001", Name: "Erin Exec", Number: "1001"})
 	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/1002", Name: "Ann Assist", Number: "1002", Script: aritest.Script{Mode: aritest.Answer, After: 2 * time.Second}})

@@ -48,7 +48,7 @@ func TestAuthAndApiKey(t *testing.T) {
 
 func TestScriptedPhoneRingsOnTheFakeClock(t *testing.T) {
 	clk := clock.NewFake(time.Unix(1_800_000_000, 0))
-	s := New(Options{Clock: clk})
+	s := New(Options{Clock: clk, RecordEvents: true})
 	defer s.Close()
 	s.AddPhone(Phone{Endpoint: "PJSIP/1002", Name: "Ann", Number: "1002", Script: Script{Mode: Answer, After: 30 * time.Second}})
 	caller := s.PlaceCall(Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})

@@ -20,6 +20,9 @@ type Options struct {
 	Clock              clock.Clock // defaults to clock.Real
 	// MediaDuration is how long one media item plays (default 500 ms).
 	MediaDuration time.Duration
+	// RecordEvents keeps every emitted event for Events() (trace comparisons); off,
+	// a long load test does not grow the fake's memory.
+	RecordEvents bool
 	// ChannelVars are reported in every channel snapshot, as ari.conf
 	// `channelvars = A,B` makes Asterisk do (unset ones as "").
 	ChannelVars []string
@@ -35,6 +38,7 @@ type Server struct {
 	clock    clock.Clock
 	mediaDur time.Duration
 	chanVars []string
+	record   bool
 	hs       *httptest.Server
 
 	mu        sync.Mutex
@@ -78,6 +82,7 @@ func New(opts Options) *Server {
 		clock:     opts.Clock,
 		mediaDur:  opts.MediaDuration,
 		chanVars:  opts.ChannelVars,
+		record:    opts.RecordEvents,
 		channels:  map[string]*channel{},
 		bridges:   map[string]*bridge{},
 		playbacks: map[string]*playback{},
@@ -279,7 +284,9 @@ func (s *Server) emitLocked(apps []string, ev map[string]any) {
 		seen[name] = true
 		ev["application"] = name
 		b, _ := json.Marshal(ev)
-		s.events = append(s.events, b)
+		if s.record {
+			s.events = append(s.events, b)
+		}
 		if a := s.apps[name]; a != nil {
 			for c := range a.conns {
 				c.push(b)
@@ -300,7 +307,8 @@ func randomID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// Events returns every event the fake has emitted, as sent on the wire.
+// Events returns every event the fake has emitted, as sent on the wire (with
+// Options.RecordEvents).
 func (s *Server) Events() []json.RawMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
