@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/execassist/execassist/app/clock"
 	"github.com/execassist/execassist/ari"
@@ -34,6 +35,7 @@ type App struct {
 	wg       sync.WaitGroup
 	seq      atomic.Uint64
 	active   atomic.Int64
+	registry registry
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
 }
@@ -74,6 +76,11 @@ func (a *App) Run(ctx context.Context) error {
 			f()
 		}
 	}
+}
+
+// transfer makes session s the owner of channel id (a FAC caller joining a call).
+func (a *App) transfer(id string, s *session) {
+	a.onDispatcher(func() { a.owners[id] = s })
 }
 
 // onDispatcher runs f on the dispatcher goroutine; false if the app has stopped.
@@ -205,17 +212,64 @@ func (a *App) start(ctx context.Context, ev *ari.StasisStart, mk func(*ari.Stasi
 // resync runs after every (re)connection: channels still in the app that no session
 // owns (execassist restarted, or their session ended during the outage) are put back on
 // the normal path: callers continue in the dialplan, our stray legs are hung up.
-// Channels already in a bridge are answered calls: they are left connected.
+// Channels already in a bridge are answered calls: they are left connected. A channel
+// counts as orphaned only if it is still in the app and unowned a grace period later,
+// so a call whose StasisStart is still on its way is not mistaken for one.
 func (a *App) resync(ctx context.Context, ev *ari.Connected) {
+	candidates, err := a.unownedChannels(ctx)
+	if err != nil || len(candidates) == 0 {
+		return
+	}
+	select {
+	case <-time.After(resyncGrace):
+	case <-ctx.Done():
+		return
+	}
+	again, err := a.unownedChannels(ctx)
+	if err != nil {
+		return
+	}
+	for _, c := range again {
+		if !containsChannel(candidates, c.ID) {
+			continue
+		}
+		log := a.log.With().Str("channel", c.ID).Bool("reconnect", ev.Reconnect).Logger()
+		if isIncomingCaller(c, a.cli.ApplicationName()) {
+			log.Info().Msg("resync: orphaned caller continues in the dialplan")
+			continueNext(ctx, a.cli, c.Key(), log)
+		} else {
+			log.Info().Msg("resync: orphaned channel hung up")
+			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
+		}
+	}
+}
+
+// resyncGrace is how long a channel must stay unowned to count as orphaned.
+var resyncGrace = time.Second
+
+func containsChannel(list []ari.ChannelData, id string) bool {
+	for _, c := range list {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// unownedChannels lists channels in the app, not in a bridge, that no session owns.
+func (a *App) unownedChannels(ctx context.Context) ([]ari.ChannelData, error) {
 	app, err := a.cli.Application().Data(ctx, a.cli.ApplicationName())
 	if err != nil {
 		a.log.Warn().Err(err).Msg("resync: cannot read the application's channels")
-		return
+		return nil, err
+	}
+	if len(app.ChannelIDs) == 0 {
+		return nil, nil
 	}
 	chans, err := a.cli.Channel().List(ctx)
 	if err != nil {
 		a.log.Warn().Err(err).Msg("resync: cannot list channels")
-		return
+		return nil, err
 	}
 	mine := map[string]bool{}
 	for _, id := range app.ChannelIDs {
@@ -229,6 +283,7 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 			}
 		}
 	}
+	var out []ari.ChannelData
 	for _, c := range chans {
 		if !mine[c.ID] || bridged[c.ID] {
 			continue
@@ -237,15 +292,9 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 		if !a.onDispatcher(func() { owned <- a.owners[c.ID] != nil }) || <-owned {
 			continue
 		}
-		log := a.log.With().Str("channel", c.ID).Bool("reconnect", ev.Reconnect).Logger()
-		if isIncomingCaller(c, a.cli.ApplicationName()) {
-			log.Info().Msg("resync: orphaned caller continues in the dialplan")
-			continueNext(ctx, a.cli, c.Key(), log)
-		} else {
-			log.Info().Msg("resync: orphaned channel hung up")
-			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
-		}
+		out = append(out, c)
 	}
+	return out, nil
 }
 
 func isIncomingCaller(c ari.ChannelData, app string) bool {

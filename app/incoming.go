@@ -36,6 +36,7 @@ type incomingCall struct {
 	outcome  string
 	handled  bool // the caller has been connected, continued or released
 	done     bool // nothing is left to do: the session ends
+	conv     *conversation
 }
 
 // leg is one channel execassist dialled for this call.
@@ -230,6 +231,10 @@ func (c *incomingCall) loop(ctx context.Context) {
 			return
 		}
 		c.handle(ctx, msg)
+		if c.conv != nil {
+			c.conv.run(ctx)
+			return
+		}
 	}
 }
 
@@ -334,6 +339,11 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	c.s.log.Info().Str("executive", c.exec).Str("answered_by", who).Dur("after", after).Msg("call answered")
 	c.journal(c.outcome, who, after)
 	c.outcome = "answered"
+	role := map[string]string{"assistant": "assistant", "screening": "executive", "forward": "forward"}[l.kind]
+	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
+	remote := party{id: c.caller.ID, role: "remote", name: c.caller.Caller.Name, number: c.caller.Caller.Number}
+	c.conv = newConversation(c.s, c.cfg, c.cfg.User(c.exec), c.bridge, remote, first, c.caller.ID)
+	c.bridge = nil // the conversation owns it now
 }
 
 func (c *incomingCall) legGone(ctx context.Context, l *leg) {

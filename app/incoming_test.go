@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
 )
 
 func TestFilteringOffContinuesWithoutDialling(t *testing.T) {
@@ -302,5 +304,30 @@ func TestCustomFiltersEndToEnd(t *testing.T) {
 	late := h.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerNumber: "+15550001111", Exten: "1001", Args: []string{"exec", "1001"}})
 	if to := h.continuedTo(late); to != "from-internal,1001,2" {
 		t.Fatalf("after hours: %s", to)
+	}
+}
+
+func TestRestartContinuesOrphanedCallersAndKeepsAnsweredCalls(t *testing.T) {
+	app.SetResyncGrace(50 * time.Millisecond)
+	h := newHarness(t, baseYAML)
+	// An answered call survives execassist stopping.
+	answered := h.call()
+	leg := h.ringing("PJSIP/1002")
+	h.fake.Answer(leg)
+	h.eventually("bridged", func() bool { return h.fake.BridgeOf(answered) != "" && h.fake.BridgeOf(leg) != "" })
+	h.stop()
+	// While execassist is down a call arrives (its StasisStart is lost).
+	orphan := h.call()
+	var err error
+	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.startApp()
+	if to := h.continuedTo(orphan); to != "from-internal,1001,2" {
+		t.Fatalf("orphaned caller went to %s", to)
+	}
+	if h.fake.BridgeOf(answered) == "" || h.fake.BridgeOf(leg) == "" {
+		t.Fatal("a restart broke an answered call")
 	}
 }

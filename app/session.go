@@ -17,6 +17,9 @@ type session struct {
 	box   *mailbox
 	start *ari.StasisStart
 	log   zerolog.Logger
+	// facUser is the extension whose device dialled this FAC session, for the call
+	// session it joins.
+	facUser string
 }
 
 // run gives the behaviour a context that outlives a shutdown, so that REST calls made

@@ -10,7 +10,8 @@ var Builtin = struct {
 	Settings Effective
 }{
 	Prompts: Prompts{FilteringOn: "sound:activated", FilteringOff: "sound:de-activated", Confirm: "sound:beep",
-		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid"},
+		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid",
+		EnterExecutive: "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number"},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",
@@ -116,6 +117,8 @@ func (c *Config) EffectivePrompts() Prompts {
 	setStr(&p.Confirm, b.Confirm)
 	setStr(&p.NotAllowed, b.NotAllowed)
 	setStr(&p.Invalid, b.Invalid)
+	setStr(&p.EnterExecutive, b.EnterExecutive)
+	setStr(&p.EnterNumber, b.EnterNumber)
 	return p
 }
 

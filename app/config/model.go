@@ -78,6 +78,9 @@ type Prompts struct {
 	Confirm      string `yaml:"confirm,omitempty"`       // other FACs confirmed
 	NotAllowed   string `yaml:"not_allowed,omitempty"`   // refused: not permitted for this user
 	Invalid      string `yaml:"invalid,omitempty"`       // refused: unknown code or bad digits
+	// EnterExecutive and EnterNumber ask for digits a FAC is missing (# ends).
+	EnterExecutive string `yaml:"enter_executive,omitempty"`
+	EnterNumber    string `yaml:"enter_number,omitempty"`
 }
 
 // Schedule is a named set of weekly windows and/or holiday dates in one time zone.

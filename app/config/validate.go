@@ -184,7 +184,8 @@ var mediaRE = regexp.MustCompile(`^(sound|tone|recording|digits|number):[A-Za-z0
 func (v *validator) prompts(c *Config) {
 	p := c.Prompts
 	for key, val := range map[string]string{"filtering_on": p.FilteringOn, "filtering_off": p.FilteringOff,
-		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid} {
+		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid,
+		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber} {
 		for _, m := range strings.Split(val, ",") {
 			if val != "" && !mediaRE.MatchString(m) {
 				v.add("prompts."+key, "%q is not ARI media such as sound:beep or tone:ring (several: comma-separated)", m)

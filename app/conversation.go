@@ -1,0 +1,390 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/store"
+)
+
+// conversation is an answered executive call: a mixing bridge with the remote party and
+// an assistant and/or the executive. It serves #63 push (with recall), *11 retrieve and
+// *15 bridge. It ends when fewer than two parties are left and nobody is being rung.
+type conversation struct {
+	s      *session
+	cli    ari.Client
+	cfg    *config.Config
+	exec   *config.User
+	bridge *ari.Key
+	remote party
+	// parties in the bridge besides the remote one, by channel id.
+	parties  map[string]*party
+	ringing  map[string]*party // push/recall legs not yet answered
+	pushing  bool              // remote on hold, the executive being alerted
+	recallTo string            // assistant device for the recall
+	recallBy string
+	moh      bool
+	recall   clock.Timer
+	warn     clock.Timer
+	answered time.Time
+	nextLeg  int
+	done     bool
+	held     bool
+	callID   string
+}
+
+type party struct {
+	id     string
+	role   string // remote, assistant, executive
+	who    string // extension
+	device string
+	name   string // caller ID, for the remote party: what push and recall legs show
+	number string
+}
+
+func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *ari.Key, remote party, first *party, callID string) *conversation {
+	v := &conversation{s: s, cli: s.app.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
+		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
+		answered: s.app.clock.Now(), callID: callID}
+	v.publish()
+	return v
+}
+
+// publish tells the registry where the call is now.
+func (v *conversation) publish() {
+	c := execCall{sess: v.s, exec: v.exec.Extension, answeredAt: v.answered, held: v.held}
+	for _, p := range v.parties {
+		switch p.role {
+		case "assistant":
+			c.assistant, c.device = p.who, p.device
+		case "executive":
+			c.atExec = true
+		}
+	}
+	if v.pushing {
+		c.assistant, c.device = "", ""
+	}
+	v.s.app.registry.set(c)
+}
+
+func (v *conversation) run(ctx context.Context) {
+	defer v.s.app.registry.remove(v.s)
+	for !v.done {
+		msg := v.s.next()
+		if msg == nil {
+			return // execassist stops: an answered call stays connected in Asterisk
+		}
+		v.handle(ctx, msg)
+	}
+}
+
+func (v *conversation) handle(ctx context.Context, msg any) {
+	switch m := msg.(type) {
+	case timerFired:
+		switch m.name {
+		case "recall":
+			v.recallNow(ctx)
+		case "warn":
+			v.playWarning(ctx)
+			v.warn = v.s.after(30*time.Second, "warn")
+		}
+		return
+	case control:
+		m.reply <- v.control(ctx, m)
+		return
+	}
+	e, ok := msg.(ari.Event)
+	if !ok {
+		return
+	}
+	id := channelOf(e)
+	if ss, ok := e.(*ari.StasisStart); ok {
+		id = ss.Channel.ID
+	}
+	if r := v.ringing[id]; r != nil {
+		switch ev := e.(type) {
+		case *ari.StasisStart:
+			timeout := time.Duration(0)
+			if v.pushing && r.role == "executive" {
+				timeout = v.recallAfter() + 5*time.Second
+			}
+			if err := v.cli.Channel().Dial(ctx, ari.NewKey(ari.ChannelKey, id), "", timeout); err != nil {
+				delete(v.ringing, id)
+				v.ringFailed(ctx, r)
+			}
+		case *ari.ChannelStateChange:
+			if ev.Channel.State == "Up" {
+				v.pickedUp(ctx, r)
+			}
+		case *ari.StasisEnd, *ari.ChannelDestroyed:
+			delete(v.ringing, id)
+			v.ringFailed(ctx, r)
+		}
+		return
+	}
+	switch e.(type) {
+	case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
+		if id == v.remote.id {
+			v.remoteLeft(ctx)
+		} else if p := v.parties[id]; p != nil {
+			v.partyLeft(ctx, p)
+		}
+	case *ari.ChannelHold:
+		if p := v.parties[id]; p != nil && p.role == "executive" {
+			v.held = true
+			v.publish()
+		}
+	case *ari.ChannelUnhold:
+		if p := v.parties[id]; p != nil && p.role == "executive" {
+			v.held = false
+			v.publish()
+		}
+	}
+}
+
+func (v *conversation) recallAfter() time.Duration {
+	eff := v.cfg.ExecutiveSettings(v.exec)
+	return time.Duration(eff.PushRecallRings) * v.cfg.EffectiveDialing().RingDuration.D()
+}
+
+// control performs a FAC's operation on this call; it returns why not, or "".
+func (v *conversation) control(ctx context.Context, m control) string {
+	if v.done {
+		return "the call has ended"
+	}
+	fac := m.fac.start.Channel
+	switch m.op {
+	case "push":
+		var asst *party
+		for _, p := range v.parties {
+			if p.role == "assistant" && p.device == fac.Device() {
+				asst = p
+			}
+		}
+		if asst == nil || v.pushing || len(v.parties) != 1 {
+			return "no single answered executive call at this device"
+		}
+		v.pushing, v.recallTo, v.recallBy = true, asst.device, asst.who
+		v.startMOH(ctx)
+		delete(v.parties, asst.id)
+		v.hangup(ctx, asst.id)
+		v.ring(ctx, "executive", v.exec.Extension, v.exec.Devices...)
+		v.recall = v.s.after(v.recallAfter(), "recall")
+		v.publish()
+		v.journal("pushed", asst.who)
+		return ""
+	case "retrieve", "take":
+		// *11 by the executive: the call at an assistant moves to the executive's phone.
+		// #64 <exec> *11 by an assistant: the executive's held call moves to the assistant.
+		var from *party
+		for _, p := range v.parties {
+			if (m.op == "retrieve" && p.role == "assistant") || (m.op == "take" && p.role == "executive") {
+				from = p
+			}
+		}
+		if from == nil || v.pushing {
+			return "no call to retrieve"
+		}
+		role, who := "executive", v.exec.Extension
+		if m.op == "take" {
+			role, who = "assistant", m.fac.facUser
+		}
+		if !v.adopt(ctx, m.fac, role, who) {
+			return "the calling phone hung up"
+		}
+		delete(v.parties, from.id)
+		v.hangup(ctx, from.id)
+		v.held = false
+		v.publish()
+		v.journal("retrieved by "+who, from.who)
+		return ""
+	case "bridge", "join":
+		if len(v.parties) == 0 || v.pushing {
+			return "no answered call to bridge into"
+		}
+		role, who := "executive", v.exec.Extension
+		if m.op == "join" {
+			role, who = "assistant", m.fac.facUser
+		}
+		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
+		if tone != "none" {
+			v.playWarning(ctx)
+		}
+		if !v.adopt(ctx, m.fac, role, who) {
+			return "the calling phone hung up"
+		}
+		if tone == "barge-in-repeat" && v.warn == nil {
+			v.warn = v.s.after(30*time.Second, "warn")
+		}
+		v.publish()
+		v.journal("bridged by "+who, "")
+		return ""
+	}
+	return "unknown operation"
+}
+
+// adopt takes over the FAC caller's channel and puts it into the bridge.
+func (v *conversation) adopt(ctx context.Context, fac *session, role, who string) bool {
+	ch := fac.start.Channel
+	v.s.app.transfer(ch.ID, v.s)
+	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
+		return false
+	}
+	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, ch.ID, ari.AddChannelOptions{}); err != nil {
+		v.s.log.Warn().Err(err).Msg("could not add the FAC caller to the call")
+		return false
+	}
+	v.parties[ch.ID] = &party{id: ch.ID, role: role, who: who, device: ch.Device()}
+	return true
+}
+
+func (v *conversation) playWarning(ctx context.Context) {
+	if _, err := v.cli.Bridge().Play(ctx, v.bridge, "", "tone:stutter;tonezone=us"); err != nil {
+		v.s.log.Warn().Err(err).Msg("warning tone")
+	}
+}
+
+func (v *conversation) startMOH(ctx context.Context) {
+	if err := v.cli.Bridge().MOH(ctx, v.bridge, "default"); err == nil {
+		v.moh = true
+	}
+}
+
+func (v *conversation) stopMOH(ctx context.Context) {
+	if v.moh {
+		_ = v.cli.Bridge().StopMOH(ctx, v.bridge)
+		v.moh = false
+	}
+}
+
+// ring creates legs to devices that join the bridge when answered.
+func (v *conversation) ring(ctx context.Context, role, who string, devices ...string) {
+	name, num := v.remote.name, v.remote.number
+	for _, d := range devices {
+		v.nextLeg++
+		id := v.callID + "-" + v.s.id + "-c" + strconv.Itoa(v.nextLeg)
+		p := &party{id: id, role: role, who: who, device: d}
+		v.ringing[id] = p
+		_, err := v.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: d, AppArgs: "leg," + v.s.id,
+			ChannelID: id, Originator: v.remote.id,
+			Variables: map[string]string{"CONNECTEDLINE(name)": name, "CONNECTEDLINE(num)": num}})
+		if err != nil {
+			delete(v.ringing, id)
+			v.s.log.Info().Err(err).Str("device", d).Msg("push/recall leg not created")
+		}
+	}
+	if len(v.ringing) == 0 {
+		v.ringFailed(ctx, &party{role: role})
+	}
+}
+
+func (v *conversation) pickedUp(ctx context.Context, r *party) {
+	delete(v.ringing, r.id)
+	for id := range v.ringing {
+		v.hangup(ctx, id)
+		delete(v.ringing, id)
+	}
+	if v.recall != nil {
+		v.recall.Stop()
+		v.recall = nil
+	}
+	v.stopMOH(ctx)
+	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, r.id, ari.AddChannelOptions{}); err != nil {
+		v.hangup(ctx, r.id)
+		v.ringFailed(ctx, r)
+		return
+	}
+	v.parties[r.id] = r
+	v.pushing = false
+	v.answered = v.s.app.clock.Now()
+	v.publish()
+	v.journal("answered after push", r.who)
+}
+
+// ringFailed: a push leg that ends unanswered recalls at once; a recall leg that ends
+// rings the assistant again after one ring's pause, the remote party still on hold.
+func (v *conversation) ringFailed(ctx context.Context, r *party) {
+	if len(v.ringing) > 0 || !v.pushing {
+		return
+	}
+	if r.role == "executive" {
+		v.recallNow(ctx)
+		return
+	}
+	v.recall = v.s.after(v.cfg.EffectiveDialing().RingDuration.D(), "recall")
+}
+
+func (v *conversation) recallNow(ctx context.Context) {
+	v.recall = nil
+	if !v.pushing {
+		return
+	}
+	for id := range v.ringing {
+		v.hangup(ctx, id)
+		delete(v.ringing, id)
+	}
+	v.ring(ctx, "assistant", v.recallBy, v.recallTo)
+	v.journal("recalled", v.recallBy)
+}
+
+func (v *conversation) remoteLeft(ctx context.Context) {
+	v.remote.id = ""
+	if len(v.parties) >= 2 {
+		return // a three-way call goes on without the remote party
+	}
+	v.end(ctx)
+}
+
+func (v *conversation) partyLeft(ctx context.Context, p *party) {
+	delete(v.parties, p.id)
+	if len(v.parties)+boolInt(v.remote.id != "") >= 2 || v.pushing {
+		v.publish()
+		return
+	}
+	v.end(ctx)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// end hangs up whoever is left and destroys the bridge.
+func (v *conversation) end(ctx context.Context) {
+	v.done = true
+	for _, t := range []clock.Timer{v.recall, v.warn} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	v.recall, v.warn = nil, nil
+	for id := range v.ringing {
+		v.hangup(ctx, id)
+	}
+	for id := range v.parties {
+		v.hangup(ctx, id)
+	}
+	if v.remote.id != "" {
+		v.hangup(ctx, v.remote.id)
+	}
+	if err := v.cli.Bridge().Delete(ctx, v.bridge); err != nil && !ari.IsGone(err) {
+		v.s.log.Warn().Err(err).Msg("destroy bridge")
+	}
+}
+
+func (v *conversation) hangup(ctx context.Context, id string) {
+	if err := v.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), "normal"); err != nil && !ari.IsGone(err) {
+		v.s.log.Warn().Err(err).Str("channel", id).Msg("hang up")
+	}
+}
+
+func (v *conversation) journal(outcome, who string) {
+	v.s.app.journal(store.JournalEntry{At: v.s.app.clock.Now(), CallID: v.callID, Kind: "call-control",
+		Executive: v.exec.Extension, Decision: outcome, AnsweredBy: who, Outcome: outcome})
+}
