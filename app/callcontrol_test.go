@@ -1,0 +1,336 @@
+package app_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/ari/aritest"
+)
+
+// answeredAt places a call to the executive, lets assistant endpoint answer it and
+// returns the caller's and the assistant leg's channel ids.
+func (h *harness) answeredAt(endpoint string) (caller, leg string) {
+	h.t.Helper()
+	caller = h.call()
+	leg = h.ringing(endpoint)
+	h.fake.Answer(leg)
+	h.eventually("the call to be bridged", func() bool {
+		return h.fake.BridgeOf(caller) != "" && h.fake.BridgeOf(caller) == h.fake.BridgeOf(leg)
+	})
+	return caller, leg
+}
+
+// bridged reports whether the channels share one bridge.
+func (h *harness) bridged(ids ...string) bool {
+	b := h.fake.BridgeOf(ids[0])
+	for _, id := range ids[1:] {
+		if b == "" || h.fake.BridgeOf(id) != b {
+			return false
+		}
+	}
+	return b != ""
+}
+
+func (h *harness) gone(id string) bool { _, alive := h.fake.ChannelState(id); return !alive }
+
+func TestOptOutAndInPersistAndStopFilteredCalls(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	id := h.fac("PJSIP/1002", "#661001")
+	h.finishFAC(id)
+	if in, set := h.store.Snapshot().Runtime.Assistants["1002"].OptedIn["1001"]; !set || in {
+		t.Fatal("#66 not stored")
+	}
+	c := h.call()
+	h.ringing("PJSIP/1003")
+	if h.dialled("PJSIP%2F1002") != 0 {
+		t.Fatal("an opted-out assistant was alerted")
+	}
+	h.fake.Hangup(c)
+	h.settle()
+	h.finishFAC(h.fac("PJSIP/1002", "#651001"))
+	if in := h.store.Snapshot().Runtime.Assistants["1002"].OptedIn["1001"]; !in {
+		t.Fatal("#65 not stored")
+	}
+}
+
+func TestOptOutRefusals(t *testing.T) {
+	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}", "allow_opt_in_out: false\n      filtering: {enabled: true, mode: all}")
+	for _, tc := range []struct{ from, digits string }{
+		{"PJSIP/1002", "#661001"}, // the executive does not allow it
+		{"PJSIP/1005", "#661001"}, // not in the pool
+		{"PJSIP/1002", "#661999"}, // not an executive
+	} {
+		id := h.fac(tc.from, tc.digits)
+		h.finishFAC(id)
+		if p := h.playedTo(id); !strings.Contains(p[len(p)-1], "feature-not-avail-line") {
+			t.Errorf("%s from %s: %v", tc.digits, tc.from, p)
+		}
+	}
+	if len(h.store.Snapshot().Runtime.Assistants) != 0 {
+		t.Fatal("a refused opt-out was stored")
+	}
+}
+
+func TestOptOutPromptsForMissingDigits(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	id := h.fac("PJSIP/1003", "#66")
+	h.eventually("the prompt", func() bool { return len(h.playedTo(id)) == 1 })
+	if p := h.playedTo(id)[0]; !strings.Contains(p, "please-enter-the") {
+		t.Fatalf("prompt %s", p)
+	}
+	h.fake.SendDTMF(id, "1001#")
+	h.eventually("the confirmation", func() bool { return len(h.playedTo(id)) == 2 })
+	h.finishFAC(id)
+	if in, set := h.store.Snapshot().Runtime.Assistants["1003"].OptedIn["1001"]; !set || in {
+		t.Fatal("opt-out with collected digits not stored")
+	}
+	// Silence three times: refused, nothing stored.
+	id = h.fac("PJSIP/1004", "#66")
+	for try := 1; try <= 3; try++ {
+		h.eventually("prompt", func() bool { return len(h.playedTo(id)) == try })
+		h.clock.Advance(10 * time.Second)
+	}
+	h.eventually("the refusal", func() bool { return len(h.playedTo(id)) == 4 })
+	h.finishFAC(id)
+	if p := h.playedTo(id); len(p) != 4 || !strings.Contains(p[3], "pbx-invalid") {
+		t.Fatalf("after three silent tries: %v", p)
+	}
+	if _, set := h.store.Snapshot().Runtime.Assistants["1004"]; set {
+		t.Fatal("stored without digits")
+	}
+}
+
+func TestInitiateCallWithExecutiveIdentityThenPush(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+15551234567@execassist-outbound", Number: "+15551234567"})
+	fac := h.fac("PJSIP/1002", "#641001*1415551234567")
+	dest := h.ringing("Local/+15551234567@execassist-outbound")
+	if name, num := h.fake.Connected(dest); name != "Erin Exec" || num != "+15551231001" {
+		t.Fatalf("the destination sees %q <%s>, want the executive", name, num)
+	}
+	if st, _ := h.fake.ChannelState(fac); st != "Ring" {
+		t.Fatalf("assistant's channel %s before answer (should hear ringing)", st)
+	}
+	h.fake.Answer(dest)
+	h.eventually("assistant and destination bridged", func() bool { return h.bridged(fac, dest) })
+	// It is an executive call now: #63 pushes it to the executive.
+	push := h.fac("PJSIP/1002", "#63")
+	exec := h.ringing("PJSIP/1001")
+	h.finishFAC(push)
+	if h.gone(fac) != true {
+		t.Fatal("the assistant's leg was not released by the push")
+	}
+	h.fake.Answer(exec)
+	h.eventually("executive and destination bridged", func() bool { return h.bridged(dest, exec) })
+	h.fake.Hangup(dest)
+	h.settle()
+}
+
+func TestInitiateRefusals(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	for _, tc := range []struct{ from, digits, prompt string }{
+		{"PJSIP/1002", "#641001*14442071234567", "feature-not-avail-line"}, // international: not permitted
+		{"PJSIP/1005", "#64100115551234567", "feature-not-avail-line"},     // not in the pool
+		{"PJSIP/1002", "#641005", "feature-not-avail-line"},                // 1005 is not an executive
+	} {
+		id := h.fac(tc.from, tc.digits)
+		h.finishFAC(id)
+		if p := h.playedTo(id); !strings.Contains(p[len(p)-1], tc.prompt) {
+			t.Errorf("%s from %s: %v", tc.digits, tc.from, p)
+		}
+	}
+	if h.dialled("endpoint=") != 0 {
+		t.Fatal("a refused #64 dialled")
+	}
+	// Missing destination: prompted, then dialled.
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/5551234567@execassist-outbound"})
+	id := h.fac("PJSIP/1002", "#641001")
+	h.eventually("the prompt", func() bool { return len(h.playedTo(id)) == 1 })
+	h.fake.SendDTMF(id, "5551234567#")
+	dest := h.ringing("Local/5551234567@execassist-outbound")
+	h.fake.Hangup(id)
+	h.eventually("destination released with the assistant", func() bool { return h.gone(dest) })
+	h.settle()
+}
+
+func TestPushRingsExecutiveWithCallerIDAndRecallsOnNoAnswer(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	caller, leg := h.answeredAt("PJSIP/1002")
+	push := h.fac("PJSIP/1002", "#63")
+	exec := h.ringing("PJSIP/1001")
+	if name, num := h.fake.Connected(exec); name != "Bob Caller" || num != "+15557770000" {
+		t.Fatalf("executive sees %q <%s>, want the remote party", name, num)
+	}
+	if !h.gone(leg) {
+		t.Fatal("assistant leg not released")
+	}
+	if !h.fake.MOH(h.fake.BridgeOf(caller)) {
+		t.Fatal("the remote party does not hear music on hold")
+	}
+	h.finishFAC(push)
+	// 4 recall rings of 6 s: at 23 s the executive still rings, at 24 s the assistant.
+	h.clock.Advance(23 * time.Second)
+	if h.gone(exec) {
+		t.Fatal("recalled early")
+	}
+	h.clock.Advance(time.Second)
+	recall := h.ringing("PJSIP/1002")
+	h.eventually("executive leg released", func() bool { return h.gone(exec) })
+	if name, _ := h.fake.Connected(recall); name != "Bob Caller" {
+		t.Fatalf("recall shows %q", name)
+	}
+	if !h.fake.MOH(h.fake.BridgeOf(caller)) {
+		t.Fatal("remote not on hold during recall")
+	}
+	h.fake.Answer(recall)
+	h.eventually("recalled call connected", func() bool { return h.bridged(caller, recall) && !h.fake.MOH(h.fake.BridgeOf(caller)) })
+	h.fake.Hangup(caller)
+	h.settle()
+}
+
+func TestPushRemoteHangsUpReleasesEverything(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	caller, _ := h.answeredAt("PJSIP/1003")
+	h.finishFAC(h.fac("PJSIP/1003", "#63"))
+	exec := h.ringing("PJSIP/1001")
+	h.fake.Hangup(caller)
+	h.eventually("executive leg released", func() bool { return h.gone(exec) })
+	h.settle()
+}
+
+func TestPushRefusals(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	// No call at the device.
+	id := h.fac("PJSIP/1002", "#63")
+	h.finishFAC(id)
+	if p := h.playedTo(id); !strings.Contains(p[0], "feature-not-avail-line") {
+		t.Fatalf("no call: %v", p)
+	}
+	// A call answered at 1003: 1002 cannot push it.
+	caller, leg := h.answeredAt("PJSIP/1003")
+	id = h.fac("PJSIP/1002", "#63")
+	h.finishFAC(id)
+	if !h.bridged(caller, leg) || h.fake.MOH(h.fake.BridgeOf(caller)) {
+		t.Fatal("a refused push touched the call")
+	}
+	// Two answered calls at 1003: refused, both untouched.
+	caller2 := h.call()
+	leg2 := h.ringing("PJSIP/1003")
+	h.fake.Answer(leg2)
+	h.eventually("second call bridged", func() bool { return h.bridged(caller2, leg2) })
+	id = h.fac("PJSIP/1003", "#63")
+	h.finishFAC(id)
+	if p := h.playedTo(id); !strings.Contains(p[0], "feature-not-avail-line") {
+		t.Fatalf("two calls: %v", p)
+	}
+	if !h.bridged(caller, leg) || !h.bridged(caller2, leg2) {
+		t.Fatal("a refused push touched a call")
+	}
+	h.fake.Hangup(caller)
+	h.fake.Hangup(caller2)
+	h.settle()
+}
+
+func TestRetrieveMovesTheCallToTheExecutive(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	c1, l1 := h.answeredAt("PJSIP/1002")
+	h.clock.Advance(time.Second)
+	c2, l2 := h.answeredAt("PJSIP/1003")
+	// *11 1002 chooses Ann's call although Alan's is the most recent.
+	r := h.fac("PJSIP/1001", "*111002")
+	h.eventually("the executive's phone joins Ann's caller", func() bool { return h.bridged(c1, r) && h.gone(l1) })
+	if st, _ := h.fake.ChannelState(r); st != "Up" {
+		t.Fatalf("retrieving channel %s", st)
+	}
+	// Without digits: the most recently answered (Alan's).
+	r2 := h.fac("PJSIP/1001", "*11")
+	h.eventually("most recent call retrieved", func() bool { return h.bridged(c2, r2) && h.gone(l2) })
+	h.fake.Hangup(c1)
+	h.fake.Hangup(r2)
+	h.settle()
+}
+
+func TestBridgeJoinsThreeWayWithRepeatingWarningTone(t *testing.T) {
+	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}", "filtering: {enabled: true, mode: all}\n      bridge_warning_tone: barge-in-repeat")
+	caller, leg := h.answeredAt("PJSIP/1002")
+	b := h.fac("PJSIP/1001", "*15")
+	h.eventually("three in one bridge", func() bool { return h.bridged(caller, leg, b) })
+	br := h.fake.BridgeOf(caller)
+	tones := func() int {
+		n := 0
+		for _, r := range h.fake.Requests() {
+			if r.Path == "/bridges/"+br+"/play" && strings.Contains(r.Query, "tone") {
+				n++
+			}
+		}
+		return n
+	}
+	if tones() != 1 {
+		t.Fatalf("%d warning tones at barge-in", tones())
+	}
+	h.clock.Advance(30 * time.Second)
+	h.eventually("the tone repeats", func() bool { return tones() == 2 })
+	// The assistant leaves: caller and executive stay connected.
+	h.fake.Hangup(leg)
+	h.clock.Advance(time.Second)
+	if !h.bridged(caller, b) {
+		t.Fatal("caller and executive were not left connected")
+	}
+	h.fake.Hangup(caller)
+	h.settle()
+}
+
+func TestAssistantTakesHeldCallAndBridgesIntoExecutiveCall(t *testing.T) {
+	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}", "filtering: {enabled: true, mode: all}\n      screening: {enabled: true}\n      bridge_warning_tone: none")
+	caller := h.call()
+	exec := h.ringing("PJSIP/1001")
+	h.fake.Answer(exec)
+	h.eventually("executive answered the screening leg", func() bool { return h.bridged(caller, exec) })
+	// #64 1001 *15: the assistant joins the executive's answered call (no tone: none).
+	j := h.fac("PJSIP/1003", "#641001*15")
+	h.eventually("assistant joined", func() bool { return h.bridged(caller, exec, j) })
+	h.fake.Hangup(j)
+	// The executive holds; #64 1001 *11 takes the held call to the assistant.
+	h.fake.Hold(exec)
+	time.Sleep(20 * time.Millisecond)
+	tk := h.fac("PJSIP/1002", "#641001*11")
+	h.eventually("assistant took the held call", func() bool { return h.bridged(caller, tk) && h.gone(exec) })
+	h.fake.Hangup(caller)
+	h.settle()
+}
+
+func TestConcurrentFACsFromManyDevicesAreIndependent(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	var wg sync.WaitGroup
+	var ids []string
+	var mu sync.Mutex
+	for round := 0; round < 5; round++ {
+		for _, dev := range []string{"PJSIP/1002", "PJSIP/1003", "PJSIP/1004"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id := h.fac(dev, "#661001")
+				mu.Lock()
+				ids = append(ids, id)
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	for _, id := range ids {
+		h.eventually("announcement", func() bool { return len(h.playedTo(id)) > 0 })
+	}
+	h.clock.Advance(time.Second)
+	for _, id := range ids {
+		h.eventually("released", func() bool { return h.gone(id) })
+	}
+	rt := h.store.Snapshot().Runtime
+	for _, a := range []string{"1002", "1003", "1004"} {
+		if in, set := rt.Assistants[a].OptedIn["1001"]; !set || in {
+			t.Fatalf("%s not opted out", a)
+		}
+	}
+	h.settle()
+}
