@@ -143,6 +143,7 @@ func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	switch ev := e.(type) {
 	case *ari.Connected:
 		go a.resync(ctx, ev)
+		go a.syncLamps(ctx)
 		return
 	case *ari.StasisStart:
 		a.stasisStart(ctx, ev)
@@ -240,6 +241,31 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 		} else {
 			log.Info().Msg("resync: orphaned channel hung up")
 			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
+		}
+	}
+}
+
+// syncLamps sets every executive's filtering BLF device state from the store, so the
+// lamps are right after a restart or an Asterisk reload.
+func (a *App) syncLamps(ctx context.Context) {
+	if a.store == nil {
+		return
+	}
+	snap := a.store.Snapshot()
+	for _, u := range snap.Config.Users {
+		if u.Executive == nil {
+			continue
+		}
+		on := u.Executive.Filtering.Enabled != nil && *u.Executive.Filtering.Enabled
+		if st := snap.Runtime.Executives[u.Extension].Filtering; st != nil {
+			on = *st
+		}
+		state := "NOT_INUSE"
+		if on {
+			state = "INUSE"
+		}
+		if err := a.cli.DeviceState().Update(ctx, FilteringDevice(u.Extension), state); err != nil {
+			a.log.Warn().Err(err).Str("executive", u.Extension).Msg("BLF device state not set")
 		}
 	}
 }

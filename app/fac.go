@@ -24,8 +24,6 @@ type facCall struct {
 	s        *session
 	cfg      *config.Config
 	prompts  config.Prompts
-	codes    config.Codes
-	user     *config.User
 	log      zerolog.Logger
 	entry    store.JournalEntry
 	answered bool
@@ -40,76 +38,76 @@ func newFACCall(ev *ari.StasisStart) behaviour {
 	return f
 }
 
-// userByDevice finds whose device a channel is.
-func userByDevice(cfg *config.Config, device string) *config.User {
-	for i := range cfg.Users {
-		for _, d := range cfg.Users[i].Devices {
-			if d == device {
-				return &cfg.Users[i]
-			}
-		}
-	}
-	return nil
-}
-
 // FilteringDevice is the Stasis: device state a BLF key watches for an executive's
 // filtering (INUSE = on).
 func FilteringDevice(exec string) string { return "Stasis:execassist-filter-" + exec }
 
-// splitCode finds the feature code the digits start with (the longest match).
-func splitCode(codes config.Codes, digits string) (name, rest string) {
-	best := ""
-	for n, c := range map[string]string{"filtering_on": codes.FilteringOn, "filtering_off": codes.FilteringOff,
-		"push": codes.Push, "initiate": codes.Initiate, "opt_in": codes.OptIn, "opt_out": codes.OptOut,
-		"retrieve": codes.Retrieve, "bridge": codes.Bridge} {
-		if strings.HasPrefix(digits, c) && len(c) > len(best) {
-			best, name = c, n
-		}
-	}
-	return name, digits[len(best):]
-}
-
 func (f *facCall) run(ctx context.Context, s *session) {
 	f.s = s
-	snap := s.app.store.Snapshot()
-	f.cfg = snap.Config
-	f.codes, f.prompts = f.cfg.EffectiveCodes(), f.cfg.EffectivePrompts()
+	f.cfg = s.app.store.Snapshot().Config
+	f.prompts = f.cfg.EffectivePrompts()
 	ch := s.start.Channel
-	f.user = userByDevice(f.cfg, ch.Device())
 	f.log = s.log.With().Str("device", ch.Device()).Logger()
 	f.entry = store.JournalEntry{At: s.app.clock.Now(), CallID: ch.ID, Kind: "fac", Caller: ch.Device()}
-	if !validDigits(f.digits) {
-		f.refuse(ctx, f.prompts.Invalid, "digits are not 0-9 * # + or too long")
+	p := policy.ParseFAC(f.cfg, ch.Device(), f.digits)
+	// Missing digits are prompted for: an executive, then (for #64) a destination.
+	for tries := 0; p.Need != "" && p.Refused == "" && tries < 2; tries++ {
+		prompt := f.prompts.EnterExecutive
+		if p.Need == "destination" {
+			prompt = f.prompts.EnterNumber
+		}
+		more, ok := f.collect(ctx, prompt)
+		if !ok {
+			f.entry.Decision = p.Code
+			f.refuse(ctx, f.prompts.Invalid, "no "+p.Need+" entered")
+			return
+		}
+		f.digits += more
+		p = policy.ParseFAC(f.cfg, ch.Device(), f.digits)
+	}
+	f.entry.Decision, f.entry.Executive, f.entry.Reasons = p.Code, p.Executive, p.Reasons
+	switch {
+	case p.Refused != "" && p.Invalid:
+		f.refuse(ctx, f.prompts.Invalid, p.Refused)
+		return
+	case p.Refused != "":
+		f.refuse(ctx, f.prompts.NotAllowed, p.Refused)
+		return
+	case p.Need != "":
+		f.refuse(ctx, f.prompts.Invalid, "no "+p.Need+" entered")
 		return
 	}
-	code, rest := splitCode(f.codes, f.digits)
-	f.entry.Decision = code
-	if code == "" {
-		f.refuse(ctx, f.prompts.Invalid, "no feature code "+f.digits)
-		return
-	}
-	if f.user == nil {
-		f.refuse(ctx, f.prompts.NotAllowed, "device "+ch.Device()+" belongs to no provisioned user")
-		return
-	}
-	s.facUser = f.user.Extension
-	switch code {
+	s.facUser = p.User
+	switch p.Code {
 	case "filtering_on", "filtering_off":
-		f.filtering(ctx, code == "filtering_on", rest)
+		f.filtering(ctx, p.Code == "filtering_on", p.Executive)
 	case "opt_in", "opt_out":
-		f.optInOut(ctx, code == "opt_in", rest)
+		in := p.Code == "opt_in"
+		if err := s.app.store.SetOptIn(p.User, p.Executive, in); err != nil {
+			f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
+			return
+		}
+		f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "opted-in", false: "opted-out"}[in])
 	case "push":
-		f.push(ctx, rest)
+		f.push(ctx)
 	case "retrieve", "bridge":
-		f.retrieveOrBridge(ctx, code, rest)
+		calls := s.app.registry.find(func(c execCall) bool {
+			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)
+		})
+		if len(calls) == 0 {
+			f.refuse(ctx, f.prompts.NotAllowed, "no call of "+p.Executive+" at an assistant")
+			return
+		}
+		f.join(ctx, calls[0], p.Code)
 	case "initiate":
-		f.initiate(ctx, rest)
+		f.initiate(ctx, p)
 	}
 }
 
 func (f *facCall) refuse(ctx context.Context, prompt, why string) {
 	f.log.Info().Str("digits", f.digits).Str("why", why).Msg("FAC refused")
-	f.entry.Outcome, f.entry.Reasons = "refused", []string{why}
+	f.entry.Outcome = "refused"
+	f.entry.Reasons = append(f.entry.Reasons, why)
 	f.s.app.journal(f.entry)
 	f.announce(ctx, prompt)
 }
@@ -121,83 +119,19 @@ func (f *facCall) confirm(ctx context.Context, prompt, outcome string) {
 	f.announce(ctx, prompt)
 }
 
-func (f *facCall) filtering(ctx context.Context, on bool, rest string) {
-	u := f.user
-	switch {
-	case rest != "":
-		f.refuse(ctx, f.prompts.Invalid, "unexpected digits after the code: "+rest)
-		return
-	case u.Executive == nil:
-		f.refuse(ctx, f.prompts.NotAllowed, u.Extension+" is not an executive")
-		return
-	}
-	f.entry.Executive = u.Extension
-	if err := f.s.app.store.SetFiltering(u.Extension, on); err != nil {
-		f.log.Error().Err(err).Msg("could not store filtering")
-		f.refuse(ctx, f.prompts.NotAllowed, "store error")
+func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
+	if err := f.s.app.store.SetFiltering(exec, on); err != nil {
+		f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
 		return
 	}
 	state, prompt := "NOT_INUSE", f.prompts.FilteringOff
 	if on {
 		state, prompt = "INUSE", f.prompts.FilteringOn
 	}
-	if err := f.s.app.cli.DeviceState().Update(ctx, FilteringDevice(u.Extension), state); err != nil {
+	if err := f.s.app.cli.DeviceState().Update(ctx, FilteringDevice(exec), state); err != nil {
 		f.log.Warn().Err(err).Msg("BLF device state not updated")
 	}
 	f.confirm(ctx, prompt, map[bool]string{true: "filtering-on", false: "filtering-off"}[on])
-}
-
-// executiveOf resolves digits naming an executive for assistant f.user: the executive
-// must exist, have the service and have f.user in the pool.
-func (f *facCall) executiveOf(ext string) (*config.User, string) {
-	e := f.cfg.User(ext)
-	switch {
-	case e == nil || e.Executive == nil:
-		return nil, ext + " is not an executive"
-	case !contains(e.Executive.Assistants, f.user.Extension):
-		return nil, f.user.Extension + " is not in the pool of " + ext
-	}
-	return e, ""
-}
-
-// takeExecutive finds the executive whose extension starts rest (an assistant may
-// serve several): the longest such prefix.
-func (f *facCall) takeExecutive(rest string) (string, string) {
-	best := ""
-	for _, u := range f.cfg.Users {
-		if u.Executive != nil && strings.HasPrefix(rest, u.Extension) && len(u.Extension) > len(best) {
-			best = u.Extension
-		}
-	}
-	if best == "" {
-		return rest, ""
-	}
-	return best, rest[len(best):]
-}
-
-func (f *facCall) optInOut(ctx context.Context, in bool, rest string) {
-	if rest == "" {
-		var ok bool
-		if rest, ok = f.collect(ctx, f.prompts.EnterExecutive); !ok {
-			f.refuse(ctx, f.prompts.Invalid, "no executive entered")
-			return
-		}
-	}
-	e, why := f.executiveOf(rest)
-	if e == nil {
-		f.refuse(ctx, f.prompts.NotAllowed, why)
-		return
-	}
-	if e.Executive.AllowOptInOut != nil && !*e.Executive.AllowOptInOut {
-		f.refuse(ctx, f.prompts.NotAllowed, e.Extension+" does not allow assistants to opt in or out")
-		return
-	}
-	f.entry.Executive = e.Extension
-	if err := f.s.app.store.SetOptIn(f.user.Extension, e.Extension, in); err != nil {
-		f.refuse(ctx, f.prompts.NotAllowed, "store error")
-		return
-	}
-	f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "opted-in", false: "opted-out"}[in])
 }
 
 // ask sends an operation to the session owning an executive call and waits for it.
@@ -214,11 +148,8 @@ func (f *facCall) ask(c execCall, op string) string {
 	}
 }
 
-func (f *facCall) push(ctx context.Context, rest string) {
-	if rest != "" {
-		f.refuse(ctx, f.prompts.Invalid, "unexpected digits after the code: "+rest)
-		return
-	}
+// push: #63 needs exactly one answered executive call at the dialling device.
+func (f *facCall) push(ctx context.Context) {
 	device := f.s.start.Channel.Device()
 	calls := f.s.app.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
 	if len(calls) != 1 {
@@ -233,24 +164,6 @@ func (f *facCall) push(ctx context.Context, rest string) {
 	f.confirm(ctx, f.prompts.Confirm, "pushed")
 }
 
-// retrieveOrBridge: *11 / *15 [assistant extension] by the executive.
-func (f *facCall) retrieveOrBridge(ctx context.Context, code, rest string) {
-	if f.user.Executive == nil {
-		f.refuse(ctx, f.prompts.NotAllowed, f.user.Extension+" is not an executive")
-		return
-	}
-	exec := f.user.Extension
-	calls := f.s.app.registry.find(func(c execCall) bool {
-		return c.exec == exec && c.assistant != "" && (rest == "" || c.assistant == rest)
-	})
-	if len(calls) == 0 {
-		f.refuse(ctx, f.prompts.NotAllowed, "no call of "+exec+" at an assistant"+map[bool]string{true: "", false: " " + rest}[rest == ""])
-		return
-	}
-	f.entry.Executive = exec
-	f.join(ctx, calls[0], map[string]string{"retrieve": "retrieve", "bridge": "bridge"}[code])
-}
-
 // join hands this FAC caller to the call: on success the call's session owns the
 // channel and this session ends without touching it.
 func (f *facCall) join(ctx context.Context, c execCall, op string) {
@@ -262,64 +175,26 @@ func (f *facCall) join(ctx context.Context, c execCall, op string) {
 	f.s.app.journal(f.entry)
 }
 
-func (f *facCall) initiate(ctx context.Context, rest string) {
-	if rest == "" {
-		var ok bool
-		if rest, ok = f.collect(ctx, f.prompts.EnterExecutive); !ok {
-			f.refuse(ctx, f.prompts.Invalid, "no executive entered")
-			return
-		}
-	}
-	ext, dest := f.takeExecutive(rest)
-	e, why := f.executiveOf(ext)
-	if e == nil {
-		f.refuse(ctx, f.prompts.NotAllowed, why)
-		return
-	}
-	f.entry.Executive = e.Extension
-	if dest == "" {
-		var ok bool
-		if dest, ok = f.collect(ctx, f.prompts.EnterNumber); !ok {
-			f.refuse(ctx, f.prompts.Invalid, "no destination entered")
-			return
-		}
-	}
-	switch dest {
-	case f.codes.Retrieve:
-		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == e.Extension && c.atExec && c.held })
+func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
+	switch p.Special {
+	case "retrieve":
+		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NotAllowed, "no held call of "+e.Extension)
+			f.refuse(ctx, f.prompts.NotAllowed, "no held call of "+p.Executive)
 			return
 		}
 		f.join(ctx, calls[0], "take")
 		return
-	case f.codes.Bridge:
-		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == e.Extension && c.atExec })
+	case "bridge":
+		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NotAllowed, "no answered call of "+e.Extension)
+			f.refuse(ctx, f.prompts.NotAllowed, "no answered call of "+p.Executive)
 			return
 		}
 		f.join(ctx, calls[0], "join")
 		return
 	}
-	if strings.HasPrefix(dest, f.codes.E164) {
-		dest = "+" + dest[len(f.codes.E164):]
-	}
-	if err := dialstring.Number(dest); err != nil {
-		f.refuse(ctx, f.prompts.Invalid, err.Error())
-		return
-	}
-	if ok, why := policy.MayCall(f.cfg, e, dest); !ok {
-		f.refuse(ctx, f.prompts.NotAllowed, why)
-		return
-	}
-	endpoint, err := dialstring.Expand(f.cfg.EffectiveDialing().Outbound, dest)
-	if err != nil {
-		f.refuse(ctx, f.prompts.Invalid, err.Error())
-		return
-	}
-	f.entry.Reasons = []string{"initiated to " + dest}
-	f.placeCall(ctx, e, endpoint, dest)
+	f.placeCall(ctx, f.cfg.User(p.Executive), p.Endpoint, p.Destination)
 }
 
 // placeCall rings the destination with the executive's caller ID while the assistant
@@ -400,7 +275,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	}
 	f.entry.Outcome, f.entry.AnsweredBy = "initiated", dest
 	s.app.journal(f.entry)
-	first := &party{id: me.ID, role: "assistant", who: f.user.Extension, device: me.Device()}
+	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
 	remote := party{id: legID, role: "remote", number: dest}
 	newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID).run(ctx)
 }
@@ -456,14 +331,6 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 	return "", false
 }
 
-// validDigits bounds what a FAC may carry before anything is looked up or dialled.
-func validDigits(d string) bool {
-	if d == "" || len(d) > 40 {
-		return false
-	}
-	return strings.Trim(d, "0123456789*#+") == ""
-}
-
 // announce answers, plays media to the end (or until the caller hangs up) and hangs up.
 func (f *facCall) announce(ctx context.Context, media string) {
 	s := f.s
@@ -497,13 +364,4 @@ func (f *facCall) announce(ctx context.Context, media string) {
 
 func (f *facCall) failOpen(ctx context.Context, s *session, _ string) {
 	_ = s.app.cli.Channel().Hangup(ctx, s.start.Channel.Key(), "normal")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

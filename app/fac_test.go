@@ -104,3 +104,15 @@ func TestFilteringFACRefusedForNonExecutivesAndBadDigits(t *testing.T) {
 	}
 	h.settle()
 }
+
+func TestFilteringLampsAreSetOnConnect(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	h.eventually("the lamp of 1001", func() bool {
+		for _, r := range h.fake.Requests() {
+			if r.Method == "PUT" && r.Path == "/deviceStates/Stasis:execassist-filter-1001" && r.Query == "deviceState=INUSE" {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -47,8 +47,12 @@ func MayCall(cfg *config.Config, exec *config.User, number string) (bool, string
 	class := ClassifyDestination(cfg, number)
 	p := cfg.ExecutiveSettings(exec).Permissions
 	allowed := map[string]bool{Internal: p.Internal, National: p.National, International: p.International, Premium: p.Premium}[class]
-	if !allowed {
-		return false, fmt.Sprintf("%s is a %s destination, not permitted for %s", number, class, exec.Extension)
+	article := "a"
+	if class == Internal || class == International {
+		article = "an"
 	}
-	return true, fmt.Sprintf("%s is a %s destination, permitted", number, class)
+	if !allowed {
+		return false, fmt.Sprintf("%s is %s %s destination, not permitted for %s", number, article, class, exec.Extension)
+	}
+	return true, fmt.Sprintf("%s is %s %s destination, permitted", number, article, class)
 }

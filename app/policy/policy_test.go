@@ -31,6 +31,14 @@ users:
   - {extension: "1003", name: Alan Assist, devices: [PJSIP/1003, PJSIP/1003b], assistant: {}}
 `
 
+func loadForFuzz() *config.Config {
+	cfg, _, err := config.Parse("t.yaml", []byte(strings.ReplaceAll(strings.ReplaceAll(base, "%MODE%", "all"), "%FILTERS%", "")))
+	if err != nil {
+		panic(err)
+	}
+	return cfg
+}
+
 func load(t *testing.T, mode, filters string) *config.Config {
 	t.Helper()
 	y := strings.ReplaceAll(base, "%MODE%", mode)

@@ -23,9 +23,19 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 	to := fs.String("to", "", "number dialled (default: the executive's extension)")
 	at := fs.String("at", "", "time of the call, RFC 3339 (default now)")
 	origin := fs.String("origin", "", "internal or external, as EXECASSIST_ORIGIN would say")
+	fac := fs.String("fac", "", "explain feature access code digits instead, e.g. '#641001*1415551234567' (with --device)")
+	device := fs.String("device", "", "the device the FAC is dialled from, e.g. PJSIP/1002")
 	s, _, err := resolve(fs, v, args)
 	if err != nil {
 		return err
+	}
+	if *fac != "" {
+		cfg, _, source, err := loadForExplain(s)
+		if err != nil {
+			return err
+		}
+		printFAC(stdout, policy.ParseFAC(cfg, *device, *fac), *fac, *device, source)
+		return nil
 	}
 	if *exec == "" {
 		return &exitError{code: 2, msg: "usage: execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339] [--origin internal|external] [--config FILE]"}
@@ -123,6 +133,38 @@ func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.
 	}
 	fmt.Fprintln(w, "\nwhy:")
 	for i, r := range d.Reasons {
+		fmt.Fprintf(w, "  %2d. %s\n", i+1, r)
+	}
+}
+
+func printFAC(w io.Writer, p policy.FAC, digits, device, source string) {
+	fmt.Fprintf(w, "feature code %s dialled from %s\nfrom %s\n\n", digits, device, source)
+	switch {
+	case p.Refused != "":
+		fmt.Fprintf(w, "decision: REFUSED (announcement): %s\n", p.Refused)
+	case p.Need != "":
+		fmt.Fprintf(w, "decision: PROMPT for the %s (announcement, digits, # ends, 3 tries)\n", p.Need)
+	default:
+		what := map[string]string{
+			"filtering_on": "turn filtering on for " + p.Executive, "filtering_off": "turn filtering off for " + p.Executive,
+			"push":   "push the answered executive call at this device to the executive",
+			"opt_in": "opt " + p.User + " in to " + p.Executive + "'s calls", "opt_out": "opt " + p.User + " out of " + p.Executive + "'s calls",
+			"retrieve": "move " + p.Executive + "'s call at an assistant to this phone", "bridge": "join " + p.Executive + "'s call at an assistant, with warning tone",
+		}[p.Code]
+		if p.Code == "initiate" {
+			switch p.Special {
+			case "retrieve":
+				what = "take " + p.Executive + "'s held call to this phone"
+			case "bridge":
+				what = "join " + p.Executive + "'s answered call"
+			default:
+				what = fmt.Sprintf("call %s as %s (dial %s)", p.Destination, p.Executive, p.Endpoint)
+			}
+		}
+		fmt.Fprintf(w, "decision: %s\n", what)
+	}
+	fmt.Fprintln(w, "\nwhy:")
+	for i, r := range p.Reasons {
 		fmt.Fprintf(w, "  %2d. %s\n", i+1, r)
 	}
 }

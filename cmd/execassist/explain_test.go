@@ -48,6 +48,11 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 		t.Fatalf("unknown executive: %d %s", code, errOut.String())
 	}
 	out.Reset()
+	run(context.Background(), []string{"explain", "--store", db, "--fac", "#641001*1419005550000", "--device", "PJSIP/1002"}, &out, &errOut)
+	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "premium destination, not permitted") {
+		t.Errorf("explain --fac:\n%s", out.String())
+	}
+	out.Reset()
 	if code := run(context.Background(), []string{"calls", "--store", db, "--exec", "1001", "--since", "1h"}, &out, &errOut); code != 0 ||
 		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "1002@devices") {
 		t.Fatalf("calls: %d\n%s", code, out.String())

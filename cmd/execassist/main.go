@@ -27,6 +27,8 @@ Usage:
   execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339]
                    [--origin internal|external] [--config FILE | --store PATH]
                                                 what would happen to such a call, and why
+  execassist explain --fac DIGITS --device PJSIP/1002 [--config FILE | --store PATH]
+                                                what a feature access code would do, and why
   execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
                                                 the call journal
   execassist version

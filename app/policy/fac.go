@@ -1,0 +1,184 @@
+package policy
+
+import (
+	"strings"
+
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/dialstring"
+)
+
+// FAC is what a dialled feature access code asks for, after every check that needs no
+// live call: who dialled it, which executive, which destination, or why not.
+type FAC struct {
+	Code        string // filtering_on, filtering_off, push, initiate, opt_in, opt_out, retrieve, bridge
+	User        string // the extension whose device dialled it
+	Executive   string
+	Assistant   string // retrieve/bridge: the assistant whose call to take ("" = most recent)
+	Destination string // initiate: the number to call, *14 already turned into +
+	Special     string // initiate: "retrieve" (#64 exec *11) or "bridge" (#64 exec *15)
+	Endpoint    string // initiate: the validated dial string
+	Need        string // "executive" or "destination": digits to prompt for
+	Refused     string // why not; "" when allowed
+	Invalid     bool   // refused because the digits are malformed (vs not permitted)
+	Reasons     []string
+}
+
+func (f *FAC) why(s string) { f.Reasons = append(f.Reasons, s) }
+
+func (f FAC) refuse(invalid bool, why string) FAC {
+	f.Refused, f.Invalid = why, invalid
+	f.why("refused: " + why)
+	return f
+}
+
+// MaxFACDigits bounds a FAC's digits before anything is looked up.
+const MaxFACDigits = 40
+
+// ParseFAC checks digits dialled from device against the provisioning. A FAC with
+// missing digits returns Need; prompt for them and call ParseFAC again with the digits
+// appended.
+func ParseFAC(cfg *config.Config, device, digits string) FAC {
+	var f FAC
+	if digits == "" || len(digits) > MaxFACDigits || strings.Trim(digits, "0123456789*#+") != "" {
+		return f.refuse(true, "digits must be 0-9 * # + and at most 40")
+	}
+	codes := cfg.EffectiveCodes()
+	best, rest := "", ""
+	for name, c := range map[string]string{"filtering_on": codes.FilteringOn, "filtering_off": codes.FilteringOff,
+		"push": codes.Push, "initiate": codes.Initiate, "opt_in": codes.OptIn, "opt_out": codes.OptOut,
+		"retrieve": codes.Retrieve, "bridge": codes.Bridge} {
+		if strings.HasPrefix(digits, c) && len(c) > len(best) {
+			best, f.Code = c, name
+		}
+	}
+	if f.Code == "" {
+		return f.refuse(true, "no feature code "+digits)
+	}
+	rest = digits[len(best):]
+	f.why("feature " + f.Code + " (" + best + ")")
+	var u *config.User
+	for i := range cfg.Users {
+		for _, d := range cfg.Users[i].Devices {
+			if d == device {
+				u = &cfg.Users[i]
+			}
+		}
+	}
+	if u == nil {
+		return f.refuse(false, "device "+device+" belongs to no provisioned user")
+	}
+	f.User = u.Extension
+	f.why("dialled by " + u.Extension + " (" + u.Name + ") from " + device)
+	switch f.Code {
+	case "filtering_on", "filtering_off", "push":
+		if rest != "" {
+			return f.refuse(true, "unexpected digits after the code: "+rest)
+		}
+		if f.Code != "push" {
+			if u.Executive == nil {
+				return f.refuse(false, u.Extension+" is not an executive")
+			}
+			f.Executive = u.Extension
+		}
+	case "retrieve", "bridge":
+		if u.Executive == nil {
+			return f.refuse(false, u.Extension+" is not an executive")
+		}
+		f.Executive, f.Assistant = u.Extension, rest
+		if rest != "" && !contains(u.Executive.Assistants, rest) {
+			return f.refuse(false, rest+" is not in the pool of "+u.Extension)
+		}
+	case "opt_in", "opt_out":
+		if rest == "" {
+			f.Need = "executive"
+			return f
+		}
+		e, why := poolOf(cfg, u, rest)
+		if e == nil {
+			return f.refuse(false, why)
+		}
+		f.Executive = e.Extension
+		if e.Executive.AllowOptInOut != nil && !*e.Executive.AllowOptInOut {
+			return f.refuse(false, e.Extension+" does not allow assistants to opt in or out")
+		}
+	case "initiate":
+		return initiate(cfg, f, u, rest, codes)
+	}
+	return f
+}
+
+func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes config.Codes) FAC {
+	if rest == "" {
+		f.Need = "executive"
+		return f
+	}
+	// The longest executive extension the digits start with: an assistant may serve
+	// several executives.
+	ext := ""
+	for _, x := range cfg.Users {
+		if x.Executive != nil && strings.HasPrefix(rest, x.Extension) && len(x.Extension) > len(ext) {
+			ext = x.Extension
+		}
+	}
+	if ext == "" {
+		return f.refuse(false, rest+" does not start with an executive's extension")
+	}
+	e, why := poolOf(cfg, u, ext)
+	if e == nil {
+		return f.refuse(false, why)
+	}
+	f.Executive = e.Extension
+	dest := rest[len(ext):]
+	switch {
+	case dest == "":
+		f.Need = "destination"
+		return f
+	case dest == codes.Retrieve:
+		f.Special = "retrieve"
+		f.why("take the executive's held call")
+		return f
+	case dest == codes.Bridge:
+		f.Special = "bridge"
+		f.why("join the executive's answered call")
+		return f
+	case strings.HasPrefix(dest, codes.E164):
+		dest = "+" + dest[len(codes.E164):]
+		f.why(codes.E164 + " becomes +")
+	}
+	if err := dialstring.Number(dest); err != nil {
+		return f.refuse(true, err.Error())
+	}
+	f.Destination = dest
+	ok, why := MayCall(cfg, e, dest)
+	f.why(why)
+	if !ok {
+		return f.refuse(false, why)
+	}
+	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, dest)
+	if err != nil {
+		return f.refuse(true, err.Error())
+	}
+	f.Endpoint = ep
+	return f
+}
+
+// poolOf resolves an executive extension for assistant u.
+func poolOf(cfg *config.Config, u *config.User, ext string) (*config.User, string) {
+	e := cfg.User(ext)
+	switch {
+	case e == nil || e.Executive == nil:
+		return nil, ext + " is not an executive"
+	case !contains(e.Executive.Assistants, u.Extension):
+		return nil, u.Extension + " is not in the pool of " + ext
+	}
+	return e, ""
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
