@@ -1,0 +1,129 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// BenchmarkPushAndRetrieve holds 500 answered executive calls (500 executives, each
+// with its own assistant), then pushes half of them (#63) and has the executives
+// retrieve the other half (*11), all at once, and reports operations/s and latency.
+func BenchmarkPushAndRetrieve(b *testing.B) {
+	const n = 500
+	for i := 0; i < b.N; i++ {
+		var y strings.Builder
+		y.WriteString("defaults: {alerting: {rollover: {enabled: false}}}\nusers:\n")
+		fake := aritest.New(aritest.Options{ChannelVars: []string{"EXECASSIST_ORIGIN", "EXECASSIST_DIALLED"}})
+		answer := aritest.Script{Mode: aritest.Answer, After: 10 * time.Millisecond}
+		for k := 0; k < n; k++ {
+			e, a := 20000+k, 30000+k
+			fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], executive: {assistants: [\"%d\"], filtering: {enabled: true}}}\n", e, e, a)
+			fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], assistant: {}}\n", a, a)
+			fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", e), Number: fmt.Sprint(e), Script: answer})
+			fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", a), Number: fmt.Sprint(a), Script: answer})
+		}
+		fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Number: "+15557770000"})
+		cfg, src, err := config.Parse("bench.yaml", []byte(y.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if errs := config.Validate(cfg, src); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		st, _ := store.Open(filepath.Join(b.TempDir(), "x.db"), store.Options{})
+		st.Import(cfg, store.ImportOptions{})
+		cli, _ := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password, Application: "execassist"})
+		ctx, cancel := context.WithCancel(context.Background())
+		a := app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop()})
+		done := make(chan struct{})
+		go func() { a.Run(ctx); close(done) }()
+		for fake.Connections() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		callers := make([]string, n)
+		for k := 0; k < n; k++ {
+			e := fmt.Sprint(20000 + k)
+			callers[k] = fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: e, Args: []string{"exec", e}})
+		}
+		waitFor(b, "500 answered calls", func() bool { _, br := fake.Counts(); return br == n })
+		time.Sleep(100 * time.Millisecond)
+
+		start := time.Now()
+		facs := make([]string, n)
+		facAt := make([]time.Time, n)
+		for k := 0; k < n; k++ {
+			if k%2 == 0 {
+				facs[k] = fake.PlaceCall(aritest.Call{From: fmt.Sprintf("PJSIP/%d", 30000+k), Exten: "#63", Args: []string{"fac", "#63"}})
+			} else {
+				facs[k] = fake.PlaceCall(aritest.Call{From: fmt.Sprintf("PJSIP/%d", 20000+k), Exten: "*11", Args: []string{"fac", "*11"}})
+			}
+			facAt[k] = time.Now()
+		}
+		// A push is done when the executive's answered leg joins the caller's bridge; a
+		// retrieve when the executive's FAC channel does.
+		joinedAt := map[string]time.Time{}
+		waitFor(b, "all operations", func() bool {
+			for _, r := range fake.Requests() {
+				if r.Method == "POST" && strings.HasSuffix(r.Path, "/addChannel") && r.At.After(start) {
+					joinedAt[strings.TrimPrefix(r.Query, "channel=")] = r.At
+				}
+			}
+			return len(joinedAt) >= n
+		})
+		elapsed := time.Since(start)
+		var pushLat, retrLat []time.Duration
+		for id, at := range joinedAt {
+			for k := 0; k < n; k += 2 {
+				if strings.HasPrefix(id, callers[k]+"-") && strings.Contains(id, "-c") {
+					pushLat = append(pushLat, at.Sub(facAt[k]))
+				}
+			}
+		}
+		for k := 1; k < n; k += 2 {
+			if at, ok := joinedAt[facs[k]]; ok {
+				retrLat = append(retrLat, at.Sub(facAt[k]))
+			}
+		}
+		report := func(name string, lat []time.Duration) {
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			if len(lat) == 0 {
+				b.Fatalf("no %s measured", name)
+			}
+			p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
+			b.Logf("%s: %d operations, latency p50 %s p99 %s", name, len(lat), p50.Round(time.Microsecond), p99.Round(time.Microsecond))
+			b.ReportMetric(float64(p99.Microseconds()), name+"-p99-µs")
+		}
+		report("push", pushLat)
+		report("retrieve", retrLat)
+		b.Logf("%d pushes and retrieves on %d live executive calls: %.0f operations/s (%s wall; push includes the executive's phone answering after 10 ms)",
+			n, n, float64(n)/elapsed.Seconds(), elapsed.Round(time.Millisecond))
+		b.ReportMetric(float64(n)/elapsed.Seconds(), "ops/s")
+		cancel()
+		<-done
+		st.Close()
+		fake.Close()
+	}
+}
+
+func waitFor(tb testing.TB, what string, f func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !f() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
