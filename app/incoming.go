@@ -336,9 +336,9 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	if l.kind == "forward" {
 		c.outcome = "rollover:forward"
 	}
+	c.done = true
 	c.s.log.Info().Str("executive", c.exec).Str("answered_by", who).Dur("after", after).Msg("call answered")
 	c.journal(c.outcome, who, after)
-	c.outcome = "answered"
 	role := map[string]string{"assistant": "assistant", "screening": "executive", "forward": "forward"}[l.kind]
 	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
 	remote := party{id: c.caller.ID, role: "remote", name: c.caller.Caller.Name, number: c.caller.Caller.Number}
@@ -351,10 +351,6 @@ func (c *incomingCall) legGone(ctx context.Context, l *leg) {
 		return
 	}
 	l.gone = true
-	if l == c.winner {
-		c.finish(ctx, "completed")
-		return
-	}
 	if c.handled {
 		if l.kind == "forward" && c.winner == nil {
 			c.forwardFailed(ctx)
@@ -453,14 +449,9 @@ func (c *incomingCall) callerGone(ctx context.Context, outcome string) {
 // caller continued into the dialplan (rollover) is left alone; any other is hung up.
 func (c *incomingCall) finish(ctx context.Context, outcome string) {
 	c.handled = true
-	wasAnswered := c.outcome == "answered"
-	if !wasAnswered {
-		c.outcome = outcome
-	}
+	c.outcome = outcome
 	c.cleanup(ctx, !strings.HasPrefix(outcome, "rollover:"))
-	if !wasAnswered {
-		c.journal(c.outcome, "", 0)
-	}
+	c.journal(c.outcome, "", 0)
 	c.done = true
 }
 
