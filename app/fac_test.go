@@ -87,6 +87,7 @@ func TestFilteringFACRefusedForNonExecutivesAndBadDigits(t *testing.T) {
 		{"PJSIP/1001", "#6x1", "pbx-invalid"},
 		{"PJSIP/1001", "#61&Dial(PJSIP/9)", "pbx-invalid"},
 		{"PJSIP/1001", "#69", "pbx-invalid"},
+		{"PJSIP/1001", "#61" + strings.Repeat("1", 40), "pbx-invalid"}, // overlong
 	} {
 		id := h.fac(tc.from, tc.digits)
 		h.finishFAC(id)

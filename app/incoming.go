@@ -49,6 +49,10 @@ type leg struct {
 	gone     bool
 }
 
+// testHookAlerted lets a test inject a failure (a panic) after legs are ringing, to
+// prove the fail-open path; nil in production.
+var testHookAlerted func(exec string)
+
 // timerFired is posted to the session's mailbox by its timers.
 type timerFired struct{ name string }
 
@@ -118,6 +122,9 @@ func (c *incomingCall) alert(ctx context.Context) {
 		c.startStep(ctx)
 	} else {
 		c.startTargets(ctx, c.dec.Assistants, "assistant")
+	}
+	if testHookAlerted != nil {
+		testHookAlerted(c.exec)
 	}
 	c.checkExhausted(ctx)
 }

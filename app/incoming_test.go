@@ -331,3 +331,17 @@ func TestRestartContinuesOrphanedCallersAndKeepsAnsweredCalls(t *testing.T) {
 		t.Fatal("a restart broke an answered call")
 	}
 }
+
+func TestInternalErrorFailsOpen(t *testing.T) {
+	app.SetAlertedHook(func(string) { panic("injected failure") })
+	defer app.SetAlertedHook(nil)
+	h := newHarness(t, baseYAML)
+	caller := h.call()
+	if to := h.continuedTo(caller); to != "from-internal,1001,2" {
+		t.Fatalf("after an internal error the caller went to %s", to)
+	}
+	h.settle() // the legs that were ringing are released
+	if j := h.journal(); !strings.Contains(strings.Join(j[0].Reasons, ";"), "internal error: injected failure") {
+		t.Fatalf("journal %+v", j[0])
+	}
+}

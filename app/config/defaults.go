@@ -212,8 +212,18 @@ func (c *Config) ExecutiveSettings(u *User) Effective {
 	return e
 }
 
-// User finds a user by extension.
+// User finds a user by extension. A config read from the store is shared and never
+// modified, so the index is built once; a changed list falls back to a scan.
 func (c *Config) User(ext string) *User {
+	c.indexOnce.Do(func() {
+		c.index = make(map[string]int, len(c.Users))
+		for i := range c.Users {
+			c.index[c.Users[i].Extension] = i
+		}
+	})
+	if i, ok := c.index[ext]; ok && i < len(c.Users) && c.Users[i].Extension == ext {
+		return &c.Users[i]
+	}
 	for i := range c.Users {
 		if c.Users[i].Extension == ext {
 			return &c.Users[i]

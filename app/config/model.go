@@ -6,7 +6,10 @@
 // defaults field by field, and the defaults override the BroadWorks ones (Builtin).
 package config
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Config is one execassist.yaml.
 type Config struct {
@@ -19,6 +22,9 @@ type Config struct {
 	Schedules map[string]Schedule `yaml:"schedules,omitempty"`
 	Defaults  Settings            `yaml:"defaults,omitempty"`
 	Users     []User              `yaml:"users,omitempty"`
+
+	indexOnce sync.Once
+	index     map[string]int
 }
 
 // ARI is how serve reaches Asterisk. It is operational, not provisioning: it is never
@@ -224,7 +230,6 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 // Provisioning is the part of a config that is stored and exported: everything but the
 // operational ari, store and log sections (and so never a password).
 func (c *Config) Provisioning() *Config {
-	p := *c
-	p.ARI, p.Store, p.Log = ARI{}, "", Log{}
-	return &p
+	return &Config{Dialing: c.Dialing, Codes: c.Codes, Prompts: c.Prompts, Schedules: c.Schedules,
+		Defaults: c.Defaults, Users: c.Users}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/execassist/execassist/app/config"
@@ -31,6 +32,21 @@ func MatchNumber(pattern, number string) bool {
 		}
 	}
 	return true
+}
+
+var patterns sync.Map // pattern -> *regexp.Regexp (nil if invalid): memo, not state
+
+// compiled returns the regexp for a validated config pattern, compiling it once.
+func compiled(pattern string) *regexp.Regexp {
+	if re, ok := patterns.Load(pattern); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		re = nil
+	}
+	patterns.Store(pattern, re)
+	return re
 }
 
 var dayIndex = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
@@ -80,7 +96,7 @@ func Origin(cfg *config.Config, call Call) (string, string) {
 		return "internal", fmt.Sprintf("%s is a known extension", call.CallerNumber)
 	}
 	pat := cfg.EffectiveDialing().InternalPattern
-	if re, err := regexp.Compile(pat); err == nil && re.MatchString(call.CallerNumber) {
+	if re := compiled(pat); re != nil && re.MatchString(call.CallerNumber) {
 		return "internal", fmt.Sprintf("%s matches the internal pattern %s", call.CallerNumber, pat)
 	}
 	return "external", fmt.Sprintf("%s is not a known extension and does not match %s", call.CallerNumber, pat)

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/execassist/execassist/app/config"
@@ -24,7 +23,7 @@ func ClassifyDestination(cfg *config.Config, number string) string {
 	if cfg.User(number) != nil {
 		return Internal
 	}
-	if re, err := regexp.Compile(dial.InternalPattern); err == nil && re.MatchString(number) {
+	if re := compiled(dial.InternalPattern); re != nil && re.MatchString(number) {
 		return Internal
 	}
 	for _, p := range dial.Premium {
