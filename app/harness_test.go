@@ -43,16 +43,16 @@ users:
 `
 
 type harness struct {
-	t                *testing.T
-	fake             *aritest.Server
-	clock            *clock.Fake
-	store            *store.Store
-	app              *app.App
-	ctx              context.Context
-	cancel           context.CancelFunc
-	done             chan struct{}
-	dbPath           string
-	goroutinesBefore int
+	t      *testing.T
+	fake   *aritest.Server
+	clock  *clock.Fake
+	store  *store.Store
+	app    *app.App
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	dbPath string
+	cli    *ari.RESTClient
 }
 
 func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
@@ -63,7 +63,7 @@ func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
 		}
 		yamlText = strings.Replace(yamlText, edits[i], edits[i+1], 1)
 	}
-	h := &harness{t: t, goroutinesBefore: runtime.NumGoroutine()}
+	h := &harness{t: t}
 	h.clock = clock.NewFake(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
 	h.fake = aritest.New(aritest.Options{Clock: h.clock})
 	t.Cleanup(h.fake.Close)
@@ -105,6 +105,7 @@ func (h *harness) startApp() {
 		h.t.Fatal(err)
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel)
+	h.cli = cli
 	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log})
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.done = make(chan struct{})
@@ -187,6 +188,14 @@ func (h *harness) settle() {
 	if n := h.clock.Pending(); n != 0 {
 		h.t.Fatalf("%d timers still pending after the call", n)
 	}
+}
+
+// goroutines counts goroutines once idle HTTP connections are closed (a pooled
+// connection is not a leak).
+func (h *harness) goroutines() int {
+	h.cli.CloseIdleConnections()
+	time.Sleep(20 * time.Millisecond)
+	return runtime.NumGoroutine()
 }
 
 func (h *harness) journal() []store.JournalEntry {

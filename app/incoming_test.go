@@ -93,6 +93,8 @@ func TestTwoAnswersTogetherExactlyOneWins(t *testing.T) {
 
 func TestCallerHangsUpWhileLegsRingReleasesEverything(t *testing.T) {
 	h := newHarness(t, baseYAML)
+	h.eventually("start-up work (resync, lamps) to finish", func() bool { return len(h.fake.Requests()) >= 1 })
+	idle := h.goroutines()
 	caller := h.call()
 	h.ringing("PJSIP/1002")
 	h.ringing("PJSIP/1003")
@@ -103,6 +105,7 @@ func TestCallerHangsUpWhileLegsRingReleasesEverything(t *testing.T) {
 	if j[0].Outcome != "caller-hung-up" || len(j[0].Legs) != 3 {
 		t.Fatalf("journal %+v", j[0])
 	}
+	h.eventually("goroutines back to idle", func() bool { return h.goroutines() <= idle })
 }
 
 func sequentialYAML(extra ...string) string {
