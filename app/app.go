@@ -19,6 +19,9 @@ type Options struct {
 	Store  *store.Store
 	Log    zerolog.Logger
 	Clock  clock.Clock // default clock.Real
+	// ResyncGrace is how long a channel must stay unowned after a (re)connection to
+	// count as orphaned (default 1 s).
+	ResyncGrace time.Duration
 }
 
 // App is the running Stasis application.
@@ -36,6 +39,7 @@ type App struct {
 	seq      atomic.Uint64
 	active   atomic.Int64
 	registry registry
+	grace    time.Duration
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
 }
@@ -45,7 +49,10 @@ func New(opts Options) *App {
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	return &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock,
+	if opts.ResyncGrace <= 0 {
+		opts.ResyncGrace = time.Second
+	}
+	return &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock, grace: opts.ResyncGrace,
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
@@ -142,8 +149,9 @@ func channelOf(e ari.Event) string {
 func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	switch ev := e.(type) {
 	case *ari.Connected:
-		go a.resync(ctx, ev)
-		go a.syncLamps(ctx)
+		a.wg.Add(2)
+		go func() { defer a.wg.Done(); a.resync(ctx, ev) }()
+		go func() { defer a.wg.Done(); a.syncLamps(ctx) }()
 		return
 	case *ari.StasisStart:
 		a.stasisStart(ctx, ev)
@@ -222,7 +230,7 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 		return
 	}
 	select {
-	case <-time.After(resyncGrace):
+	case <-time.After(a.grace):
 	case <-ctx.Done():
 		return
 	}
@@ -269,9 +277,6 @@ func (a *App) syncLamps(ctx context.Context) {
 		}
 	}
 }
-
-// resyncGrace is how long a channel must stay unowned to count as orphaned.
-var resyncGrace = time.Second
 
 func containsChannel(list []ari.ChannelData, id string) bool {
 	for _, c := range list {

@@ -214,11 +214,11 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		if tone != "none" {
 			v.playWarning(ctx)
 		}
-		if !v.adopt(ctx, m.fac, role, who) {
-			return "the calling phone hung up"
-		}
 		if tone == "barge-in-repeat" && v.warn == nil {
 			v.warn = v.s.after(30*time.Second, "warn")
+		}
+		if !v.adopt(ctx, m.fac, role, who) {
+			return "the calling phone hung up"
 		}
 		v.publish()
 		v.journal("bridged by "+who, "")

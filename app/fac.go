@@ -223,6 +223,9 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		}
 		ev, ok := msg.(ari.Event)
 		if !ok {
+			if ctl, ok := msg.(control); ok {
+				ctl.reply <- "the call is not answered yet"
+			}
 			continue
 		}
 		id := channelOf(ev)
@@ -257,6 +260,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, dest string) {
 	s, cli := f.s, f.s.app.cli
 	me := s.start.Channel
+	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: s.app.clock.Now()})
 	b, err := cli.Bridge().Create(ctx, nil, "mixing", "execassist-"+me.ID)
 	if err == nil {
 		if err = cli.Channel().Answer(ctx, me.Key()); err == nil {
@@ -266,6 +270,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 		}
 	}
 	if err != nil {
+		s.app.registry.remove(s)
 		_ = cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, legID), "normal")
 		_ = cli.Channel().Hangup(ctx, me.Key(), "normal")
 		if b != nil {
@@ -290,10 +295,10 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 		f.answered = true
 	}
 	for try := 0; try < 3; try++ {
-		_, _ = cli.Channel().Play(ctx, s.start.Channel.Key(), "", strings.Split(prompt, ",")...)
 		digits := ""
 		f.digitGen++
 		timer := s.after(10*time.Second, "digits-"+strconv.Itoa(f.digitGen))
+		_, _ = cli.Channel().Play(ctx, s.start.Channel.Key(), "", strings.Split(prompt, ",")...)
 		for {
 			msg := s.next()
 			if msg == nil {

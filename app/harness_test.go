@@ -106,7 +106,7 @@ func (h *harness) startApp() {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel)
 	h.cli = cli
-	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log})
+	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 50 * time.Millisecond})
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.done = make(chan struct{})
 	go func() { h.app.Run(h.ctx); close(h.done) }()
@@ -143,14 +143,16 @@ func (h *harness) call(vars ...string) string {
 	return h.fake.PlaceCall(c)
 }
 
-// ringing waits until endpoint has a leg in state Ringing and returns its id.
+// ringing waits until endpoint has a leg in state Ringing and returns the newest one
+// (an older leg may still be on its way out).
 func (h *harness) ringing(endpoint string) string {
 	h.t.Helper()
 	var id string
 	h.eventually(endpoint+" to ring", func() bool {
-		for _, c := range h.fake.ChannelsOn(endpoint) {
-			if st, _ := h.fake.ChannelState(c); st == "Ringing" {
-				id = c
+		chans := h.fake.ChannelsOn(endpoint)
+		for i := len(chans) - 1; i >= 0; i-- {
+			if st, _ := h.fake.ChannelState(chans[i]); st == "Ringing" {
+				id = chans[i]
 				return true
 			}
 		}

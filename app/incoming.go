@@ -66,6 +66,7 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 
 func (c *incomingCall) run(ctx context.Context, s *session) {
 	c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
+	defer s.app.registry.remove(s)
 	c.start = s.app.clock.Now()
 	snap := s.app.store.Snapshot()
 	c.cfg = snap.Config
@@ -252,7 +253,13 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 		}
 		return
 	}
-	e := msg.(ari.Event)
+	e, ok := msg.(ari.Event)
+	if !ok {
+		if ctl, ok := msg.(control); ok {
+			ctl.reply <- "the call is not answered yet"
+		}
+		return
+	}
 	id := channelOf(e)
 	if ss, ok := e.(*ari.StasisStart); ok {
 		id = ss.Channel.ID
@@ -299,6 +306,16 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	}
 	c.winner = l
 	c.stopRollover()
+	// Known as an executive call from the moment it is answered: a FAC dialled right
+	// away finds it, and waits in the mailbox until the call is bridged.
+	entry := execCall{sess: c.s, exec: c.exec, answeredAt: c.s.app.clock.Now()}
+	switch l.kind {
+	case "assistant":
+		entry.assistant, entry.device = l.target.Who, l.endpoint
+	case "screening":
+		entry.atExec = true
+	}
+	c.s.app.registry.set(entry)
 	var losers []*leg
 	for _, other := range c.legs {
 		if other != l && !other.gone {

@@ -311,7 +311,6 @@ func TestCustomFiltersEndToEnd(t *testing.T) {
 }
 
 func TestRestartContinuesOrphanedCallersAndKeepsAnsweredCalls(t *testing.T) {
-	app.SetResyncGrace(50 * time.Millisecond)
 	h := newHarness(t, baseYAML)
 	// An answered call survives execassist stopping.
 	answered := h.call()

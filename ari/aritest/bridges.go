@@ -36,9 +36,7 @@ func (s *Server) sortedChannels() []*channel {
 	for _, c := range s.channels {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return out[i].created.Before(out[j].created) || (out[i].created.Equal(out[j].created) && out[i].id < out[j].id)
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
 	return out
 }
 

@@ -37,6 +37,7 @@ type channel struct {
 	moh             bool
 	held            bool
 	gone            bool
+	order           int // creation order
 	chanVars        []string
 	timers          []clock.Timer
 }
@@ -90,7 +91,7 @@ func (s *Server) newChannelLocked(id, endpoint string) *channel {
 	}
 	c := &channel{id: id, name: fmt.Sprintf("%s-%08x", endpoint, s.nameSeq), state: "Down",
 		protocolID: randomID(), context: "from-internal", exten: "s", priority: 1,
-		created: s.clock.Now(), vars: map[string]string{}, chanVars: s.chanVars}
+		created: s.clock.Now(), vars: map[string]string{}, chanVars: s.chanVars, order: s.nameSeq}
 	s.channels[id] = c
 	return c
 }

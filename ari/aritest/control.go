@@ -211,7 +211,8 @@ func (s *Server) ChannelState(id string) (string, bool) {
 	return c.state, true
 }
 
-// ChannelsOn lists live channel ids on an endpoint (e.g. the legs ringing PJSIP/1002).
+// ChannelsOn lists live channel ids on an endpoint (e.g. the legs ringing PJSIP/1002),
+// oldest first.
 func (s *Server) ChannelsOn(endpoint string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
