@@ -46,10 +46,12 @@ type party struct {
 	number string
 }
 
-func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *ari.Key, remote party, first *party, callID string) *conversation {
+// newConversation takes over an answered call; answeredAt orders calls for *11/*15
+// without digits ("the most recently answered").
+func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *ari.Key, remote party, first *party, callID string, answeredAt time.Time) *conversation {
 	v := &conversation{s: s, cli: s.app.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
 		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
-		answered: s.app.clock.Now(), callID: callID}
+		answered: answeredAt, callID: callID}
 	v.publish()
 	return v
 }

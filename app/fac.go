@@ -260,7 +260,8 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, dest string) {
 	s, cli := f.s, f.s.app.cli
 	me := s.start.Channel
-	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: s.app.clock.Now()})
+	answeredAt := s.app.clock.Now()
+	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt})
 	b, err := cli.Bridge().Create(ctx, nil, "mixing", "execassist-"+me.ID)
 	if err == nil {
 		if err = cli.Channel().Answer(ctx, me.Key()); err == nil {
@@ -282,7 +283,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	s.app.journal(f.entry)
 	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
 	remote := party{id: legID, role: "remote", number: dest}
-	newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID).run(ctx)
+	newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID, answeredAt).run(ctx)
 }
 
 // collect prompts for digits: '#' ends, a pause ends, three tries.

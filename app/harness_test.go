@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -104,7 +105,11 @@ func (h *harness) startApp() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(zerolog.WarnLevel)
+	level := zerolog.WarnLevel
+	if os.Getenv("EXECASSIST_TEST_DEBUG") != "" {
+		level = zerolog.DebugLevel
+	}
+	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(level)
 	h.cli = cli
 	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 50 * time.Millisecond})
 	h.ctx, h.cancel = context.WithCancel(context.Background())
@@ -121,6 +126,8 @@ func (h *harness) stop() {
 	<-h.done
 	h.cancel = nil
 	h.store.Close()
+	// The fake notices the closed WebSocket asynchronously; a restart must not count it.
+	h.eventually("the old connection to close", func() bool { return h.fake.Connections() == 0 })
 }
 
 func (h *harness) eventually(what string, f func() bool) {

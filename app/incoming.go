@@ -13,6 +13,7 @@ import (
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
 )
 
 // incomingCall is a call to an executive: Stasis(execassist,exec,<extension>). It decides
@@ -275,6 +276,9 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 	if l == nil {
 		return
 	}
+	if c.s.log.GetLevel() <= zerolog.DebugLevel {
+		c.s.log.Debug().Str("leg", id).Str("event", e.Header().Type).Bool("gone", l.gone).Msg("leg event")
+	}
 	switch ev := e.(type) {
 	case *ari.StasisStart:
 		l.started = true
@@ -308,7 +312,8 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	c.stopRollover()
 	// Known as an executive call from the moment it is answered: a FAC dialled right
 	// away finds it, and waits in the mailbox until the call is bridged.
-	entry := execCall{sess: c.s, exec: c.exec, answeredAt: c.s.app.clock.Now()}
+	answeredAt := c.s.app.clock.Now()
+	entry := execCall{sess: c.s, exec: c.exec, answeredAt: answeredAt}
 	switch l.kind {
 	case "assistant":
 		entry.assistant, entry.device = l.target.Who, l.endpoint
@@ -366,7 +371,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	role := map[string]string{"assistant": "assistant", "screening": "executive", "forward": "forward"}[l.kind]
 	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
 	remote := party{id: c.caller.ID, role: "remote", name: c.caller.Caller.Name, number: c.caller.Caller.Number}
-	c.conv = newConversation(c.s, c.cfg, c.cfg.User(c.exec), c.bridge, remote, first, c.caller.ID)
+	c.conv = newConversation(c.s, c.cfg, c.cfg.User(c.exec), c.bridge, remote, first, c.caller.ID, answeredAt)
 	c.bridge = nil // the conversation owns it now
 }
 
