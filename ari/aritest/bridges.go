@@ -24,11 +24,23 @@ func (b *bridge) technology() string {
 	return "simple_bridge"
 }
 
-func (b *bridge) snapshot() map[string]any {
-	return map[string]any{"id": b.id, "technology": b.technology(), "bridge_type": b.typ,
-		"bridge_class": "stasis", "creator": "Stasis", "name": b.name,
-		"channels":     append([]string{}, b.channels...),
-		"creationtime": b.created.UTC().Format("2006-01-02T15:04:05.000-0700"), "video_mode": "talker"}
+// bridgeJSON is ARI's Bridge model.
+type bridgeJSON struct {
+	ID           string   `json:"id"`
+	Technology   string   `json:"technology"`
+	BridgeType   string   `json:"bridge_type"`
+	BridgeClass  string   `json:"bridge_class"`
+	Creator      string   `json:"creator"`
+	Name         string   `json:"name"`
+	Channels     []string `json:"channels"`
+	CreationTime string   `json:"creationtime"`
+	VideoMode    string   `json:"video_mode"`
+}
+
+func (b *bridge) snapshot() *bridgeJSON {
+	return &bridgeJSON{ID: b.id, Technology: b.technology(), BridgeType: b.typ, BridgeClass: "stasis", Creator: "Stasis",
+		Name: b.name, Channels: append([]string{}, b.channels...),
+		CreationTime: b.created.UTC().Format("2006-01-02T15:04:05.000-0700"), VideoMode: "talker"}
 }
 
 func (s *Server) sortedChannels() []*channel {
@@ -50,7 +62,7 @@ func (s *Server) sortedBridges() []*bridge {
 }
 
 func (s *Server) listBridges() reply {
-	out := []map[string]any{}
+	out := []*bridgeJSON{}
 	for _, b := range s.sortedBridges() {
 		out = append(out, b.snapshot())
 	}

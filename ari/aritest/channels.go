@@ -33,7 +33,7 @@ type channel struct {
 	phone           *Phone
 	bridge          string
 	dialed          bool
-	dialCaller      map[string]any
+	dialCaller      *channelJSON
 	moh             bool
 	held            bool
 	gone            bool
@@ -42,26 +42,41 @@ type channel struct {
 	timers          []clock.Timer
 }
 
-func (c *channel) snapshot() map[string]any {
-	m := c.baseSnapshot()
-	if c.chanVars != nil {
-		vars := make(map[string]string, len(c.chanVars))
-		for _, name := range c.chanVars {
-			vars[name] = c.vars[name]
-		}
-		m["channelvars"] = vars
-	}
-	return m
+// channelJSON is ARI's Channel model as Asterisk writes it (field order included).
+type channelJSON struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	State        string            `json:"state"`
+	ProtocolID   string            `json:"protocol_id"`
+	Caller       callerID          `json:"caller"`
+	Connected    callerID          `json:"connected"`
+	AccountCode  string            `json:"accountcode"`
+	Dialplan     dialplanJSON      `json:"dialplan"`
+	CreationTime string            `json:"creationtime"`
+	Language     string            `json:"language"`
+	ChannelVars  map[string]string `json:"channelvars,omitempty"`
 }
 
-func (c *channel) baseSnapshot() map[string]any {
-	return map[string]any{
-		"id": c.id, "name": c.name, "state": c.state, "protocol_id": c.protocolID,
-		"caller": c.caller, "connected": c.connected, "accountcode": "",
-		"dialplan": map[string]any{"context": c.context, "exten": c.exten, "priority": c.priority,
-			"app_name": c.appName, "app_data": c.appData},
-		"creationtime": c.created.UTC().Format("2006-01-02T15:04:05.000-0700"), "language": "en",
+type dialplanJSON struct {
+	Context  string `json:"context"`
+	Exten    string `json:"exten"`
+	Priority int64  `json:"priority"`
+	AppName  string `json:"app_name"`
+	AppData  string `json:"app_data"`
+}
+
+func (c *channel) snapshot() *channelJSON {
+	j := &channelJSON{ID: c.id, Name: c.name, State: c.state, ProtocolID: c.protocolID,
+		Caller: c.caller, Connected: c.connected,
+		Dialplan:     dialplanJSON{Context: c.context, Exten: c.exten, Priority: c.priority, AppName: c.appName, AppData: c.appData},
+		CreationTime: c.created.UTC().Format("2006-01-02T15:04:05.000-0700"), Language: "en"}
+	if c.chanVars != nil {
+		j.ChannelVars = make(map[string]string, len(c.chanVars))
+		for _, name := range c.chanVars {
+			j.ChannelVars[name] = c.vars[name]
+		}
 	}
+	return j
 }
 
 func (s *Server) appsOf(c *channel) []string {
@@ -97,7 +112,7 @@ func (s *Server) newChannelLocked(id, endpoint string) *channel {
 }
 
 func (s *Server) listChannels() reply {
-	out := []map[string]any{}
+	out := []*channelJSON{}
 	for _, c := range s.sortedChannels() {
 		out = append(out, c.snapshot())
 	}
@@ -160,8 +175,7 @@ func (s *Server) createChannel(p params) reply {
 	s.emitChannel(c, "ChannelDialplan", map[string]any{"dialplan_app": "Stasis", "dialplan_app_data": c.appData})
 	s.emitChannel(c, "StasisStart", map[string]any{"args": nonNil(c.args)})
 	snap := c.snapshot()
-	snap["dialplan"].(map[string]any)["app_name"] = ""
-	snap["dialplan"].(map[string]any)["app_data"] = ""
+	snap.Dialplan.AppName, snap.Dialplan.AppData = "", "" // as in the real create response
 	return ok(snap)
 }
 

@@ -16,13 +16,22 @@ type playback struct {
 	timer  clock.Timer
 }
 
-func (pb *playback) snapshot() map[string]any {
-	m := map[string]any{"id": pb.id, "media_uri": pb.media[pb.idx], "target_uri": pb.target,
-		"language": "en", "state": pb.state}
+// playbackJSON is ARI's Playback model.
+type playbackJSON struct {
+	ID           string `json:"id"`
+	MediaURI     string `json:"media_uri"`
+	NextMediaURI string `json:"next_media_uri,omitempty"`
+	TargetURI    string `json:"target_uri"`
+	Language     string `json:"language"`
+	State        string `json:"state"`
+}
+
+func (pb *playback) snapshot() *playbackJSON {
+	j := &playbackJSON{ID: pb.id, MediaURI: pb.media[pb.idx], TargetURI: pb.target, Language: "en", State: pb.state}
 	if pb.idx+1 < len(pb.media) {
-		m["next_media_uri"] = pb.media[pb.idx+1]
+		j.NextMediaURI = pb.media[pb.idx+1]
 	}
-	return m
+	return j
 }
 
 func (s *Server) playLocked(target string, apps []string, id string, p params) reply {
