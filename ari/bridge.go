@@ -94,7 +94,7 @@ func (s bridges) Play(ctx context.Context, key *Key, playbackID string, media ..
 	if err := s.c.do(ctx, request{method: "POST", op: "/bridges/{id}/play", path: brPath(key, suffix), query: url.Values{"media": {strings.Join(media, ",")}}}, &out); err != nil {
 		return nil, err
 	}
-	return &PlaybackHandle{key: NewKey(PlaybackKey, out.ID), c: playbacks{s.c}, data: &out}, nil
+	return &PlaybackHandle{key: NewKey(PlaybackKey, out.ID), c: playbacks(s), data: &out}, nil
 }
 
 func (s bridges) MOH(ctx context.Context, key *Key, class string) error {

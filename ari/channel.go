@@ -220,7 +220,7 @@ func (s channels) Play(ctx context.Context, key *Key, playbackID string, media .
 	if err != nil {
 		return nil, err
 	}
-	return &PlaybackHandle{key: NewKey(PlaybackKey, out.ID), c: playbacks{s.c}, data: &out}, nil
+	return &PlaybackHandle{key: NewKey(PlaybackKey, out.ID), c: playbacks(s), data: &out}, nil
 }
 
 func (s channels) GetVariable(ctx context.Context, key *Key, name string) (string, error) {

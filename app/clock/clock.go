@@ -44,11 +44,10 @@ type Fake struct {
 }
 
 type fakeTimer struct {
-	c       *Fake
-	when    time.Time
-	seq     int
-	f       func()
-	stopped bool
+	c    *Fake
+	when time.Time
+	seq  int
+	f    func()
 }
 
 // NewFake starts a fake clock at start.
