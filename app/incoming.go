@@ -13,7 +13,6 @@ import (
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
-	"github.com/rs/zerolog"
 )
 
 // incomingCall is a call to an executive: Stasis(execassist,exec,<extension>). It decides
@@ -46,7 +45,6 @@ type leg struct {
 	target   policy.Target
 	kind     string // assistant, screening, forward
 	endpoint string
-	started  bool // StasisStart seen
 	gone     bool
 }
 
@@ -276,12 +274,9 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 	if l == nil {
 		return
 	}
-	if c.s.log.GetLevel() <= zerolog.DebugLevel {
-		c.s.log.Debug().Str("leg", id).Str("event", e.Header().Type).Bool("gone", l.gone).Msg("leg event")
-	}
+	c.s.log.Debug().Str("leg", id).Str("event", e.Header().Type).Bool("gone", l.gone).Msg("leg event")
 	switch ev := e.(type) {
 	case *ari.StasisStart:
-		l.started = true
 		if c.handled && l.kind != "forward" {
 			c.hangup(ctx, l, "normal")
 			return

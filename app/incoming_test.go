@@ -212,10 +212,12 @@ func TestRolloverForwardConnectsTheCaller(t *testing.T) {
 
 func TestScreeningExecutiveAnswersReleasesAssistants(t *testing.T) {
 	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}",
-		"filtering: {enabled: true, mode: all}\n      screening: {enabled: true, alert: ring-splash}")
+		"filtering: {enabled: true, mode: all}\n      screening: {enabled: true, alert: ring-splash, locations: [mobility]}")
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+15559871001@execassist-outbound"})
 	caller := h.call()
 	a := h.ringing("PJSIP/1002")
 	exec := h.ringing("PJSIP/1001")
+	mobile := h.ringing("Local/+15559871001@execassist-outbound") // the Mobility location rings too
 	if ai, _ := h.fake.Variable(exec, "PJSIP_HEADER(add,Alert-Info)"); !strings.Contains(ai, "ring-splash") {
 		t.Fatalf("screening Alert-Info %q", ai)
 	}
@@ -223,7 +225,7 @@ func TestScreeningExecutiveAnswersReleasesAssistants(t *testing.T) {
 	h.eventually("caller bridged with the executive", func() bool {
 		return h.fake.BridgeOf(caller) != "" && h.fake.BridgeOf(caller) == h.fake.BridgeOf(exec)
 	})
-	h.eventually("the assistant leg released", func() bool { return h.gone(a) })
+	h.eventually("the assistant and mobility legs released", func() bool { return h.gone(a) && h.gone(mobile) })
 	h.fake.Hangup(caller)
 	h.settle()
 }
