@@ -56,7 +56,9 @@ func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, error) {
 	u.Path = strings.TrimRight(u.Path, "/") + "/events"
 	u.RawPath = ""
 	u.RawQuery = url.Values{"app": {c.app}, "subscribeAll": {"false"}}.Encode()
-	origin := *c.base
+	// An Origin of the ARI server itself (scheme://host:port), which ari.conf's
+	// allowed_origins can name.
+	origin := url.URL{Scheme: c.base.Scheme, Host: c.base.Host}
 	cfg, err := websocket.NewConfig(u.String(), origin.String())
 	if err != nil {
 		return nil, err
