@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/execassist/execassist/app/clock"
@@ -245,7 +246,8 @@ func (v *conversation) adopt(ctx context.Context, fac *session, role, who string
 }
 
 func (v *conversation) playWarning(ctx context.Context) {
-	if _, err := v.cli.Bridge().Play(ctx, v.bridge, "", "tone:stutter;tonezone=us"); err != nil {
+	tone := v.cfg.EffectivePrompts().WarningTone
+	if _, err := v.cli.Bridge().Play(ctx, v.bridge, "", strings.Split(tone, ",")...); err != nil {
 		v.s.log.Warn().Err(err).Msg("warning tone")
 	}
 }

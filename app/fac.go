@@ -298,7 +298,7 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 	for try := 0; try < 3; try++ {
 		digits := ""
 		f.digitGen++
-		timer := s.after(10*time.Second, "digits-"+strconv.Itoa(f.digitGen))
+		timer := s.after(f.prompts.DigitTimeout.D(), "digits-"+strconv.Itoa(f.digitGen))
 		_, _ = cli.Channel().Play(ctx, s.start.Channel.Key(), "", strings.Split(prompt, ",")...)
 		for {
 			msg := s.next()
@@ -326,7 +326,7 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 					digits += m.Digit
 				}
 				f.digitGen++
-				timer = s.after(5*time.Second, "digits-"+strconv.Itoa(f.digitGen))
+				timer = s.after(f.prompts.InterDigitTimeout.D(), "digits-"+strconv.Itoa(f.digitGen))
 				continue
 			case *ari.StasisEnd, *ari.ChannelHangupRequest:
 				timer.Stop()

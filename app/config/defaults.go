@@ -11,7 +11,8 @@ var Builtin = struct {
 }{
 	Prompts: Prompts{FilteringOn: "sound:activated", FilteringOff: "sound:de-activated", Confirm: "sound:beep",
 		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid",
-		EnterExecutive: "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number"},
+		EnterExecutive: "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
+		WarningTone: "tone:stutter", DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",
@@ -119,6 +120,13 @@ func (c *Config) EffectivePrompts() Prompts {
 	setStr(&p.Invalid, b.Invalid)
 	setStr(&p.EnterExecutive, b.EnterExecutive)
 	setStr(&p.EnterNumber, b.EnterNumber)
+	setStr(&p.WarningTone, b.WarningTone)
+	if p.DigitTimeout == 0 {
+		p.DigitTimeout = b.DigitTimeout
+	}
+	if p.InterDigitTimeout == 0 {
+		p.InterDigitTimeout = b.InterDigitTimeout
+	}
 	return p
 }
 

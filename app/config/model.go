@@ -87,6 +87,12 @@ type Prompts struct {
 	// EnterExecutive and EnterNumber ask for digits a FAC is missing (# ends).
 	EnterExecutive string `yaml:"enter_executive,omitempty"`
 	EnterNumber    string `yaml:"enter_number,omitempty"`
+	// WarningTone is played into a call the executive bridges into (*15).
+	WarningTone string `yaml:"warning_tone,omitempty"`
+	// DigitTimeout waits for the first digit of a prompted entry, InterDigitTimeout for
+	// each next one (a pause ends the entry like #).
+	DigitTimeout      Duration `yaml:"digit_timeout,omitempty"`
+	InterDigitTimeout Duration `yaml:"inter_digit_timeout,omitempty"`
 }
 
 // Schedule is a named set of weekly windows and/or holiday dates in one time zone.

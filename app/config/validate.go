@@ -98,6 +98,7 @@ func Validate(c *Config, src *Source) Errors {
 	v.dialing(c)
 	v.codes(c)
 	v.prompts(c)
+	v.digitTimeouts(c)
 	for name, s := range c.Schedules {
 		v.schedule("schedules."+name, name, s)
 	}
@@ -185,11 +186,19 @@ func (v *validator) prompts(c *Config) {
 	p := c.Prompts
 	for key, val := range map[string]string{"filtering_on": p.FilteringOn, "filtering_off": p.FilteringOff,
 		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid,
-		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber} {
+		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber, "warning_tone": p.WarningTone} {
 		for _, m := range strings.Split(val, ",") {
 			if val != "" && !mediaRE.MatchString(m) {
 				v.add("prompts."+key, "%q is not ARI media such as sound:beep or tone:ring (several: comma-separated)", m)
 			}
+		}
+	}
+}
+
+func (v *validator) digitTimeouts(c *Config) {
+	for key, d := range map[string]Duration{"digit_timeout": c.Prompts.DigitTimeout, "inter_digit_timeout": c.Prompts.InterDigitTimeout} {
+		if d != 0 && (d.D() < time.Second || d.D() > time.Minute) {
+			v.add("prompts."+key, "%s is outside 1s-60s", d.D())
 		}
 	}
 }
