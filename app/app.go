@@ -149,6 +149,13 @@ func channelOf(e ari.Event) string {
 func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	switch ev := e.(type) {
 	case *ari.Connected:
+		if ev.Reconnect {
+			// Events were lost while the socket was down: every session re-reads the
+			// state of its channels.
+			for _, s := range a.sessions {
+				s.box.put(resyncNeeded{})
+			}
+		}
 		a.wg.Add(2)
 		go func() { defer a.wg.Done(); a.resync(ctx, ev) }()
 		go func() { defer a.wg.Done(); a.syncLamps(ctx) }()
@@ -197,6 +204,9 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		a.start(ctx, ev, newUnknownEntry)
 	}
 }
+
+// resyncNeeded tells a session that events may have been lost (WebSocket reconnect).
+type resyncNeeded struct{}
 
 // behaviour is what a session does with its events: incoming call, FAC, ...
 type behaviour interface {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +100,9 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 	case control:
 		m.reply <- v.control(ctx, m)
 		return
+	case resyncNeeded:
+		v.resync(ctx)
+		return
 	}
 	e, ok := msg.(ari.Event)
 	if !ok {
@@ -145,6 +149,22 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 		if p := v.parties[id]; p != nil && p.role == "executive" {
 			v.held = false
 			v.publish()
+		}
+	}
+}
+
+// resync drops parties that left while events were lost.
+func (v *conversation) resync(ctx context.Context) {
+	gone := func(id string) bool {
+		_, err := v.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id))
+		return errors.Is(err, ari.ErrNotFound)
+	}
+	if v.remote.id != "" && gone(v.remote.id) {
+		v.remoteLeft(ctx)
+	}
+	for _, p := range v.parties {
+		if !v.done && gone(p.id) {
+			v.partyLeft(ctx, p)
 		}
 	}
 }

@@ -254,8 +254,11 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 	}
 	e, ok := msg.(ari.Event)
 	if !ok {
-		if ctl, ok := msg.(control); ok {
-			ctl.reply <- "the call is not answered yet"
+		switch m := msg.(type) {
+		case control:
+			m.reply <- "the call is not answered yet"
+		case resyncNeeded:
+			c.resync(ctx)
 		}
 		return
 	}
@@ -291,6 +294,27 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 		}
 	case *ari.StasisEnd, *ari.ChannelDestroyed:
 		c.legGone(ctx, l)
+	}
+}
+
+// resync re-reads the caller and the legs after events may have been lost: a caller
+// gone, a leg gone or a leg answered during the outage is acted on now.
+func (c *incomingCall) resync(ctx context.Context) {
+	if _, err := c.cli.Channel().Data(ctx, c.caller.Key()); errors.Is(err, ari.ErrNotFound) {
+		c.callerGone(ctx, "caller-hung-up")
+		return
+	}
+	for _, l := range c.legs {
+		if l.gone || c.done {
+			continue
+		}
+		d, err := c.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, l.id))
+		switch {
+		case errors.Is(err, ari.ErrNotFound):
+			c.legGone(ctx, l)
+		case err == nil && d.State == "Up":
+			c.answered(ctx, l)
+		}
 	}
 }
 

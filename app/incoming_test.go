@@ -345,3 +345,19 @@ func TestInternalErrorFailsOpen(t *testing.T) {
 		t.Fatalf("journal %+v", j[0])
 	}
 }
+
+func TestEventsLostDuringAWebSocketDropAreRecoveredFromREST(t *testing.T) {
+	h := newHarness(t, baseYAML, "rollover: {enabled: true, after: 30s, action: voice-messaging}", "rollover: {enabled: false, action: voice-messaging}")
+	caller := h.call()
+	leg := h.ringing("PJSIP/1003")
+	h.ringing("PJSIP/1002")
+	h.fake.DropConnections()
+	h.fake.Answer(leg) // its ChannelStateChange is lost: nobody is connected
+	h.eventually("the reconnect", func() bool { return h.fake.Connections() == 1 })
+	h.eventually("the answer found by resync and bridged", func() bool { return h.bridged(caller, leg) })
+	// The caller hangs up during a second drop: the answered call is still cleaned up.
+	h.fake.DropConnections()
+	h.fake.Hangup(caller)
+	h.eventually("the reconnect", func() bool { return h.fake.Connections() == 1 })
+	h.settle()
+}
