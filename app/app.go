@@ -157,7 +157,7 @@ func (a *App) dispatch(ctx context.Context, e ari.Event) {
 			}
 		}
 		a.wg.Add(2)
-		go func() { defer a.wg.Done(); a.resync(ctx, ev) }()
+		go func() { defer a.wg.Done(); a.filterEvents(ctx); a.resync(ctx, ev) }()
 		go func() { defer a.wg.Done(); a.syncLamps(ctx) }()
 		return
 	case *ari.StasisStart:
@@ -260,6 +260,18 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 			log.Info().Msg("resync: orphaned channel hung up")
 			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
 		}
+	}
+}
+
+// unusedEvents are event types the app never reads; asking Asterisk not to send them
+// spares both sides the JSON (Dial alone is three events per leg).
+var unusedEvents = []string{"Dial", "ChannelVarset", "ChannelDialplan", "ChannelConnectedLine", "ChannelCallerId"}
+
+// filterEvents sets the application's event filter; an Asterisk without eventFilter
+// (before 16.3) just sends everything.
+func (a *App) filterEvents(ctx context.Context) {
+	if _, err := a.cli.Application().Filter(ctx, a.cli.ApplicationName(), nil, unusedEvents); err != nil {
+		a.log.Info().Err(err).Msg("event filter not set; receiving every event type")
 	}
 }
 

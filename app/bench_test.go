@@ -258,6 +258,8 @@ func runBaseline(ctx context.Context, cli ari.Client) {
 	owner := map[string]*call{}
 	ended := make(chan []string, 1024)
 	events := cli.Listen(ctx)
+	// Same event filter as execassist, so both pay for the same events.
+	go cli.Application().Filter(ctx, cli.ApplicationName(), nil, []string{"Dial", "ChannelVarset", "ChannelDialplan", "ChannelConnectedLine", "ChannelCallerId"})
 	for {
 		select {
 		case ids := <-ended:

@@ -545,6 +545,21 @@ func TestDeviceStatesEndpointsApplicationsInfo(t *testing.T) {
 	if _, err := r.client.Application().Data(r.ctx, "other"); !errors.Is(err, ari.ErrNotFound) {
 		t.Fatalf("unknown app: %v", err)
 	}
+	// Event filter: Dial events are no longer sent.
+	filtered, err := r.client.Application().Filter(r.ctx, "execassist", nil, []string{"Dial"})
+	r.must(err)
+	if len(filtered.EventsDisallowed) != 1 {
+		t.Fatalf("filter %+v", filtered)
+	}
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	r.next(onChannel("StasisStart", caller))
+	leg, err := r.client.Channel().Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1003", ChannelID: "f-leg"})
+	r.must(err)
+	r.next(onChannel("StasisStart", "f-leg"))
+	r.must(leg.Dial(r.ctx, "", 0))
+	if e := r.next(func(e ari.Event) bool { return e.Header().Type == "Dial" || e.Header().Type == "ChannelStateChange" }); e.Header().Type == "Dial" {
+		t.Fatal("a disallowed Dial event was delivered")
+	}
 	info, err := r.client.Asterisk().Info(r.ctx)
 	r.must(err)
 	if info.System == nil || info.System.Version != "22.10.1" {

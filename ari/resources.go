@@ -53,6 +53,9 @@ type Application interface {
 	// Subscribe adds an event source such as "bridge:ID", "endpoint:PJSIP/1001" or
 	// "deviceState:Stasis:name".
 	Subscribe(ctx context.Context, name, eventSource string) (*ApplicationData, error)
+	// Filter sets which event types Asterisk sends the app (PUT eventFilter): a nil list
+	// leaves that list as it is, an empty one clears it.
+	Filter(ctx context.Context, name string, allowed, disallowed []string) (*ApplicationData, error)
 }
 
 type applications struct{ c *RESTClient }
@@ -69,6 +72,26 @@ func (s applications) Subscribe(ctx context.Context, name, eventSource string) (
 	var out ApplicationData
 	err := s.c.do(ctx, request{method: "POST", op: "/applications/{app}/subscription",
 		path: "/applications/" + esc(name) + "/subscription", query: url.Values{"eventSource": {eventSource}}}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s applications) Filter(ctx context.Context, name string, allowed, disallowed []string) (*ApplicationData, error) {
+	body := map[string][]map[string]string{}
+	for key, list := range map[string][]string{"allowed": allowed, "disallowed": disallowed} {
+		if list == nil {
+			continue
+		}
+		body[key] = []map[string]string{}
+		for _, t := range list {
+			body[key] = append(body[key], map[string]string{"type": t})
+		}
+	}
+	var out ApplicationData
+	err := s.c.do(ctx, request{method: "PUT", op: "/applications/{app}/eventFilter",
+		path: "/applications/" + esc(name) + "/eventFilter", body: body}, &out)
 	if err != nil {
 		return nil, err
 	}

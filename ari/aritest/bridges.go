@@ -1,6 +1,7 @@
 package aritest
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -225,8 +226,20 @@ func (s *Server) applicationData(a *application) map[string]any {
 	}
 	sort.Strings(eps)
 	sort.Strings(devs)
+	typesOf := func(m map[string]bool) []map[string]string {
+		out := []map[string]string{}
+		names := make([]string, 0, len(m))
+		for t := range m {
+			names = append(names, t)
+		}
+		sort.Strings(names)
+		for _, t := range names {
+			out = append(out, map[string]string{"type": t})
+		}
+		return out
+	}
 	return map[string]any{"name": a.name, "channel_ids": chans, "bridge_ids": brs, "endpoint_ids": eps,
-		"device_names": devs, "events_allowed": []any{}, "events_disallowed": []any{}}
+		"device_names": devs, "events_allowed": typesOf(a.allowed), "events_disallowed": typesOf(a.disallow)}
 }
 
 func (s *Server) applicationOp(method string, seg []string, p params) reply {
@@ -250,6 +263,27 @@ func (s *Server) applicationOp(method string, seg []string, p params) reply {
 		return fail(404, "Application does not exist.")
 	}
 	if len(seg) == 1 && method == "GET" {
+		return ok(s.applicationData(a))
+	}
+	if len(seg) == 2 && seg[1] == "eventFilter" && method == "PUT" {
+		var body map[string][]struct {
+			Type string `json:"type"`
+		}
+		if len(p.body) > 0 && json.Unmarshal(p.body, &body) != nil {
+			return fail(400, "Bad request.")
+		}
+		set := func(key string, dst *map[string]bool) {
+			list, given := body[key]
+			if !given && len(p.body) > 0 {
+				return
+			}
+			*dst = map[string]bool{}
+			for _, t := range list {
+				(*dst)[t.Type] = true
+			}
+		}
+		set("allowed", &a.allowed)
+		set("disallowed", &a.disallow)
 		return ok(s.applicationData(a))
 	}
 	if len(seg) == 2 && seg[1] == "subscription" && method == "POST" {

@@ -33,6 +33,7 @@ func allocationFailed() reply { return reply{500, map[string]string{"error": "Al
 type params struct {
 	q    url.Values
 	vars map[string]string
+	body []byte
 }
 
 func (p params) get(k string) string { return p.q.Get(k) }
@@ -47,6 +48,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	p := params{q: r.URL.Query()}
 	if r.Body != nil {
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		p.body = b
 		if len(b) > 0 {
 			var body struct {
 				Variables map[string]string `json:"variables"`

@@ -69,6 +69,8 @@ type Request struct {
 
 type application struct {
 	name      string
+	allowed   map[string]bool // event filter: only these types (empty: all)
+	disallow  map[string]bool // event filter: never these types
 	conns     map[*wsConn]bool
 	endpoints map[string]bool
 	devices   map[string]bool
@@ -241,6 +243,14 @@ func (s *Server) appLocked(name string) *application {
 	return a
 }
 
+// wants applies the app's event filter, as Asterisk does.
+func (a *application) wants(typ string) bool {
+	if a.disallow[typ] {
+		return false
+	}
+	return len(a.allowed) == 0 || a.allowed[typ]
+}
+
 // DropConnections closes every events WebSocket, as a network blip would. Channels stay
 // in Stasis and in their bridges; events emitted while no socket is open are lost.
 func (s *Server) DropConnections() {
@@ -282,12 +292,16 @@ func (s *Server) emitLocked(apps []string, ev map[string]any) {
 			continue
 		}
 		seen[name] = true
+		a := s.apps[name]
+		if a != nil && !a.wants(ev["type"].(string)) {
+			continue
+		}
 		ev["application"] = name
 		b, _ := json.Marshal(ev)
 		if s.record {
 			s.events = append(s.events, b)
 		}
-		if a := s.apps[name]; a != nil {
+		if a != nil {
 			for c := range a.conns {
 				c.push(b)
 			}
