@@ -26,6 +26,7 @@ type Error struct {
 	Message string // Asterisk's "message" or "error" text
 }
 
+// Error names the operation, path, status and Asterisk's message; never credentials.
 func (e *Error) Error() string {
 	if e.Message == "" {
 		return fmt.Sprintf("ari %s %s: status %d", e.Op, e.Path, e.Status)

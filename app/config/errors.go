@@ -15,6 +15,7 @@ type FieldError struct {
 	Msg  string
 }
 
+// Error renders file:line: path: message, the form editors and CI logs link to.
 func (e FieldError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -35,6 +36,7 @@ func (e FieldError) Error() string {
 // Errors is every problem found in one file, in file order.
 type Errors []FieldError
 
+// Error lists every problem, one per line, so an admin fixes them in one pass.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {
