@@ -254,11 +254,14 @@ func (v *conversation) control(ctx context.Context, m control) string {
 func (v *conversation) adopt(ctx context.Context, fac *session, role, who string) bool {
 	ch := fac.start.Channel
 	v.s.app.transfer(ch.ID, v.s)
+	giveBack := func() { v.s.app.transfer(ch.ID, fac) } // the FAC session announces why not
 	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
+		giveBack()
 		return false
 	}
 	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, ch.ID, ari.AddChannelOptions{}); err != nil {
 		v.s.log.Warn().Err(err).Msg("could not add the FAC caller to the call")
+		giveBack()
 		return false
 	}
 	v.parties[ch.ID] = &party{id: ch.ID, role: role, who: who, device: ch.Device()}
