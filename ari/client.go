@@ -30,6 +30,10 @@ type Options struct {
 	Logger zerolog.Logger
 	// RequestTimeout bounds each REST call whose context has no deadline (default 10 s).
 	RequestTimeout time.Duration
+	// PingEvery is how often the events WebSocket is pinged (default 20 s); DeadAfter is
+	// how long a connection may stay silent, pongs included, before it is dropped and
+	// redialled (default 3 x PingEvery).
+	PingEvery, DeadAfter time.Duration
 	// ReconnectMin and ReconnectMax bound the WebSocket reconnect backoff
 	// (defaults 100 ms and 10 s).
 	ReconnectMin, ReconnectMax time.Duration
@@ -54,15 +58,17 @@ type Client interface {
 
 // RESTClient is the HTTP+WebSocket implementation of Client.
 type RESTClient struct {
-	base     *url.URL
-	user     string
-	password string
-	app      string
-	http     *http.Client
-	log      zerolog.Logger
-	minWait  time.Duration
-	maxWait  time.Duration
-	timeout  time.Duration
+	base      *url.URL
+	user      string
+	password  string
+	app       string
+	http      *http.Client
+	log       zerolog.Logger
+	minWait   time.Duration
+	maxWait   time.Duration
+	timeout   time.Duration
+	pingEvery time.Duration
+	deadAfter time.Duration
 }
 
 // New validates opts and returns a client; it does not connect.
@@ -106,6 +112,13 @@ func New(opts Options) (*RESTClient, error) {
 	c.timeout = opts.RequestTimeout
 	if c.timeout <= 0 {
 		c.timeout = 10 * time.Second
+	}
+	c.pingEvery, c.deadAfter = opts.PingEvery, opts.DeadAfter
+	if c.pingEvery <= 0 {
+		c.pingEvery = 20 * time.Second
+	}
+	if c.deadAfter <= 0 {
+		c.deadAfter = 3 * c.pingEvery
 	}
 	return c, nil
 }

@@ -3,9 +3,13 @@ package ari_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/websocket"
 
 	"github.com/execassist/execassist/app/clock"
 	"github.com/execassist/execassist/ari"
@@ -25,6 +29,12 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigWith(t, ari.Options{})
+}
+
+// newRigWith builds a rig whose client takes extra options (keep-alive timings).
+func newRigWith(t *testing.T, extra ari.Options) *rig {
+	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 	fake := aritest.New(aritest.Options{Clock: clk, RecordEvents: true})
 	t.Cleanup(fake.Close)
@@ -34,7 +44,8 @@ func newRig(t *testing.T) *rig {
 	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/1004", Name: "Uma User", Number: "1004"})
 	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Name: "", Number: "+15551230000"})
 	c, err := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password,
-		Application: "execassist", ReconnectMin: 10 * time.Millisecond, ReconnectMax: 50 * time.Millisecond})
+		Application: "execassist", ReconnectMin: 10 * time.Millisecond, ReconnectMax: 50 * time.Millisecond,
+		PingEvery: extra.PingEvery, DeadAfter: extra.DeadAfter})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,5 +610,47 @@ func TestListenKeepsRetryingWhileAsteriskIsDown(t *testing.T) {
 	defer cancel()
 	for e := range c.Listen(ctx) {
 		t.Fatalf("unexpected event %T", e)
+	}
+}
+
+// TestDeadEventsConnectionIsDroppedAndRedialled: a peer that completes the WebSocket
+// handshake and then never answers (not even pongs) is given up on after DeadAfter and
+// dialled again, while a quiet but alive Asterisk (the fake answers pings) is kept.
+func TestDeadEventsConnectionIsDroppedAndRedialled(t *testing.T) {
+	var mu sync.Mutex
+	accepted := 0
+	dead := httptest.NewServer(websocket.Server{Handler: func(ws *websocket.Conn) {
+		mu.Lock()
+		accepted++
+		mu.Unlock()
+		<-ws.Request().Context().Done() // never reads: pings go unanswered
+	}})
+	defer dead.Close()
+	c, err := ari.New(ari.Options{URL: dead.URL + "/ari", Username: "u", Password: "p", Application: "execassist",
+		PingEvery: 10 * time.Millisecond, DeadAfter: 50 * time.Millisecond, ReconnectMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := c.Listen(ctx)
+	for n := 0; n < 3; n++ {
+		select {
+		case e := <-events:
+			if _, ok := e.(*ari.Connected); !ok {
+				t.Fatalf("unexpected %T", e)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the dead connection was not redialled")
+		}
+	}
+
+	// The fake answers pings: a quiet connection stays up.
+	r := newRigWith(t, ari.Options{PingEvery: 10 * time.Millisecond, DeadAfter: 50 * time.Millisecond})
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case e := <-r.events:
+		t.Fatalf("a live quiet connection was dropped: %T", e)
+	default:
 	}
 }

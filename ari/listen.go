@@ -2,9 +2,12 @@ package ari
 
 import (
 	"context"
+	"crypto/tls"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/websocket"
@@ -18,7 +21,7 @@ func (c *RESTClient) Listen(ctx context.Context) <-chan Event {
 		wait := c.minWait
 		connectedBefore := false
 		for attempt := 1; ctx.Err() == nil; attempt++ {
-			ws, err := c.dialEvents(ctx)
+			ws, live, err := c.dialEvents(ctx)
 			if err != nil {
 				c.log.Warn().Err(err).Int("attempt", attempt).Dur("retry_in", wait).Msg("ARI events connection failed")
 				if !sleepCtx(ctx, wait) {
@@ -36,7 +39,10 @@ func (c *RESTClient) Listen(ctx context.Context) <-chan Event {
 				return
 			}
 			connectedBefore = true
+			kaCtx, stopKA := context.WithCancel(ctx)
+			go c.keepAlive(kaCtx, ws, live)
 			c.readEvents(ctx, ws, out)
+			stopKA()
 			ws.Close()
 			if ctx.Err() != nil {
 				return
@@ -50,7 +56,7 @@ func (c *RESTClient) Listen(ctx context.Context) <-chan Event {
 	return out
 }
 
-func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, error) {
+func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, *liveConn, error) {
 	u := *c.base
 	u.Scheme = strings.Replace(u.Scheme, "http", "ws", 1)
 	u.Path = strings.TrimRight(u.Path, "/") + "/events"
@@ -61,13 +67,82 @@ func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, error) {
 	origin := url.URL{Scheme: c.base.Scheme, Host: c.base.Host}
 	cfg, err := websocket.NewConfig(u.String(), origin.String())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg.Header = http.Header{}
 	req := http.Request{Header: cfg.Header}
 	req.SetBasicAuth(c.user, c.password)
-	cfg.Dialer = nil
-	return cfg.DialContext(ctx)
+	// Our own TCP (or TLS) connection, wrapped to see every byte that arrives, pongs
+	// included: that is how a silently dead connection is told from a quiet PBX.
+	host := c.base.Host
+	if c.base.Port() == "" {
+		host += map[string]string{"http": ":80", "https": ":443"}[c.base.Scheme]
+	}
+	var raw net.Conn
+	if c.base.Scheme == "https" {
+		raw, err = (&tls.Dialer{Config: &tls.Config{ServerName: c.base.Hostname()}}).DialContext(ctx, "tcp", host)
+	} else {
+		raw, err = (&net.Dialer{}).DialContext(ctx, "tcp", host)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	live := &liveConn{Conn: raw}
+	live.touch()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = raw.SetDeadline(dl)
+	} else {
+		_ = raw.SetDeadline(time.Now().Add(c.timeout))
+	}
+	ws, err := websocket.NewClient(cfg, live)
+	if err != nil {
+		raw.Close()
+		return nil, nil, err
+	}
+	_ = raw.SetDeadline(time.Time{})
+	ws.PayloadType = websocket.PingFrame // we only ever write pings
+	return ws, live, nil
+}
+
+// liveConn records when bytes last arrived on the events connection.
+type liveConn struct {
+	net.Conn
+	last atomic.Int64 // unix nanoseconds
+}
+
+func (l *liveConn) touch() { l.last.Store(time.Now().UnixNano()) }
+
+func (l *liveConn) Read(p []byte) (int, error) {
+	n, err := l.Conn.Read(p)
+	if n > 0 {
+		l.touch()
+	}
+	return n, err
+}
+
+// keepAlive pings every interval and closes the socket when nothing (not even a pong)
+// has arrived for deadAfter, so that Listen reconnects instead of staying deaf while
+// Asterisk keeps sending calls into Stasis.
+func (c *RESTClient) keepAlive(ctx context.Context, ws *websocket.Conn, live *liveConn) {
+	t := time.NewTicker(c.pingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if time.Since(time.Unix(0, live.last.Load())) > c.deadAfter {
+				c.log.Warn().Dur("silent_for", c.deadAfter).Msg("ARI events connection is dead; reconnecting")
+				ws.Close()
+				return
+			}
+			// Write holds the connection's write lock (x/net answers Asterisk's pings
+			// from the reading goroutine); PayloadType is PingFrame for this socket.
+			if _, err := ws.Write(nil); err != nil {
+				return
+			}
+		}
+	}
 }
 
 // readEvents reads until the socket fails or ctx ends. A message that does not decode
