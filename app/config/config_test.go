@@ -128,3 +128,24 @@ func FuzzParseValidate(f *testing.F) {
 		}
 	})
 }
+
+// TestSpecAppendixIsValid: the YAML shape suggested in ../shared/SPEC.md is accepted as is.
+func TestSpecAppendixIsValid(t *testing.T) {
+	spec, err := os.ReadFile("../../../shared/SPEC.md")
+	if err != nil {
+		t.Skip("no ../shared/SPEC.md beside the repository")
+	}
+	s := string(spec)
+	start := strings.Index(s, "```yaml")
+	end := strings.LastIndex(s, "```")
+	if start < 0 || end <= start {
+		t.Fatal("no yaml block in SPEC.md")
+	}
+	cfg, src, err := Parse("SPEC.md", []byte(s[start+len("```yaml"):end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := Validate(cfg, src); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+}
