@@ -42,6 +42,7 @@ type App struct {
 	grace    time.Duration
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
+	metrics  metrics
 }
 
 // New builds an App; Run starts it.
@@ -148,7 +149,14 @@ func channelOf(e ari.Event) string {
 
 func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	switch ev := e.(type) {
+	case *ari.Disconnected:
+		a.metrics.connected.Store(false)
+		return
 	case *ari.Connected:
+		a.metrics.connected.Store(true)
+		if ev.Reconnect {
+			a.metrics.reconnects.Add(1)
+		}
 		if ev.Reconnect {
 			// Events were lost while the socket was down: every session re-reads the
 			// state of its channels.
@@ -370,6 +378,7 @@ func continueNext(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog
 // journal queues an entry; a call never waits for the disk. If the queue is full
 // (the disk cannot keep up) the entry is logged and dropped, never the call.
 func (a *App) journal(e store.JournalEntry) {
+	a.metrics.record(e)
 	if a.store == nil {
 		return
 	}

@@ -173,6 +173,12 @@ type Connected struct {
 	Attempt   int
 }
 
+// Disconnected is synthesised by Listen when the events WebSocket drops; a Connected
+// follows once it is back.
+type Disconnected struct {
+	EventHeader
+}
+
 var eventTypes = map[string]func() Event{
 	"StasisStart":          func() Event { return new(StasisStart) },
 	"StasisEnd":            func() Event { return new(StasisEnd) },

@@ -47,6 +47,11 @@ func (c *RESTClient) Listen(ctx context.Context) <-chan Event {
 			if ctx.Err() != nil {
 				return
 			}
+			select {
+			case out <- &Disconnected{EventHeader: EventHeader{Type: "Disconnected", Application: c.app}}:
+			case <-ctx.Done():
+				return
+			}
 			c.log.Warn().Msg("ARI events connection dropped; reconnecting")
 			if !sleepCtx(ctx, wait) {
 				return

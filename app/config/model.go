@@ -15,6 +15,7 @@ import (
 type Config struct {
 	ARI       ARI                 `yaml:"ari,omitempty"`
 	Store     string              `yaml:"store,omitempty"`
+	Listen    string              `yaml:"listen,omitempty"` // serve's /metrics and /healthz address
 	Log       Log                 `yaml:"log,omitempty"`
 	Dialing   Dialing             `yaml:"dialing,omitempty"`
 	Codes     Codes               `yaml:"codes,omitempty"`
@@ -234,7 +235,7 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
 // Provisioning is the part of a config that is stored and exported: everything but the
-// operational ari, store and log sections (and so never a password).
+// operational ari, store, listen and log sections (and so never a password).
 func (c *Config) Provisioning() *Config {
 	return &Config{Dialing: c.Dialing, Codes: c.Codes, Prompts: c.Prompts, Schedules: c.Schedules,
 		Defaults: c.Defaults, Users: c.Users}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -119,6 +120,11 @@ func (v *validator) ari(c *Config) {
 	}
 	if c.ARI.App != "" && !appRE.MatchString(c.ARI.App) {
 		v.add("ari.app", "%q: letters, digits, - and _ only", c.ARI.App)
+	}
+	if c.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+			v.add("listen", "%q is not host:port (e.g. 127.0.0.1:9180)", c.Listen)
+		}
 	}
 	v.enum("log.level", c.Log.Level, logLevels)
 	v.enum("log.format", c.Log.Format, logFormats)

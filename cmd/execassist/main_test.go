@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,9 +56,12 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := l.Addr().String()
+	l.Close()
 	go func() {
 		done <- run(ctx, []string{"serve", "--config", "../../examples/execassist.yaml", "--store", filepath.Join(dir, "x.db"),
-			"--ari-url", fake.URL, "--log-level", "debug"}, logs, logs)
+			"--ari-url", fake.URL, "--log-level", "debug", "--listen", listen}, logs, logs)
 	}()
 	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
 
@@ -69,6 +75,23 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 			t.Fatalf("a leg was dialled for an unknown executive: %+v", r)
 		}
 	}
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + listen + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Fatalf("/healthz while connected: %d", code)
+	}
+	eventually(t, "the call in /metrics", func() bool {
+		_, m := get("/metrics")
+		return strings.Contains(m, `execassist_calls_total{kind="call",decision="normal",outcome="continued"} 1`) &&
+			strings.Contains(m, "execassist_ari_connected 1")
+	})
 	// A StasisStart with arguments execassist does not know also fails open.
 	odd := fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"mystery"}})
 	eventually(t, "the odd call to be continued", func() bool { _, ok := fake.Continued(odd); return ok })

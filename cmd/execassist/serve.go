@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/app/config"
@@ -65,6 +68,13 @@ func serve(ctx context.Context, s settings, log zerolog.Logger) error {
 	log.Info().Str("ari_url", s.ARIURL).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", s.Store).
 		Str("version", version).Msg("execassist starting")
 	a := app.New(app.Options{Client: cli, Store: st, Log: log})
+	if s.Listen != "" {
+		stop, err := serveHTTP(ctx, s.Listen, a, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	err = a.Run(ctx)
 	log.Info().Msg("execassist stopped")
 	if ctx.Err() != nil {
@@ -83,4 +93,33 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 	}
 	log.Info().Str("file", file).Int("users", len(cfg.Users)).Int("executives", countExecutives(cfg)).Msg("configuration loaded")
 	return nil
+}
+
+// serveHTTP exposes /metrics (Prometheus text format) and /healthz (200 while connected
+// to ARI, 503 otherwise).
+func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger) (func(), error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		a.WriteMetrics(w)
+	})
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if !a.Healthy() {
+			http.Error(w, "not connected to ARI\n", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+			log.Error().Err(err).Msg("metrics server stopped")
+		}
+	}()
+	log.Info().Str("listen", ln.Addr().String()).Msg("serving /metrics and /healthz")
+	return func() { srv.Close() }, nil
 }

@@ -23,6 +23,7 @@ type settings struct {
 	Store       string
 	LogLevel    string
 	LogFormat   string
+	Listen      string
 }
 
 func newFlags(name string, stderr io.Writer) (*pflag.FlagSet, *viper.Viper) {
@@ -42,6 +43,7 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 	fs.String("app", "", "Stasis application name (default execassist)")
 	fs.String("log-level", "", "debug, info, warn or error (default info)")
 	fs.String("log-format", "", "json or console (default json)")
+	fs.String("listen", "", "serve /metrics (Prometheus) and /healthz on this address, e.g. 127.0.0.1:9180")
 	v.SetDefault("ari.url", "http://127.0.0.1:8088/ari")
 	v.SetDefault("ari.username", "execassist")
 	v.SetDefault("ari.app", "execassist")
@@ -55,7 +57,7 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		return settings{}, nil, &exitError{code: 2}
 	}
 	binds := map[string]string{"store": "store", "ari.url": "ari-url", "ari.username": "ari-username",
-		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format"}
+		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen"}
 	for key, flag := range binds {
 		if f := fs.Lookup(flag); f != nil {
 			_ = v.BindPFlag(key, f)
@@ -84,6 +86,7 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		Store:       v.GetString("store"),
 		LogLevel:    v.GetString("log.level"),
 		LogFormat:   v.GetString("log.format"),
+		Listen:      v.GetString("listen"),
 	}
 	return s, fs.Args(), nil
 }
