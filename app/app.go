@@ -243,6 +243,7 @@ func (a *App) start(ctx context.Context, ev *ari.StasisStart, mk func(*ari.Stasi
 // counts as orphaned only if it is still in the app and unowned a grace period later,
 // so a call whose StasisStart is still on its way is not mistaken for one.
 func (a *App) resync(ctx context.Context, ev *ari.Connected) {
+	a.adoptBridges(ctx)
 	candidates, err := a.unownedChannels(ctx)
 	if err != nil || len(candidates) == 0 {
 		return

@@ -330,6 +330,11 @@ func TestRestartContinuesOrphanedCallersAndKeepsAnsweredCalls(t *testing.T) {
 	if h.fake.BridgeOf(answered) == "" || h.fake.BridgeOf(leg) == "" {
 		t.Fatal("a restart broke an answered call")
 	}
+	// The restarted execassist adopted the call: when the caller leaves, the assistant's
+	// leg and the bridge are released.
+	h.eventually("the call to be adopted", func() bool { return h.app.ActiveSessions() == 1 })
+	h.fake.Hangup(answered)
+	h.settle()
 }
 
 func TestInternalErrorFailsOpen(t *testing.T) {
