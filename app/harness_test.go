@@ -111,7 +111,7 @@ func (h *harness) startApp() {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(level)
 	h.cli = cli
-	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 50 * time.Millisecond})
+	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond})
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.done = make(chan struct{})
 	go func() { h.app.Run(h.ctx); close(h.done) }()
