@@ -70,7 +70,7 @@ func (c *adoptedCall) run(ctx context.Context, s *session) {
 				}
 			}
 		case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
-			delete(c.parties, channelOf(m.(ari.Event)))
+			delete(c.parties, ari.ChannelID(m.(ari.Event)))
 		}
 	}
 	c.failOpen(ctx, s, "a party left")

@@ -101,52 +101,6 @@ func (a *App) onDispatcher(f func()) bool {
 	}
 }
 
-// channelOf returns the channel an event is about, if any.
-func channelOf(e ari.Event) string {
-	switch ev := e.(type) {
-	case *ari.StasisEnd:
-		return ev.Channel.ID
-	case *ari.ChannelStateChange:
-		return ev.Channel.ID
-	case *ari.ChannelDestroyed:
-		return ev.Channel.ID
-	case *ari.ChannelHangupRequest:
-		return ev.Channel.ID
-	case *ari.ChannelDtmfReceived:
-		return ev.Channel.ID
-	case *ari.Dial:
-		return ev.Peer.ID
-	case *ari.ChannelEnteredBridge:
-		if ev.Channel != nil {
-			return ev.Channel.ID
-		}
-	case *ari.ChannelLeftBridge:
-		return ev.Channel.ID
-	case *ari.ChannelHold:
-		return ev.Channel.ID
-	case *ari.ChannelUnhold:
-		return ev.Channel.ID
-	case *ari.ChannelVarset:
-		if ev.Channel != nil {
-			return ev.Channel.ID
-		}
-	case *ari.PlaybackStarted, *ari.PlaybackFinished, *ari.PlaybackContinuing:
-		var target string
-		switch p := e.(type) {
-		case *ari.PlaybackStarted:
-			target = p.Playback.TargetURI
-		case *ari.PlaybackFinished:
-			target = p.Playback.TargetURI
-		case *ari.PlaybackContinuing:
-			target = p.Playback.TargetURI
-		}
-		if len(target) > 8 && target[:8] == "channel:" {
-			return target[8:]
-		}
-	}
-	return ""
-}
-
 func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	switch ev := e.(type) {
 	case *ari.Disconnected:
@@ -172,7 +126,7 @@ func (a *App) dispatch(ctx context.Context, e ari.Event) {
 		a.stasisStart(ctx, ev)
 		return
 	}
-	id := channelOf(e)
+	id := ari.ChannelID(e)
 	if id == "" {
 		return
 	}

@@ -285,7 +285,7 @@ func runBaseline(ctx context.Context, cli ari.Client) {
 					continue
 				}
 			}
-			if id := channelID(e); id != "" {
+			if id := ari.ChannelID(e); id != "" {
 				if c := owner[id]; c != nil {
 					c.box <- e
 				}
@@ -329,18 +329,6 @@ func baselineCall(ctx context.Context, cli ari.Client, caller string, box chan a
 			return
 		}
 	}
-}
-
-func channelID(e ari.Event) string {
-	switch ev := e.(type) {
-	case *ari.StasisStart:
-		return ev.Channel.ID
-	case *ari.StasisEnd:
-		return ev.Channel.ID
-	case *ari.ChannelStateChange:
-		return ev.Channel.ID
-	}
-	return ""
 }
 
 var _ = fmt.Sprint

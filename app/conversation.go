@@ -108,10 +108,7 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 	if !ok {
 		return
 	}
-	id := channelOf(e)
-	if ss, ok := e.(*ari.StasisStart); ok {
-		id = ss.Channel.ID
-	}
+	id := ari.ChannelID(e)
 	if r := v.ringing[id]; r != nil {
 		switch ev := e.(type) {
 		case *ari.StasisStart:

@@ -228,7 +228,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 			}
 			continue
 		}
-		id := channelOf(ev)
+		id := ari.ChannelID(ev)
 		switch m := ev.(type) {
 		case *ari.StasisStart:
 			if m.Channel.ID == legID {

@@ -262,10 +262,7 @@ func (c *incomingCall) handle(ctx context.Context, msg any) {
 		}
 		return
 	}
-	id := channelOf(e)
-	if ss, ok := e.(*ari.StasisStart); ok {
-		id = ss.Channel.ID
-	}
+	id := ari.ChannelID(e)
 	if id == c.caller.ID {
 		switch e.(type) {
 		case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:

@@ -61,36 +61,16 @@ func isType(typ string) func(ari.Event) bool {
 }
 
 func onChannel(typ, id string) func(ari.Event) bool {
-	return func(e ari.Event) bool {
-		if e.Header().Type != typ {
-			return false
-		}
-		switch ev := e.(type) {
-		case *ari.StasisStart:
-			return ev.Channel.ID == id
-		case *ari.StasisEnd:
-			return ev.Channel.ID == id
-		case *ari.ChannelStateChange:
-			return ev.Channel.ID == id
-		case *ari.ChannelDestroyed:
-			return ev.Channel.ID == id
-		case *ari.ChannelHangupRequest:
-			return ev.Channel.ID == id
-		case *ari.Dial:
-			return ev.Peer.ID == id
-		case *ari.ChannelEnteredBridge:
-			return ev.Channel != nil && ev.Channel.ID == id
-		case *ari.ChannelLeftBridge:
-			return ev.Channel.ID == id
-		case *ari.ChannelDtmfReceived:
-			return ev.Channel.ID == id
-		case *ari.ChannelHold:
-			return ev.Channel.ID == id
-		case *ari.ChannelUnhold:
-			return ev.Channel.ID == id
-		}
-		return false
-	}
+	return func(e ari.Event) bool { return e.Header().Type == typ && ari.ChannelID(e) == id }
+}
+
+// inbound places an outside call to 1001 into Stasis(execassist,<kind>,1001), as the
+// dialplan would, and waits for its StasisStart; it returns the caller's channel id.
+func (r *rig) inbound(kind string) string {
+	r.t.Helper()
+	id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{kind, "1001"}})
+	r.next(onChannel("StasisStart", id))
+	return id
 }
 
 // next returns the first event matching want, skipping others; the deadline only
@@ -257,8 +237,7 @@ func TestContinueTargets(t *testing.T) {
 	ch := r.client.Channel()
 	r.fake.AddLabel("from-internal", "1001", "execassist-noanswer")
 	place := func() *ari.Key {
-		id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
-		r.next(onChannel("StasisStart", id))
+		id := r.inbound("exec")
 		return ari.NewKey(ari.ChannelKey, id)
 	}
 	a := place()
@@ -378,8 +357,7 @@ func TestPlaybackMOHHoldVariablesRedirect(t *testing.T) {
 
 func TestBridgePlayMOHAndList(t *testing.T) {
 	r := newRig(t)
-	id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
-	r.next(onChannel("StasisStart", id))
+	id := r.inbound("exec")
 	hold, err := r.client.Bridge().Create(r.ctx, ari.NewKey(ari.BridgeKey, "hold-1"), "holding", "execassist-park")
 	r.must(err)
 	if hold.Created().Technology != "holding_bridge" || hold.ID() != "hold-1" {
@@ -440,8 +418,7 @@ func TestOriginateEntersStasisOnAnswer(t *testing.T) {
 func TestScriptedPhones(t *testing.T) {
 	r := newRig(t)
 	ch := r.client.Channel()
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("exec")
 	dial := func(endpoint, id string, timeout time.Duration) {
 		t.Helper()
 		_, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: endpoint, ChannelID: id, Originator: caller})
@@ -562,8 +539,7 @@ func TestDeviceStatesEndpointsApplicationsInfo(t *testing.T) {
 	if len(filtered.EventsDisallowed) != 1 {
 		t.Fatalf("filter %+v", filtered)
 	}
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	r.inbound("exec")
 	leg, err := r.client.Channel().Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1003", ChannelID: "f-leg"})
 	r.must(err)
 	r.next(onChannel("StasisStart", "f-leg"))
@@ -580,8 +556,7 @@ func TestDeviceStatesEndpointsApplicationsInfo(t *testing.T) {
 
 func TestReconnectAfterDropAndResync(t *testing.T) {
 	r := newRig(t)
-	id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
-	r.next(onChannel("StasisStart", id))
+	id := r.inbound("exec")
 	r.fake.DropConnections()
 	r.next(isType("Disconnected"))
 	// Events while the socket is down are lost, not replayed.

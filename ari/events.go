@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Event is one message from the events WebSocket. Every typed event embeds EventHeader;
@@ -199,6 +200,60 @@ var eventTypes = map[string]func() Event{
 	"ChannelDialplan":      func() Event { return new(ChannelDialplan) },
 	"ChannelConnectedLine": func() Event { return new(ChannelConnectedLine) },
 	"DeviceStateChanged":   func() Event { return new(DeviceStateChanged) },
+}
+
+// ChannelID is the channel an event is about ("" for none): the peer of a Dial, the
+// target of a playback on a channel. It is how an app routes events to the call that
+// owns the channel.
+func ChannelID(e Event) string {
+	var ch *ChannelData
+	switch ev := e.(type) {
+	case *StasisStart:
+		ch = &ev.Channel
+	case *StasisEnd:
+		ch = &ev.Channel
+	case *ChannelStateChange:
+		ch = &ev.Channel
+	case *ChannelDestroyed:
+		ch = &ev.Channel
+	case *ChannelHangupRequest:
+		ch = &ev.Channel
+	case *ChannelDtmfReceived:
+		ch = &ev.Channel
+	case *Dial:
+		ch = &ev.Peer
+	case *ChannelEnteredBridge:
+		ch = ev.Channel
+	case *ChannelLeftBridge:
+		ch = &ev.Channel
+	case *ChannelHold:
+		ch = &ev.Channel
+	case *ChannelUnhold:
+		ch = &ev.Channel
+	case *ChannelVarset:
+		ch = ev.Channel
+	case *ChannelDialplan:
+		ch = &ev.Channel
+	case *ChannelConnectedLine:
+		ch = &ev.Channel
+	case *PlaybackStarted:
+		return playbackChannel(ev.Playback)
+	case *PlaybackContinuing:
+		return playbackChannel(ev.Playback)
+	case *PlaybackFinished:
+		return playbackChannel(ev.Playback)
+	}
+	if ch == nil {
+		return ""
+	}
+	return ch.ID
+}
+
+func playbackChannel(p PlaybackData) string {
+	if id, ok := strings.CutPrefix(p.TargetURI, "channel:"); ok {
+		return id
+	}
+	return ""
 }
 
 // DecodeEvent turns one WebSocket message into a typed event. Only malformed JSON or

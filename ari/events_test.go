@@ -46,3 +46,24 @@ func FuzzDecodeEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestChannelID(t *testing.T) {
+	ch := ari.ChannelData{ID: "c1"}
+	for _, c := range []struct {
+		e    ari.Event
+		want string
+	}{
+		{&ari.StasisStart{Channel: ch}, "c1"},
+		{&ari.Dial{Peer: ch}, "c1"},
+		{&ari.ChannelEnteredBridge{Channel: &ch}, "c1"},
+		{&ari.ChannelEnteredBridge{}, ""},
+		{&ari.PlaybackFinished{Playback: ari.PlaybackData{TargetURI: "channel:c1"}}, "c1"},
+		{&ari.PlaybackStarted{Playback: ari.PlaybackData{TargetURI: "bridge:b1"}}, ""},
+		{&ari.BridgeDestroyed{}, ""},
+		{&ari.RawEvent{}, ""},
+	} {
+		if got := ari.ChannelID(c.e); got != c.want {
+			t.Errorf("ChannelID(%T) = %q, want %q", c.e, got, c.want)
+		}
+	}
+}

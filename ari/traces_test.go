@@ -141,8 +141,7 @@ func compareTrace(t *testing.T, name string, fake *aritest.Server, only ...strin
 func TestTraceInboundCreateDialAnswerBridge(t *testing.T) {
 	r := newRig(t)
 	ch := r.client.Channel()
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	r.must(ch.Ring(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
 	br, err := r.client.Bridge().Create(r.ctx, nil, "mixing", "trace-bridge")
 	r.must(err)
@@ -167,8 +166,7 @@ func TestTraceForkFirstAnswerWins(t *testing.T) {
 	ch := r.client.Channel()
 	r.fake.SetScript("PJSIP/1002", aritest.Script{Mode: aritest.RingForever})
 	r.fake.SetScript("PJSIP/1003", aritest.Script{Mode: aritest.Answer, After: 1200 * time.Millisecond})
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	r.must(ch.Ring(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
 	var legs []*ari.ChannelHandle
 	for _, ep := range []string{"PJSIP/1002", "PJSIP/1003"} {
@@ -202,8 +200,7 @@ func TestTraceForkFirstAnswerWins(t *testing.T) {
 func TestTraceDialBusyThenContinue(t *testing.T) {
 	r := newRig(t)
 	r.fake.SetScript("PJSIP/1003", aritest.Script{Mode: aritest.Busy})
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	leg, err := r.client.Channel().Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1003", AppArgs: "leg", Originator: caller})
 	r.must(err)
 	r.next(onChannel("StasisStart", leg.ID()))
@@ -218,8 +215,7 @@ func TestTraceDialBusyThenContinue(t *testing.T) {
 
 func TestTraceRingThenCancelAndHangupCaller(t *testing.T) {
 	r := newRig(t)
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	ck := ari.NewKey(ari.ChannelKey, caller)
 	r.must(r.client.Channel().Ring(r.ctx, ck))
 	leg, err := r.client.Channel().Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1004", AppArgs: "leg", Originator: caller})
@@ -238,8 +234,7 @@ func TestTraceRingThenCancelAndHangupCaller(t *testing.T) {
 
 func TestTraceDialTimeout(t *testing.T) {
 	r := newRig(t)
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	r.inbound("inbound")
 	leg, err := r.client.Channel().Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1004", AppArgs: "leg", ChannelID: "t-leg"})
 	r.must(err)
 	r.next(onChannel("StasisStart", leg.ID()))
@@ -255,8 +250,7 @@ func TestTraceThreePartyBridge(t *testing.T) {
 	r := newRig(t)
 	ch := r.client.Channel()
 	r.fake.SetScript("PJSIP/1001", aritest.Script{Mode: aritest.Answer, After: time.Second})
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
 	br, err := r.client.Bridge().Create(r.ctx, nil, "mixing", "execassist-call")
 	r.must(err)
@@ -381,8 +375,7 @@ func TestFakeEventFieldsMatchRealAsterisk(t *testing.T) {
 // runEveryEventFlow runs a flow touching most event types.
 func runEveryEventFlow(r *rig) {
 	ch := r.client.Channel()
-	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"inbound", "1001"}})
-	r.next(onChannel("StasisStart", caller))
+	caller := r.inbound("inbound")
 	ck := ari.NewKey(ari.ChannelKey, caller)
 	r.must(ch.Answer(r.ctx, ck))
 	_, err := ch.Play(r.ctx, ck, "", "sound:a", "sound:b")

@@ -47,6 +47,12 @@ func TestBuiltinDefaultsApplyWhenNothingIsSet(t *testing.T) {
 	if c := cfg.EffectiveCodes(); c.FilteringOn != "#61" || c.Bridge != "*15" {
 		t.Fatalf("codes %+v", c)
 	}
+	// A value set in the YAML is kept; only unset fields take the built-in value.
+	cfg.Codes.Push, cfg.Prompts.DigitTimeout = "#73", Duration(3*time.Second)
+	if c, p := cfg.EffectiveCodes(), cfg.EffectivePrompts(); c.Push != "#73" || c.Initiate != "#64" ||
+		p.DigitTimeout.D() != 3*time.Second || p.InterDigitTimeout.D() != 5*time.Second || p.Confirm != "sound:beep" {
+		t.Fatalf("overrides lost: %+v %+v", c, p)
+	}
 }
 
 // TestInvalidGolden: each testdata/invalid/*.yaml is rejected with exactly the messages

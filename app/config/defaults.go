@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"reflect"
+	"time"
+)
 
 // Builtin are the BroadWorks / Webex defaults, beneath the organisation defaults.
 var Builtin = struct {
@@ -72,17 +75,8 @@ type EffectivePermissions struct {
 
 // EffectiveDialing returns dialing settings with built-in values where unset.
 func (c *Config) EffectiveDialing() Dialing {
-	d, b := c.Dialing, Builtin.Dialing
-	setStr(&d.InternalPattern, b.InternalPattern)
-	setStr(&d.Outbound, b.Outbound)
-	setStr(&d.VoicemailContext, b.VoicemailContext)
-	setStr(&d.NoAnswerLabel, b.NoAnswerLabel)
-	setStr(&d.HomeCountry, b.HomeCountry)
-	if d.RingDuration == 0 {
-		d.RingDuration = b.RingDuration
-	}
-	setStr(&d.SilentAlertInfo, b.SilentAlertInfo)
-	setStr(&d.RingSplashAlertInfo, b.RingSplashAlertInfo)
+	d := c.Dialing
+	fillUnset(&d, Builtin.Dialing)
 	return d
 }
 
@@ -96,43 +90,26 @@ func (d Dialing) ScreeningAlertInfo(alert string) string {
 
 // EffectiveCodes returns the FACs with built-in codes where unset.
 func (c *Config) EffectiveCodes() Codes {
-	k, b := c.Codes, Builtin.Codes
-	for _, p := range []struct {
-		v *string
-		d string
-	}{
-		{&k.FilteringOn, b.FilteringOn}, {&k.FilteringOff, b.FilteringOff}, {&k.Push, b.Push},
-		{&k.Initiate, b.Initiate}, {&k.OptIn, b.OptIn}, {&k.OptOut, b.OptOut},
-		{&k.Retrieve, b.Retrieve}, {&k.Bridge, b.Bridge}, {&k.E164, b.E164},
-	} {
-		setStr(p.v, p.d)
-	}
+	k := c.Codes
+	fillUnset(&k, Builtin.Codes)
 	return k
 }
 
-// EffectivePrompts returns the prompts with built-in media where unset.
+// EffectivePrompts returns the prompts with built-in media and timeouts where unset.
 func (c *Config) EffectivePrompts() Prompts {
-	p, b := c.Prompts, Builtin.Prompts
-	setStr(&p.FilteringOn, b.FilteringOn)
-	setStr(&p.FilteringOff, b.FilteringOff)
-	setStr(&p.Confirm, b.Confirm)
-	setStr(&p.NotAllowed, b.NotAllowed)
-	setStr(&p.Invalid, b.Invalid)
-	setStr(&p.EnterExecutive, b.EnterExecutive)
-	setStr(&p.EnterNumber, b.EnterNumber)
-	setStr(&p.WarningTone, b.WarningTone)
-	if p.DigitTimeout == 0 {
-		p.DigitTimeout = b.DigitTimeout
-	}
-	if p.InterDigitTimeout == 0 {
-		p.InterDigitTimeout = b.InterDigitTimeout
-	}
+	p := c.Prompts
+	fillUnset(&p, Builtin.Prompts)
 	return p
 }
 
-func setStr(v *string, d string) {
-	if *v == "" {
-		*v = d
+// fillUnset copies each field of builtin into *dst where *dst's field is the zero value:
+// "not set in the YAML" means "the BroadWorks default".
+func fillUnset[T any](dst *T, builtin T) {
+	d, b := reflect.ValueOf(dst).Elem(), reflect.ValueOf(builtin)
+	for i := 0; i < d.NumField(); i++ {
+		if f := d.Field(i); f.CanSet() && f.IsZero() {
+			f.Set(b.Field(i))
+		}
 	}
 }
 

@@ -48,6 +48,17 @@ type Decision struct {
 	AlertInfo         string
 }
 
+// Who names the caller for people: the number, or anonymous / unavailable.
+func (c Call) Who() string {
+	switch {
+	case c.Anonymous:
+		return "anonymous"
+	case c.Unavailable:
+		return "unavailable"
+	}
+	return c.CallerNumber
+}
+
 func (d *Decision) why(format string, args ...any) {
 	d.Reasons = append(d.Reasons, fmt.Sprintf(format, args...))
 }
@@ -261,14 +272,7 @@ func callsFrom(cf *config.CallsFrom, call Call, origin string) (bool, string) {
 			}
 		}
 	}
-	who := call.CallerNumber
-	switch {
-	case call.Anonymous:
-		who = "anonymous"
-	case call.Unavailable:
-		who = "unavailable"
-	}
-	return false, fmt.Sprintf("caller %s (%s) is not among calls from", who, origin)
+	return false, fmt.Sprintf("caller %s (%s) is not among calls from", call.Who(), origin)
 }
 
 func callsTo(u *config.User, to []string, dialled string) (bool, string) {

@@ -93,14 +93,7 @@ func loadForExplain(s settings) (*config.Config, store.Runtime, string, error) {
 }
 
 func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
-	caller := call.CallerNumber
-	switch {
-	case call.Anonymous:
-		caller = "anonymous"
-	case call.Unavailable:
-		caller = "unavailable"
-	}
-	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, u.Name, caller, call.Dialled, now.Format(time.RFC3339), source)
+	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, u.Name, call.Who(), call.Dialled, now.Format(time.RFC3339), source)
 	if !d.Filtered {
 		fmt.Fprintf(w, "decision: NORMAL: the call continues in the dialplan to the executive\n")
 	} else {
