@@ -107,8 +107,10 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 }
 
-// FuzzParseValidate: no input crashes the decoder or the validator, and every error
-// names a line or a path.
+// FuzzParseValidate: no input crashes the decoder or the validator; every error names a
+// line or a path; and the cost is bounded whatever the input: the decoder visits at most
+// the document's own nodes plus MaxAliasNodes, allocates a bounded amount, and reports at
+// most MaxErrors problems plus a count.
 func FuzzParseValidate(f *testing.F) {
 	ex, _ := os.ReadFile("../../examples/execassist.yaml")
 	f.Add(ex)
@@ -117,22 +119,59 @@ func FuzzParseValidate(f *testing.F) {
 		b, _ := os.ReadFile(file)
 		f.Add(b)
 	}
+	f.Add([]byte(aliasBomb(20)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, src, err := Parse("fuzz.yaml", data)
+		var (
+			cfg *Config
+			src *Source
+			err error
+		)
+		alloc := heapAfter(func() { cfg, src, err = Parse("fuzz.yaml", data) })
+		if alloc > 128<<20 {
+			t.Fatalf("%d MB allocated for %d bytes", alloc>>20, len(data))
+		}
+		if nodes := documentNodes(data); len(src.lines) > nodes+MaxAliasNodes {
+			t.Fatalf("decoded %d paths from a document of %d nodes", len(src.lines), nodes)
+		}
 		if err != nil {
-			for _, e := range err.(Errors) {
+			errs := err.(Errors)
+			if len(errs) > MaxErrors+1 {
+				t.Fatalf("%d errors", len(errs))
+			}
+			for _, e := range errs {
 				if e.File != "fuzz.yaml" || e.Msg == "" {
 					t.Fatalf("error without location: %+v", e)
 				}
 			}
 			return
 		}
-		for _, e := range Validate(cfg, src) {
-			if e.Path == "" || e.Msg == "" {
+		errs := Validate(cfg, src)
+		if len(errs) > MaxErrors+1 {
+			t.Fatalf("%d validation errors", len(errs))
+		}
+		for i, e := range errs {
+			if (e.Path == "" && i < MaxErrors) || e.Msg == "" {
 				t.Fatalf("validation error without a path: %+v", e)
 			}
 		}
 	})
+}
+
+// documentNodes counts the nodes a YAML text spells out, not following aliases.
+func documentNodes(data []byte) int {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return 0
+	}
+	var walk func(n *yaml.Node) int
+	walk = func(n *yaml.Node) int {
+		c := 1
+		for _, k := range n.Content {
+			c += walk(k)
+		}
+		return c
+	}
+	return walk(&root)
 }
 
 // TestSpecAppendixIsValid: the YAML shape suggested in ../shared/SPEC.md is accepted as is.

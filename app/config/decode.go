@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execassist/execassist/app/safetext"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -37,10 +39,22 @@ func (s *Source) Line(path string) int {
 	return 0
 }
 
+// Limits that keep a hostile or broken file from costing more than a large real one
+// (10,000 users fit in well under a megabyte): a file is read only up to MaxFileSize, and
+// aliases may add at most MaxAliasNodes decoded nodes to what the file spells out, so a
+// few kilobytes of nested aliases (an "alias bomb") cannot expand to gigabytes.
+const (
+	MaxFileSize   = 4 << 20
+	MaxAliasNodes = 100_000
+)
+
 // Parse decodes YAML strictly: unknown keys (with a did-you-mean), wrong types and
 // duplicate keys are errors. It does not check values; Validate does.
 func Parse(file string, data []byte) (*Config, *Source, error) {
 	src := &Source{File: file, lines: map[string]int{}}
+	if len(data) > MaxFileSize {
+		return nil, src, Errors{{File: file, Msg: fmt.Sprintf("file is %d bytes, larger than the %d bytes a configuration may have", len(data), MaxFileSize)}}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, src, Errors{syntaxError(file, err)}
@@ -49,10 +63,10 @@ func Parse(file string, data []byte) (*Config, *Source, error) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return cfg, src, nil
 	}
-	d := &decoder{src: src}
+	d := &decoder{src: src, errs: errorList{file: file}}
 	d.decode(root.Content[0], "", reflect.ValueOf(cfg).Elem())
-	if len(d.errs) > 0 {
-		return nil, src, d.errs.sorted()
+	if errs := d.errs.result(); len(errs) > 0 {
+		return nil, src, errs
 	}
 	cfg.ARI.Password = expandEnv(cfg.ARI.Password)
 	cfg.ARI.Username = expandEnv(cfg.ARI.Username)
@@ -62,11 +76,29 @@ func Parse(file string, data []byte) (*Config, *Source, error) {
 
 // ParseFile reads and parses a file.
 func ParseFile(file string) (*Config, *Source, error) {
-	data, err := os.ReadFile(file)
+	data, err := ReadFile(file)
 	if err != nil {
-		return nil, nil, fmt.Errorf("config: %w", err)
+		return nil, nil, err
 	}
 	return Parse(file, data)
+}
+
+// ReadFile reads a configuration file, refusing one larger than MaxFileSize before
+// reading it whole (a device or a huge file costs no more than the limit).
+func ReadFile(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, Errors{{File: file, Msg: fmt.Sprintf("file is larger than the %d bytes a configuration may have", MaxFileSize)}}
+	}
+	return data, nil
 }
 
 // Load parses and validates a file: what `config check` and `config import` run.
@@ -101,11 +133,16 @@ func syntaxError(file string, err error) FieldError {
 
 type decoder struct {
 	src  *Source
-	errs Errors
+	errs errorList
+	// viaAlias counts nodes decoded while inside an alias; past MaxAliasNodes the decoder
+	// reports the bomb once and stops.
+	aliasDepth int
+	viaAlias   int
+	stopped    bool
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
-	d.errs = append(d.errs, FieldError{File: d.src.File, Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
+	d.errs.add(FieldError{File: d.src.File, Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 var durationType = reflect.TypeOf(Duration(0))
@@ -117,18 +154,35 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func describe(n *yaml.Node) string {
+// describe names what a node is, for "expected X, got Y". The value of a secret
+// (password, token, ...) is never echoed, only its kind.
+func describe(n *yaml.Node, path string) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
 	}
-	return strconv.Quote(n.Value)
+	if safetext.SecretName(path) {
+		return "a " + strings.TrimPrefix(n.ShortTag(), "!!") + " value (not shown: a secret)"
+	}
+	return strconv.Quote(safetext.Escape(n.Value))
 }
 
 func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
+	if d.stopped {
+		return
+	}
+	if d.aliasDepth > 0 {
+		if d.viaAlias++; d.viaAlias > MaxAliasNodes {
+			d.fail(n, path, "aliases expand to more than %d nodes; decoding stopped (an alias bomb?)", MaxAliasNodes)
+			d.stopped = true
+			return
+		}
+	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		d.aliasDepth++
+		defer func() { d.aliasDepth-- }()
 		n = n.Alias
 	}
 	if path != "" {
@@ -152,7 +206,7 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 		d.decodeStruct(n, path, v)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.fail(n, path, "expected a list, got %s", describe(n))
+			d.fail(n, path, "expected a list, got %s", describe(n, path))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -162,7 +216,7 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 		v.Set(s)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			d.fail(n, path, "expected a mapping, got %s", describe(n))
+			d.fail(n, path, "expected a mapping, got %s", describe(n, path))
 			return
 		}
 		m := reflect.MakeMap(v.Type())
@@ -182,13 +236,13 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 				return
 			}
-			d.fail(n, path, "expected a string, got %s", describe(n))
+			d.fail(n, path, "expected a string, got %s", describe(n, path))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.fail(n, path, "expected true or false, got %s", describe(n))
+			d.fail(n, path, "expected true or false, got %s", describe(n, path))
 			return
 		}
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
@@ -196,7 +250,7 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 	case reflect.Int:
 		i, err := strconv.Atoi(n.Value)
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
-			d.fail(n, path, "expected a whole number, got %s", describe(n))
+			d.fail(n, path, "expected a whole number, got %s", describe(n, path))
 			return
 		}
 		v.SetInt(int64(i))
@@ -219,7 +273,7 @@ func (d *decoder) decodeDuration(n *yaml.Node, path string, v reflect.Value) {
 			return
 		}
 	}
-	d.fail(n, path, "expected a duration such as 30s or 2m, got %s", describe(n))
+	d.fail(n, path, "expected a duration such as 30s or 2m, got %s", describe(n, path))
 }
 
 // fieldsOf maps YAML keys to field indexes, descending into `yaml:",inline"` structs.
@@ -249,7 +303,7 @@ func fieldsOf(t reflect.Type) (map[string][]int, []string) {
 
 func (d *decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, path, "expected a mapping, got %s", describe(n))
+		d.fail(n, path, "expected a mapping, got %s", describe(n, path))
 		return
 	}
 	fields, names := fieldsOf(v.Type())

@@ -45,6 +45,37 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// MaxErrors is how many problems one check reports; the rest are counted, not listed, so
+// a broken or hostile file cannot flood a terminal or a log.
+const MaxErrors = 100
+
+// errorList collects up to MaxErrors problems and counts the others.
+type errorList struct {
+	file    string
+	errs    Errors
+	omitted int
+}
+
+func (l *errorList) add(e FieldError) {
+	if len(l.errs) >= MaxErrors {
+		l.omitted++
+		return
+	}
+	l.errs = append(l.errs, e)
+}
+
+// result is the problems in file order, with a last line counting those left out.
+func (l *errorList) result() Errors {
+	if len(l.errs) == 0 {
+		return nil
+	}
+	out := l.errs.sorted()
+	if l.omitted > 0 {
+		out = append(out, FieldError{File: l.file, Msg: fmt.Sprintf("%d more problems not shown (only the first %d are listed)", l.omitted, MaxErrors)})
+	}
+	return out
+}
+
 func (es Errors) sorted() Errors {
 	sort.SliceStable(es, func(i, j int) bool {
 		if es[i].Line != es[j].Line {

@@ -10,6 +10,7 @@ import (
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's tzdata
 
 	"github.com/execassist/execassist/app/dialstring"
+	"github.com/execassist/execassist/app/safetext"
 )
 
 // Limits from SPEC: pool size, rings, rollover timer, caller-ID text.
@@ -62,11 +63,11 @@ var (
 
 type validator struct {
 	src  *Source
-	errs Errors
+	errs errorList
 }
 
 func (v *validator) add(path, format string, args ...any) {
-	v.errs = append(v.errs, FieldError{File: v.src.fileName(), Line: v.src.Line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+	v.errs.add(FieldError{File: v.src.fileName(), Line: v.src.Line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (s *Source) fileName() string {
@@ -94,7 +95,7 @@ func (v *validator) number(path, val string) {
 // Validate checks values and cross-references. src may be nil (no line numbers), e.g.
 // for a config read back from the store.
 func Validate(c *Config, src *Source) Errors {
-	v := &validator{src: src}
+	v := &validator{src: src, errs: errorList{file: src.fileName()}}
 	v.ari(c)
 	v.dialing(c)
 	v.codes(c)
@@ -108,14 +109,14 @@ func Validate(c *Config, src *Source) Errors {
 		v.add("defaults.alerting.rollover.to", "is required: rollover action is forward")
 	}
 	v.users(c)
-	return v.errs.sorted()
+	return v.errs.result()
 }
 
 func (v *validator) ari(c *Config) {
 	if c.ARI.URL != "" {
 		u, err := url.Parse(c.ARI.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			v.add("ari.url", "%q is not an http(s) URL such as http://127.0.0.1:8088/ari", c.ARI.URL)
+			v.add("ari.url", "%q is not an http(s) URL such as http://127.0.0.1:8088/ari", safetext.URL(c.ARI.URL))
 		}
 	}
 	if c.ARI.App != "" && !appRE.MatchString(c.ARI.App) {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/execassist/execassist/app/config"
 	"github.com/rs/zerolog"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -71,9 +73,14 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		file = os.Getenv("EXECASSIST_CONFIG")
 	}
 	if file != "" {
-		v.SetConfigFile(file)
+		// The same bounded read as the provisioning decoder: a huge file or a device is
+		// refused before viper parses it.
+		data, err := config.ReadFile(file)
+		if err != nil {
+			return settings{}, nil, fmt.Errorf("read %s: %w", file, err)
+		}
 		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
+		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 			return settings{}, nil, fmt.Errorf("read %s: %w", file, err)
 		}
 	}
