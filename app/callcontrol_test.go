@@ -142,6 +142,13 @@ func TestInitiateRefusals(t *testing.T) {
 		{"PJSIP/1002", "#641001*14442071234567", "feature-not-avail-line"}, // international: not permitted
 		{"PJSIP/1005", "#64100115551234567", "feature-not-avail-line"},     // not in the pool
 		{"PJSIP/1002", "#641005", "feature-not-avail-line"},                // 1005 is not an executive
+		// Toll fraud through the dialling plan: international and premium without a +.
+		{"PJSIP/1002", "#641001011442071234567", "feature-not-avail-line"},
+		{"PJSIP/1002", "#64100119005550000", "feature-not-avail-line"},
+		{"PJSIP/1002", "#6410010044207123456", "pbx-invalid"},
+		// PBX feature codes with the executive's identity: invalid digits.
+		{"PJSIP/1002", "#641001*7215551234", "pbx-invalid"},
+		{"PJSIP/1002", "#641001*14#9", "pbx-invalid"},
 	} {
 		id := h.fac(tc.from, tc.digits)
 		h.finishFAC(id)
@@ -152,12 +159,13 @@ func TestInitiateRefusals(t *testing.T) {
 	if h.dialled("endpoint=") != 0 {
 		t.Fatal("a refused #64 dialled")
 	}
-	// Missing destination: prompted, then dialled.
-	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/5551234567@execassist-outbound"})
+	// Missing destination: prompted, then dialled, in E.164 (the national number the
+	// assistant typed is what the calling permissions were checked on).
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+15551234567@execassist-outbound"})
 	id := h.fac("PJSIP/1002", "#641001")
 	h.eventually("the prompt", func() bool { return len(h.playedTo(id)) == 1 })
 	h.fake.SendDTMF(id, "5551234567#")
-	dest := h.ringing("Local/5551234567@execassist-outbound")
+	dest := h.ringing("Local/+15551234567@execassist-outbound")
 	h.fake.Hangup(id)
 	h.eventually("destination released with the assistant", func() bool { return h.gone(dest) })
 	h.settle()

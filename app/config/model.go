@@ -53,9 +53,20 @@ type Dialing struct {
 	VoicemailContext string `yaml:"voicemail_context,omitempty"`
 	// NoAnswerLabel is the priority label after the executive's Dial in the dialplan.
 	NoAnswerLabel string `yaml:"no_answer_label,omitempty"`
-	// HomeCountry is the E.164 country code that counts as national.
+	// HomeCountry is where the PBX is: a country calling code ("1", "44") or an ISO
+	// region ("US", "GB"). Numbers dialled without a + are read in its numbering plan.
 	HomeCountry string `yaml:"home_country,omitempty"`
-	// Premium lists number prefixes (with a trailing *) that are premium-rate.
+	// NationalRegions are further regions whose numbers count as national (a US PBX
+	// may add CA); the home region always does. Other +1 regions (Caribbean) do not.
+	NationalRegions []string `yaml:"national_regions,omitempty,flow"`
+	// InternationalPrefix is what users dial before a country code (011, 00); unset:
+	// the home country's.
+	InternationalPrefix string `yaml:"international_prefix,omitempty"`
+	// NationalPrefix is the trunk prefix before an area code (1, 0); unset: the home
+	// country's.
+	NationalPrefix string `yaml:"national_prefix,omitempty"`
+	// Premium lists number prefixes (with a trailing *) that are premium-rate, on top of
+	// the ranges libphonenumber knows.
 	Premium []string `yaml:"premium,omitempty"`
 	// RingDuration is one ring, for "N rings" settings (BroadWorks: 6 s).
 	RingDuration Duration `yaml:"ring_duration,omitempty"`

@@ -10,6 +10,7 @@ import (
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's tzdata
 
 	"github.com/execassist/execassist/app/dialstring"
+	"github.com/execassist/execassist/app/numbering"
 	"github.com/execassist/execassist/app/safetext"
 )
 
@@ -31,6 +32,7 @@ var (
 	appRE       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	patternRE   = regexp.MustCompile(`^\+?[0-9#?]*[0-9#?*]$|^\*$`)
 	premiumRE   = regexp.MustCompile(`^\+[0-9]+\*?$`)
+	prefixRE    = regexp.MustCompile(`^[0-9]{1,6}$`)
 	hhmmRE      = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`)
 	dayNames    = map[string]bool{"mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true, "sun": true}
 	voicemailRE = regexp.MustCompile(`^[0-9A-Za-z_-]+(@[A-Za-z0-9_-]+)?$`)
@@ -149,8 +151,20 @@ func (v *validator) dialing(c *Config) {
 	if d.NoAnswerLabel != "" && !nameRE.MatchString(d.NoAnswerLabel) {
 		v.add("dialing.no_answer_label", "%q is not a dialplan label", d.NoAnswerLabel)
 	}
-	if d.HomeCountry != "" && !regexp.MustCompile(`^[1-9][0-9]{0,2}$`).MatchString(d.HomeCountry) {
-		v.add("dialing.home_country", "%q is not a country calling code (1-3 digits)", d.HomeCountry)
+	if d.HomeCountry != "" {
+		if _, _, err := numbering.HomeRegion(d.HomeCountry); err != nil {
+			v.add("dialing.home_country", "%v", err)
+		}
+	}
+	for i, r := range d.NationalRegions {
+		if !numbering.ValidRegion(r) {
+			v.add(fmt.Sprintf("dialing.national_regions[%d]", i), "%q is not a region such as US or CA", r)
+		}
+	}
+	for key, val := range map[string]string{"international_prefix": d.InternationalPrefix, "national_prefix": d.NationalPrefix} {
+		if val != "" && !prefixRE.MatchString(val) {
+			v.add("dialing."+key, "%q must be 1-6 digits", val)
+		}
 	}
 	for i, p := range d.Premium {
 		if !premiumRE.MatchString(p) {

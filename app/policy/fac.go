@@ -145,16 +145,17 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 		dest = "+" + dest[len(codes.E164):]
 		f.why(codes.E164 + " becomes +")
 	}
-	if err := dialstring.Number(dest); err != nil {
+	d, err := ClassifyDestination(cfg, dest)
+	if err != nil {
 		return f.refuse(true, err.Error())
 	}
-	f.Destination = dest
-	ok, why := MayCall(cfg, e, dest)
+	f.Destination = d.Number
+	ok, why := MayCall(cfg, e, d)
 	f.why(why)
 	if !ok {
 		return f.refuse(false, why)
 	}
-	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, dest)
+	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, d.Number)
 	if err != nil {
 		return f.refuse(true, err.Error())
 	}

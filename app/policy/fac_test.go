@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/execassist/execassist/app/numbering"
 )
 
 func TestParseFAC(t *testing.T) {
@@ -28,7 +30,7 @@ func TestParseFAC(t *testing.T) {
 		{"PJSIP/1002", "#64", "initiate", "", "", "", "executive", ""},
 		{"PJSIP/1002", "#641001*11", "initiate", "1001", "", "retrieve", "", ""},
 		{"PJSIP/1002", "#641001*15", "initiate", "1001", "", "bridge", "", ""},
-		{"PJSIP/1002", "#641001*14442071234567", "initiate", "1001", "+442071234567", "", "", "international destination, not permitted"},
+		{"PJSIP/1002", "#641001*14442071234567", "initiate", "1001", "+442071234567", "", "", "international destination (+442071234567 is in GB), not permitted"},
 		{"PJSIP/1002", "#6410011004", "initiate", "1001", "1004", "", "", ""},
 		{"PJSIP/1001", "*11", "retrieve", "1001", "", "", "", ""},
 		{"PJSIP/1001", "*111003", "retrieve", "1001", "", "", "", ""},
@@ -52,10 +54,22 @@ func FuzzParseFAC(f *testing.F) {
 	f.Add("PJSIP/1001", "*111002")
 	f.Add("PJSIP/1002", "#66")
 	cfg := loadForFuzz()
+	f.Add("PJSIP/1002", "#641001011442071234567")
+	f.Add("PJSIP/1002", "#64100119005550000")
+	f.Add("PJSIP/1002", "#641001*7215551234")
 	f.Fuzz(func(t *testing.T, device, digits string) {
 		p := ParseFAC(cfg, device, digits)
-		if p.Endpoint != "" && (p.Refused != "" || strings.ContainsAny(p.Endpoint, ",&()| ")) {
+		if p.Endpoint == "" {
+			return
+		}
+		if p.Refused != "" || strings.ContainsAny(p.Endpoint, ",&()| ") || strings.ContainsAny(p.Destination, "*#") {
 			t.Fatalf("%q -> %+v", digits, p)
+		}
+		// Whatever reaches Asterisk was classified as a class the executive may call
+		// (internal or national here: international and premium are off).
+		d, err := ClassifyDestination(cfg, p.Destination)
+		if err != nil || (d.Class != numbering.Internal && d.Class != numbering.National) || d.Number != p.Destination {
+			t.Fatalf("%q dialled %s: %s %v", digits, p.Endpoint, d.Class, err)
 		}
 	})
 }

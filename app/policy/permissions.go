@@ -2,56 +2,52 @@ package policy
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/numbering"
 )
 
-// Destination classes for calling permissions.
-const (
-	Internal      = "internal"
-	National      = "national"
-	International = "international"
-	Premium       = "premium"
-)
-
-// ClassifyDestination says which permission a call to number needs: a provisioned
-// extension or the internal pattern is internal; premium prefixes; + and the home
-// country code is national, other + numbers international; other digits national.
-func ClassifyDestination(cfg *config.Config, number string) string {
-	dial := cfg.EffectiveDialing()
-	if cfg.User(number) != nil {
-		return Internal
-	}
-	if re := compiled(dial.InternalPattern); re != nil && re.MatchString(number) {
-		return Internal
-	}
-	for _, p := range dial.Premium {
-		if MatchNumber(p, number) {
-			return Premium
-		}
-	}
-	if strings.HasPrefix(number, "+") {
-		if strings.HasPrefix(number, "+"+dial.HomeCountry) {
-			return National
-		}
-		return International
-	}
-	return National
+// DialingPlan is the configuration's numbering plan: home country, prefixes, the
+// provisioned extensions and the internal pattern.
+func DialingPlan(cfg *config.Config) (*numbering.Plan, error) {
+	d := cfg.EffectiveDialing()
+	return numbering.NewPlan(numbering.Settings{
+		HomeCountry:         d.HomeCountry,
+		NationalRegions:     d.NationalRegions,
+		InternationalPrefix: d.InternationalPrefix,
+		NationalPrefix:      d.NationalPrefix,
+		IsUser:              func(ext string) bool { return cfg.User(ext) != nil },
+		ExtensionPattern:    compiled(d.InternalPattern),
+		Premium:             d.Premium,
+	})
 }
 
-// MayCall checks an executive's calling permissions for a destination (#64 places
-// calls with the executive's identity: no toll fraud through it).
-func MayCall(cfg *config.Config, exec *config.User, number string) (bool, string) {
-	class := ClassifyDestination(cfg, number)
+// ClassifyDestination normalises dialled digits with the dialing plan (E.164 for every
+// outside number) and says which permission a call to it needs. An error means the
+// digits are no number at all and must be refused as invalid.
+func ClassifyDestination(cfg *config.Config, dialled string) (numbering.Destination, error) {
+	plan, err := DialingPlan(cfg)
+	if err != nil {
+		return numbering.Destination{Dialled: dialled}, fmt.Errorf("dialing plan: %w", err)
+	}
+	return plan.Classify(dialled)
+}
+
+// MayCall checks an executive's calling permissions for a classified destination (#64
+// places calls with the executive's identity: no toll fraud through it). Emergency
+// numbers are never called on someone else's behalf.
+func MayCall(cfg *config.Config, exec *config.User, d numbering.Destination) (bool, string) {
 	p := cfg.ExecutiveSettings(exec).Permissions
-	allowed := map[string]bool{Internal: p.Internal, National: p.National, International: p.International, Premium: p.Premium}[class]
+	allowed := map[string]bool{numbering.Internal: p.Internal, numbering.National: p.National,
+		numbering.International: p.International, numbering.Premium: p.Premium}[d.Class]
 	article := "a"
-	if class == Internal || class == International {
+	switch d.Class {
+	case numbering.Internal, numbering.International, numbering.Emergency:
 		article = "an"
 	}
+	what := fmt.Sprintf("%s is %s %s destination (%s)", d.Dialled, article, d.Class, d.Reason)
 	if !allowed {
-		return false, fmt.Sprintf("%s is %s %s destination, not permitted for %s", number, article, class, exec.Extension)
+		return false, what + ", not permitted for " + exec.Extension
 	}
-	return true, fmt.Sprintf("%s is %s %s destination, permitted", number, article, class)
+	return true, what + ", permitted"
 }

@@ -1,36 +1,72 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/numbering"
 )
 
-func TestCallingPermissions(t *testing.T) {
+// TestInitiatePermissions: #64 destinations as an attacker would type them, under the
+// built-in US plan with international and premium off. Each row is what the FAC does:
+// the class, and whether anything is dialled (and which number) or it is refused, and
+// whether as not permitted or as invalid digits.
+func TestInitiatePermissions(t *testing.T) {
 	cfg := load(t, "all", "")
-	cfg.Dialing.Premium = []string{"+1900*"}
-	exec := cfg.User("1001")
+	cfg.Dialing.Premium = []string{"+1976*"}
 	for _, c := range []struct {
-		number, class string
-		ok            bool
+		dest, class, dialled string
+		invalid              bool
 	}{
-		{"1002", Internal, true}, {"1234", Internal, true}, {"+15551234567", National, true}, {"5551234567", National, true},
-		{"+442071234567", International, false}, {"+19005550000", Premium, false},
+		{"011442071234567", numbering.International, "", false},
+		{"0044207123456", "", "", true}, // not a number in the US plan
+		{"*14442071234567", numbering.International, "", false},
+		{"*1419005550000", numbering.Premium, "", false},
+		{"19005550000", numbering.Premium, "", false},
+		{"9005550000", numbering.Premium, "", false},
+		{"19765551234", numbering.Premium, "", false},
+		{"18765551234", numbering.International, "", false}, // Jamaica, +1 but abroad
+		{"2125551234", numbering.National, "Local/+12125551234@out", false},
+		{"12125551234", numbering.National, "Local/+12125551234@out", false},
+		{"*1412125551234", numbering.National, "Local/+12125551234@out", false},
+		{"1004", numbering.Internal, "Local/1004@out", false},
+		{"911", numbering.Emergency, "", false},
+		{"*7215551234", "", "", true}, // a PBX feature code with the executive's identity
+		{"*14*7215551234", "", "", true},
+		{"#1234", "", "", true},
+		{"2125#551234", "", "", true},
+		{"*14", "", "", true},
+		{strings.Repeat("5", 40-len("#641001")), "", "", true},
 	} {
-		if got := ClassifyDestination(cfg, c.number); got != c.class {
-			t.Errorf("%s: class %s want %s", c.number, got, c.class)
-		}
-		if ok, why := MayCall(cfg, exec, c.number); ok != c.ok {
-			t.Errorf("%s: %v (%s)", c.number, ok, why)
+		digits := "#641001" + c.dest
+		f := ParseFAC(cfg, "PJSIP/1002", digits)
+		switch {
+		case c.dialled != "" && (f.Refused != "" || f.Endpoint != c.dialled):
+			t.Errorf("%s: want %s dialled, got %+v", digits, c.dialled, f)
+		case c.dialled == "" && (f.Refused == "" || f.Endpoint != ""):
+			t.Errorf("%s: want refused, got %+v", digits, f)
+		case c.dialled == "" && f.Invalid != c.invalid:
+			t.Errorf("%s: invalid=%v, want %v (%s)", digits, f.Invalid, c.invalid, f.Refused)
+		case c.class != "" && !strings.Contains(strings.Join(f.Reasons, "; "), " "+c.class+" destination"):
+			t.Errorf("%s: reasons %q do not say %s", digits, f.Reasons, c.class)
 		}
 	}
-	// A user-level override allows international for this executive only.
+	// An empty destination prompts for one instead of dialling anything.
+	if f := ParseFAC(cfg, "PJSIP/1002", "#641001"); f.Need != "destination" || f.Endpoint != "" {
+		t.Errorf("empty destination: %+v", f)
+	}
+	// Permissions granted per executive open exactly their class.
 	yes := true
-	exec.CallingPerms = &config.Permissions{International: &yes}
-	if ok, why := MayCall(cfg, exec, "+442071234567"); !ok {
-		t.Errorf("override: %s", why)
+	cfg.User("1001").CallingPerms = &config.Permissions{International: &yes}
+	if f := ParseFAC(cfg, "PJSIP/1002", "#641001011442071234567"); f.Endpoint != "Local/+442071234567@out" {
+		t.Errorf("international allowed: %+v", f)
 	}
-	if ok, _ := MayCall(cfg, exec, "+19005550000"); ok {
-		t.Error("premium must stay refused")
+	if f := ParseFAC(cfg, "PJSIP/1002", "#64100119005550000"); f.Endpoint != "" {
+		t.Errorf("premium must stay refused: %+v", f)
+	}
+	cfg.User("1001").CallingPerms = &config.Permissions{International: &yes, Premium: &yes}
+	if f := ParseFAC(cfg, "PJSIP/1002", "#641001911"); f.Endpoint != "" {
+		t.Errorf("emergency is never dialled as the executive: %+v", f)
 	}
 }

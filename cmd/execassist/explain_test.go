@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/store"
 )
 
@@ -49,12 +51,37 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 	}
 	out.Reset()
 	run(context.Background(), []string{"explain", "--store", db, "--fac", "#641001*1419005550000", "--device", "PJSIP/1002"}, &out, &errOut)
-	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "premium destination, not permitted") {
+	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "premium destination") {
 		t.Errorf("explain --fac:\n%s", out.String())
 	}
 	out.Reset()
 	if code := run(context.Background(), []string{"calls", "--store", db, "--exec", "1001", "--since", "1h"}, &out, &errOut); code != 0 ||
 		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "1002@devices") {
 		t.Fatalf("calls: %d\n%s", code, out.String())
+	}
+}
+
+// TestExplainFACShowsTheCallVerdict: explain --fac prints the verdict the FAC itself
+// reaches (the same ParseFAC), destination class and dialled number included.
+func TestExplainFACShowsTheCallVerdict(t *testing.T) {
+	cfg, err := config.Load("../../examples/execassist.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ digits, want string }{
+		{"#64100119005550000", "premium destination"},
+		{"#641001*7215551234", "not a number"},
+		{"#6410010044207123456", "wrong length"},
+		{"#64100112125551234", "call +12125551234 as 1001 (dial Local/+12125551234@execassist-outbound)"},
+		{"#641001011442071234567", "international destination"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), []string{"explain", "--config", "../../examples/execassist.yaml", "--fac", c.digits, "--device", "PJSIP/1002"}, &out, &errOut); code != 0 {
+			t.Fatalf("%s: %d %s", c.digits, code, errOut.String())
+		}
+		f := policy.ParseFAC(cfg, "PJSIP/1002", c.digits)
+		if refused := strings.Contains(out.String(), "decision: REFUSED"); refused != (f.Refused != "") || !strings.Contains(out.String(), c.want) {
+			t.Errorf("%s: explain says\n%s\nthe FAC: %+v", c.digits, out.String(), f)
+		}
 	}
 }
