@@ -5,6 +5,7 @@
 package safetext
 
 import (
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -89,4 +90,49 @@ func SecretName(path string) bool {
 		}
 	}
 	return false
+}
+
+// Writer escapes control characters in everything written through it, except the
+// newlines and tabs that the program's own layout uses: a guard behind the field-level
+// Escape for whole outputs (explain, calls, status), so that a field someone forgot to
+// escape still cannot reach the terminal as an escape sequence.
+type Writer struct {
+	w       io.Writer
+	pending []byte // an incomplete UTF-8 sequence at the end of the last Write
+}
+
+// NewWriter guards w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write escapes p and passes it on; it reports len(p) when the whole was written.
+func (g *Writer) Write(p []byte) (int, error) {
+	buf := append(g.pending, p...)
+	g.pending = nil
+	// Keep a trailing partial rune for the next Write instead of escaping it as invalid.
+	for i := len(buf) - 1; i >= 0 && i >= len(buf)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(buf[i]) {
+			if !utf8.FullRune(buf[i:]) {
+				g.pending = append([]byte(nil), buf[i:]...)
+				buf = buf[:i]
+			}
+			break
+		}
+	}
+	var out strings.Builder
+	for len(buf) > 0 {
+		i := 0
+		for i < len(buf) && buf[i] != '\n' && buf[i] != '\t' {
+			i++
+		}
+		out.WriteString(Escape(string(buf[:i])))
+		if i < len(buf) {
+			out.WriteByte(buf[i])
+			i++
+		}
+		buf = buf[i:]
+	}
+	if _, err := io.WriteString(g.w, out.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -68,3 +68,14 @@ func TestSecretName(t *testing.T) {
 		}
 	}
 }
+
+func TestWriterKeepsLayoutAndSplitRunes(t *testing.T) {
+	var b strings.Builder
+	w := NewWriter(&b)
+	name := "Zoë"
+	w.Write([]byte("a\tb\n\x1b[2J" + name[:3]))
+	w.Write([]byte(name[3:] + "\x07\n"))
+	if want := "a\tb\n\\x1b[2JZoë\\a\n"; b.String() != want {
+		t.Fatalf("%q, want %q", b.String(), want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/execassist/execassist/app/config"
 	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/app/safetext"
 	"github.com/execassist/execassist/store"
 )
 
@@ -93,7 +94,8 @@ func loadForExplain(s settings) (*config.Config, store.Runtime, string, error) {
 }
 
 func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
-	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, u.Name, call.Who(), call.Dialled, now.Format(time.RFC3339), source)
+	esc := safetext.Escape
+	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, esc(u.Name), esc(call.Who()), esc(call.Dialled), now.Format(time.RFC3339), esc(source))
 	if !d.Filtered {
 		fmt.Fprintf(w, "decision: NORMAL: the call continues in the dialplan to the executive\n")
 	} else {
@@ -126,15 +128,16 @@ func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.
 	}
 	fmt.Fprintln(w, "\nwhy:")
 	for i, r := range d.Reasons {
-		fmt.Fprintf(w, "  %2d. %s\n", i+1, r)
+		fmt.Fprintf(w, "  %2d. %s\n", i+1, esc(r))
 	}
 }
 
 func printFAC(w io.Writer, p policy.FAC, digits, device, source string) {
-	fmt.Fprintf(w, "feature code %s dialled from %s\nfrom %s\n\n", digits, device, source)
+	esc := safetext.Escape
+	fmt.Fprintf(w, "feature code %s dialled from %s\nfrom %s\n\n", esc(digits), esc(device), esc(source))
 	switch {
 	case p.Refused != "":
-		fmt.Fprintf(w, "decision: REFUSED (announcement): %s\n", p.Refused)
+		fmt.Fprintf(w, "decision: REFUSED (announcement): %s\n", esc(p.Refused))
 	case p.Need != "":
 		fmt.Fprintf(w, "decision: PROMPT for the %s (announcement, digits, # ends, 3 tries)\n", p.Need)
 	default:
@@ -158,7 +161,7 @@ func printFAC(w io.Writer, p policy.FAC, digits, device, source string) {
 	}
 	fmt.Fprintln(w, "\nwhy:")
 	for i, r := range p.Reasons {
-		fmt.Fprintf(w, "  %2d. %s\n", i+1, r)
+		fmt.Fprintf(w, "  %2d. %s\n", i+1, esc(r))
 	}
 }
 
@@ -189,11 +192,17 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 		if e.AnswerAfter > 0 {
 			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ","))
+		// Every field is escaped: a caller ID with a newline, a tab or a terminal escape
+		// must not forge rows or columns or reach the terminal.
+		fields := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
+			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ",")}
+		for i := range fields {
+			fields[i] = safetext.Escape(fields[i])
+		}
+		fmt.Fprintln(tw, strings.Join(fields, "\t"))
 		if *verbose {
 			for _, r := range e.Reasons {
-				fmt.Fprintf(tw, "\t\t\t\t  %s\n", r)
+				fmt.Fprintf(tw, "\t\t\t\t  %s\n", safetext.Escape(r))
 			}
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/execassist/execassist/app/safetext"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -58,6 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	stderr = safetext.NewWriter(stderr) // errors may echo file contents or caller IDs
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
@@ -84,9 +87,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return configCmd(args[1], args[2:], stdout, stderr)
 	case "explain":
-		return explainCmd(args[1:], stdout, stderr)
+		return explainCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "calls":
-		return callsCmd(args[1:], stdout, stderr)
+		return callsCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "execassist", version)
 		return nil

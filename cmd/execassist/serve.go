@@ -13,6 +13,7 @@ import (
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/safetext"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
@@ -29,7 +30,29 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, msg: "execassist: " + err.Error()}
 	}
+	if fs.Changed("ari-password") {
+		log.Warn().Msg("--ari-password is visible to every user in the process list; set EXECASSIST_ARI_PASSWORD instead")
+	}
 	return serve(ctx, s, log)
+}
+
+// exposedListener says why addr is reachable from other hosts, or "" for loopback.
+// /metrics shows executives' extensions and call counts; /healthz whether ARI is up.
+func exposedListener(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		return "every interface"
+	}
+	if host == "localhost" {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	return "a non-loopback address"
 }
 
 // serve runs until ctx ends (SIGTERM/SIGINT). With a config file it imports it at start
@@ -65,10 +88,13 @@ func serve(ctx context.Context, s settings, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info().Str("ari_url", s.ARIURL).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", s.Store).
+	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", s.Store).
 		Str("version", version).Msg("execassist starting")
 	a := app.New(app.Options{Client: cli, Store: st, Log: log})
 	if s.Listen != "" {
+		if where := exposedListener(s.Listen); where != "" {
+			log.Warn().Str("listen", s.Listen).Msgf("the /metrics and /healthz listener is on %s: anyone who reaches it sees call counts and outcomes and whether ARI is up; bind it to 127.0.0.1 or firewall it", where)
+		}
 		stop, err := serveHTTP(ctx, s.Listen, a, log)
 		if err != nil {
 			return err

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/app/safetext"
+	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -114,9 +116,24 @@ func newLogger(s settings, w io.Writer) (zerolog.Logger, error) {
 	switch s.LogFormat {
 	case "json":
 	case "console":
-		w = zerolog.ConsoleWriter{Out: w}
+		// Caller names and numbers are untrusted: every value and message is escaped so
+		// a caller ID cannot clear the screen or forge log lines; colour only on a
+		// terminal.
+		esc := func(i any) string { return safetext.Escape(fmt.Sprint(i)) }
+		w = zerolog.ConsoleWriter{Out: w, NoColor: !isTerminal(w), FormatFieldValue: esc, FormatErrFieldValue: esc,
+			FormatMessage: func(i any) string {
+				if i == nil {
+					return ""
+				}
+				return esc(i)
+			}}
 	default:
 		return zerolog.Nop(), fmt.Errorf("log format %q is not json or console", s.LogFormat)
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
