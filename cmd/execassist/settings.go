@@ -120,7 +120,7 @@ func newLogger(s settings, w io.Writer) (zerolog.Logger, error) {
 		// a caller ID cannot clear the screen or forge log lines; colour only on a
 		// terminal.
 		esc := func(i any) string { return safetext.Escape(fmt.Sprint(i)) }
-		w = zerolog.ConsoleWriter{Out: w, NoColor: !isTerminal(w), FormatFieldValue: esc, FormatErrFieldValue: esc,
+		w = zerolog.ConsoleWriter{Out: w, NoColor: !isTerminal(w), FormatFieldValue: esc, FormatErrFieldValue: esc, FormatCaller: esc,
 			FormatMessage: func(i any) string {
 				if i == nil {
 					return ""
