@@ -110,3 +110,12 @@ func TestConsoleLogsEscapeUntrustedText(t *testing.T) {
 		t.Fatalf("console log: %q", s)
 	}
 }
+
+func TestConsoleLogsStayReadable(t *testing.T) {
+	var b bytes.Buffer
+	log, _ := newLogger(settings{LogLevel: "info", LogFormat: "console"}, &b)
+	log.Info().Str("exec", "1001").Msg("configuration loaded")
+	if s := b.String(); strings.Contains(s, "<nil>") || !strings.Contains(s, "configuration loaded exec=1001") {
+		t.Fatalf("console log: %q", s)
+	}
+}

@@ -119,14 +119,14 @@ func newLogger(s settings, w io.Writer) (zerolog.Logger, error) {
 		// Caller names and numbers are untrusted: every value and message is escaped so
 		// a caller ID cannot clear the screen or forge log lines; colour only on a
 		// terminal.
-		esc := func(i any) string { return safetext.Escape(fmt.Sprint(i)) }
+		esc := func(i any) string {
+			if i == nil {
+				return ""
+			}
+			return safetext.Escape(fmt.Sprint(i))
+		}
 		w = zerolog.ConsoleWriter{Out: w, NoColor: !isTerminal(w), FormatFieldValue: esc, FormatErrFieldValue: esc, FormatCaller: esc,
-			FormatMessage: func(i any) string {
-				if i == nil {
-					return ""
-				}
-				return esc(i)
-			}}
+			FormatMessage: esc}
 	default:
 		return zerolog.Nop(), fmt.Errorf("log format %q is not json or console", s.LogFormat)
 	}
