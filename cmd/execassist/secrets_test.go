@@ -119,3 +119,24 @@ func TestConsoleLogsStayReadable(t *testing.T) {
 		t.Fatalf("console log: %q", s)
 	}
 }
+
+// TestAliasBombIsRefusedByEveryEntry: config check and serve --config (whose operational
+// settings viper reads first) refuse a nested-alias file at once.
+func TestAliasBombIsRefusedByEveryEntry(t *testing.T) {
+	refs := func(name string, n int) string { return "[" + strings.TrimSuffix(strings.Repeat("*"+name+", ", n), ", ") + "]" }
+	bomb := "x0: &n [\"+15550000000\"" + strings.Repeat(", \"+15550000000\"", 999) + "]\n" +
+		"x1: &f {name: f, action: filter, calls_from: {numbers: *n}}\n" +
+		"x2: &fs " + refs("f", 1000) + "\n" +
+		"x3: &u {extension: \"1\", devices: [PJSIP/1], executive: {filtering: {mode: custom, filters: *fs}}}\n" +
+		"users: " + refs("u", 1000) + "\n"
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bomb.yaml")
+	os.WriteFile(file, []byte(bomb), 0o600)
+	for _, args := range [][]string{{"config", "check", file}, {"config", "import", file, "--store", filepath.Join(dir, "x.db")},
+		{"explain", "--config", file, "--exec", "1", "--from", "2"}, {"serve", "--config", file, "--store", filepath.Join(dir, "y.db")}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "alias") {
+			t.Errorf("%v: exit %d\n%.400s", args, code, errOut.String())
+		}
+	}
+}
