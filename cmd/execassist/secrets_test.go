@@ -123,7 +123,9 @@ func TestConsoleLogsStayReadable(t *testing.T) {
 // TestAliasBombIsRefusedByEveryEntry: config check and serve --config (whose operational
 // settings viper reads first) refuse a nested-alias file at once.
 func TestAliasBombIsRefusedByEveryEntry(t *testing.T) {
-	refs := func(name string, n int) string { return "[" + strings.TrimSuffix(strings.Repeat("*"+name+", ", n), ", ") + "]" }
+	refs := func(name string, n int) string {
+		return "[" + strings.TrimSuffix(strings.Repeat("*"+name+", ", n), ", ") + "]"
+	}
 	bomb := "x0: &n [\"+15550000000\"" + strings.Repeat(", \"+15550000000\"", 999) + "]\n" +
 		"x1: &f {name: f, action: filter, calls_from: {numbers: *n}}\n" +
 		"x2: &fs " + refs("f", 1000) + "\n" +
