@@ -41,8 +41,8 @@ func (a *App) startAdopted(ctx context.Context, b ari.BridgeData) {
 		}
 	}
 	id := "s" + strconv.FormatUint(a.seq.Add(1), 36)
-	s := &session{id: id, app: a, box: newMailbox(), start: &ari.StasisStart{Channel: ari.ChannelData{ID: b.Channels[0]}},
-		log: a.log.With().Str("session", id).Str("bridge", b.ID).Logger()}
+	s := newSession(a, id, &ari.StasisStart{Channel: ari.ChannelData{ID: b.Channels[0]}},
+		a.log.With().Str("session", id).Str("bridge", b.ID).Logger())
 	a.sessions[id] = s
 	for _, ch := range b.Channels {
 		a.owners[ch] = s
@@ -53,7 +53,7 @@ func (a *App) startAdopted(ctx context.Context, b ari.BridgeData) {
 	go s.run(ctx, &adoptedCall{bridge: b})
 }
 
-func (c *adoptedCall) run(ctx context.Context, s *session) {
+func (c *adoptedCall) run(ctx context.Context, s *session) behaviour {
 	c.parties = map[string]bool{}
 	for _, id := range c.bridge.Channels {
 		c.parties[id] = true
@@ -62,7 +62,7 @@ func (c *adoptedCall) run(ctx context.Context, s *session) {
 		msg := s.next()
 		switch m := msg.(type) {
 		case nil:
-			return // stopping again: the call stays connected
+			return nil // stopping again: the call stays connected
 		case resyncNeeded:
 			for id := range c.parties {
 				if _, err := s.app.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id)); errors.Is(err, ari.ErrNotFound) {
@@ -74,14 +74,13 @@ func (c *adoptedCall) run(ctx context.Context, s *session) {
 		}
 	}
 	c.failOpen(ctx, s, "a party left")
+	return nil
 }
 
 // failOpen releases whoever is left and the bridge.
 func (c *adoptedCall) failOpen(ctx context.Context, s *session, _ string) {
 	for id := range c.parties {
-		if err := s.app.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), "normal"); err != nil && !ari.IsGone(err) {
-			s.log.Warn().Err(err).Msg("hang up")
-		}
+		s.release(ctx, id, "normal")
 	}
 	if err := s.app.cli.Bridge().Delete(ctx, c.bridge.Key()); err != nil && !ari.IsGone(err) {
 		s.log.Warn().Err(err).Msg("destroy bridge")

@@ -170,18 +170,9 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 // resyncNeeded tells a session that events may have been lost (WebSocket reconnect).
 type resyncNeeded struct{}
 
-// behaviour is what a session does with its events: incoming call, FAC, ...
-type behaviour interface {
-	// run owns the session until it returns; it must release everything it created.
-	run(ctx context.Context, s *session)
-	// failOpen puts the caller back on the normal path after a panic or an error.
-	failOpen(ctx context.Context, s *session, reason string)
-}
-
 func (a *App) start(ctx context.Context, ev *ari.StasisStart, mk func(*ari.StasisStart) behaviour) {
 	id := "s" + strconv.FormatUint(a.seq.Add(1), 36)
-	s := &session{id: id, app: a, box: newMailbox(), start: ev,
-		log: a.log.With().Str("session", id).Str("channel", ev.Channel.ID).Logger()}
+	s := newSession(a, id, ev, a.log.With().Str("session", id).Str("channel", ev.Channel.ID).Logger())
 	a.sessions[id] = s
 	a.owners[ev.Channel.ID] = s
 	a.wg.Add(1)
@@ -218,7 +209,7 @@ func (a *App) resync(ctx context.Context, ev *ari.Connected) {
 		log := a.log.With().Str("channel", c.ID).Bool("reconnect", ev.Reconnect).Logger()
 		if isIncomingCaller(c, a.cli.ApplicationName()) {
 			log.Info().Msg("resync: orphaned caller continues in the dialplan")
-			continueNext(ctx, a.cli, c.Key(), log)
+			continueCaller(ctx, a.cli, c.Key(), log)
 		} else {
 			log.Info().Msg("resync: orphaned channel hung up")
 			_ = a.cli.Channel().Hangup(ctx, c.Key(), "normal")
@@ -318,16 +309,32 @@ func isIncomingCaller(c ari.ChannelData, app string) bool {
 	return c.Dialplan.AppName == "Stasis" && len(d) > len(app)+5 && d[:len(app)+6] == app+",exec,"
 }
 
-// continueNext sends a caller to the next priority, as if execassist were not there.
-func continueNext(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog.Logger) {
-	err := cli.Channel().Continue(ctx, key, ari.ContinueTarget{})
-	switch {
-	case err == nil:
-	case ari.IsGone(err):
-		log.Debug().Err(err).Msg("caller already gone")
-	default:
-		log.Error().Err(err).Msg("could not continue the caller in the dialplan")
+// continueCaller puts a caller back on the dialplan: at each target in turn (a target
+// that fails, such as a missing label or context, is logged and the next one tried),
+// then at the next priority, as if execassist were not there. Only when Asterisk
+// refuses even that is the caller hung up, and the log says so: nothing is left waiting
+// in Stasis. It reports whether the caller went on in the dialplan.
+func continueCaller(ctx context.Context, cli ari.Client, key *ari.Key, log zerolog.Logger, targets ...ari.ContinueTarget) bool {
+	for _, t := range append(targets, ari.ContinueTarget{}) {
+		err := cli.Channel().Continue(ctx, key, t)
+		switch {
+		case err == nil:
+			return true
+		case ari.IsGone(err):
+			log.Debug().Err(err).Msg("caller already gone")
+			return false
+		case t == (ari.ContinueTarget{}):
+			log.Error().Err(err).Msg("could not continue the caller at the next priority either; hanging up")
+			if err := cli.Channel().Hangup(ctx, key, "normal"); err != nil && !ari.IsGone(err) {
+				log.Error().Err(err).Msg("hang up the caller")
+			}
+			return false
+		default:
+			log.Error().Err(err).Str("context", t.Context).Str("extension", t.Extension).Str("label", t.Label).
+				Msg("could not continue the caller there; trying the next priority")
+		}
 	}
+	return false
 }
 
 // journal queues an entry; a call never waits for the disk. If the queue is full

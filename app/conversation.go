@@ -37,6 +37,9 @@ type conversation struct {
 	done     bool
 	held     bool
 	callID   string
+	// remoteInDialplan: the remote party is a caller that came from the dialplan
+	// (Stasis exec): failing open continues it there instead of hanging it up.
+	remoteInDialplan bool
 }
 
 type party struct {
@@ -75,15 +78,49 @@ func (v *conversation) publish() {
 	v.s.app.registry.set(c)
 }
 
-func (v *conversation) run(ctx context.Context) {
-	defer v.s.app.registry.remove(v.s)
+func (v *conversation) run(ctx context.Context, s *session) behaviour {
+	v.publish()
+	phase("answered", v.exec.Extension)
 	for !v.done {
 		msg := v.s.next()
 		if msg == nil {
-			return // execassist stops: an answered call stays connected in Asterisk
+			return nil // execassist stops: an answered call stays connected in Asterisk
 		}
 		v.handle(ctx, msg)
 	}
+	return nil
+}
+
+// failOpen takes the call apart after an internal error: a remote caller from the
+// dialplan goes on there (to the executive's own Dial), every other party and every
+// leg still ringing is released, and the bridge destroyed. Nothing is left in Stasis.
+func (v *conversation) failOpen(ctx context.Context, s *session, reason string) {
+	v.done = true
+	s.app.registry.remove(s)
+	for _, t := range []clock.Timer{v.recall, v.warn} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	v.recall, v.warn = nil, nil
+	for id := range v.ringing {
+		v.hangup(ctx, id)
+	}
+	for id := range v.parties {
+		v.hangup(ctx, id)
+	}
+	if v.remote.id != "" {
+		if v.remoteInDialplan {
+			s.log.Warn().Str("reason", reason).Msg("answered call failed; the caller continues in the dialplan")
+			continueCaller(ctx, v.cli, ari.NewKey(ari.ChannelKey, v.remote.id), s.log)
+		} else {
+			v.hangup(ctx, v.remote.id)
+		}
+	}
+	if err := v.cli.Bridge().Delete(ctx, v.bridge); err != nil && !ari.IsGone(err) {
+		s.log.Warn().Err(err).Msg("destroy bridge")
+	}
+	v.journal("failed: "+reason, "")
 }
 
 func (v *conversation) handle(ctx context.Context, msg any) {
@@ -196,6 +233,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		v.recall = v.s.after(v.recallAfter(), "recall")
 		v.publish()
 		v.journal("pushed", asst.who)
+		phase("pushed", v.exec.Extension)
 		return ""
 	case "retrieve", "take":
 		// *11 by the executive: the call at an assistant moves to the executive's phone.
@@ -242,6 +280,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		}
 		v.publish()
 		v.journal("bridged by "+who, "")
+		phase("bridged", v.exec.Extension)
 		return ""
 	}
 	return "unknown operation"
@@ -402,11 +441,7 @@ func (v *conversation) end(ctx context.Context) {
 	}
 }
 
-func (v *conversation) hangup(ctx context.Context, id string) {
-	if err := v.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), "normal"); err != nil && !ari.IsGone(err) {
-		v.s.log.Warn().Err(err).Str("channel", id).Msg("hang up")
-	}
-}
+func (v *conversation) hangup(ctx context.Context, id string) { v.s.release(ctx, id, "normal") }
 
 func (v *conversation) journal(outcome, who string) {
 	v.s.app.journal(store.JournalEntry{At: v.s.app.clock.Now(), CallID: v.callID, Kind: "call-control",

@@ -1,4 +1,5 @@
 package app
 
-// SetAlertedHook runs f in the call session once its legs ring (tests inject panics).
-func SetAlertedHook(f func(exec string)) { testHookAlerted = f }
+// SetPhaseHook runs f in the call session when a call reaches a phase: alerted,
+// answered, pushed, bridged (tests inject panics).
+func SetPhaseHook(f func(phase, exec string)) { testHookPhase = f }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,8 @@ type facCall struct {
 	entry    store.JournalEntry
 	answered bool
 	digitGen int
+	next     behaviour // the conversation of a call placed with #64, once answered
+	destLeg  string    // the #64 destination leg while it rings
 }
 
 func newFACCall(ev *ari.StasisStart) behaviour {
@@ -42,7 +45,12 @@ func newFACCall(ev *ari.StasisStart) behaviour {
 // filtering (INUSE = on).
 func FilteringDevice(exec string) string { return "Stasis:execassist-filter-" + exec }
 
-func (f *facCall) run(ctx context.Context, s *session) {
+func (f *facCall) run(ctx context.Context, s *session) behaviour {
+	f.serve(ctx, s)
+	return f.next
+}
+
+func (f *facCall) serve(ctx context.Context, s *session) {
 	f.s = s
 	f.cfg = s.app.store.Snapshot().Config
 	f.prompts = f.cfg.EffectivePrompts()
@@ -141,6 +149,8 @@ func (f *facCall) ask(c execCall, op string) string {
 	select {
 	case why := <-reply:
 		return why
+	case <-c.sess.done:
+		return "the call has ended"
 	case <-time.After(10 * time.Second):
 		return "the call did not answer"
 	case <-f.s.stop.Done():
@@ -214,6 +224,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable: "+err.Error())
 		return
 	}
+	f.destLeg = legID
 	legKey := ari.NewKey(ari.ChannelKey, legID)
 	for {
 		msg := s.next()
@@ -223,8 +234,23 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		}
 		ev, ok := msg.(ari.Event)
 		if !ok {
-			if ctl, ok := msg.(control); ok {
-				ctl.reply <- "the call is not answered yet"
+			switch m := msg.(type) {
+			case control:
+				m.reply <- "the call is not answered yet"
+			case resyncNeeded:
+				if f.gone(ctx) {
+					s.release(ctx, legID, "normal")
+					f.entry.Outcome = "caller-hung-up"
+					s.app.journal(f.entry)
+					return
+				}
+				if d, err := cli.Channel().Data(ctx, legKey); errors.Is(err, ari.ErrNotFound) {
+					f.refuse(ctx, f.prompts.NotAllowed, "destination did not answer")
+					return
+				} else if err == nil && d.State == "Up" {
+					f.connectInitiated(ctx, e, legID, dest)
+					return
+				}
 			}
 			continue
 		}
@@ -283,7 +309,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	s.app.journal(f.entry)
 	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
 	remote := party{id: legID, role: "remote", number: dest}
-	newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID, answeredAt).run(ctx)
+	f.next = newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID, answeredAt)
 }
 
 // collect prompts for digits: '#' ends, a pause ends, three tries.
@@ -331,6 +357,11 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 			case *ari.StasisEnd, *ari.ChannelHangupRequest:
 				timer.Stop()
 				return "", false
+			case resyncNeeded:
+				if f.gone(ctx) {
+					timer.Stop()
+					return "", false
+				}
 			}
 		}
 	}
@@ -349,11 +380,24 @@ func (f *facCall) announce(ctx context.Context, media string) {
 	}
 	pb, err := cli.Channel().Play(ctx, key, "", strings.Split(media, ",")...)
 	if err == nil {
+		// Bounded: a PlaybackFinished lost in a WebSocket drop must not keep the
+		// session waiting; the resync after the drop asks whether caller and playback
+		// are still there.
+		f.digitGen++
+		limit := s.after(maxAnnouncement, "announce-"+strconv.Itoa(f.digitGen))
+		defer limit.Stop()
 	wait:
 		for {
 			switch m := s.next().(type) {
-			case nil:
+			case nil, timerFired:
 				break wait
+			case resyncNeeded:
+				if f.gone(ctx) {
+					return
+				}
+				if _, err := cli.Playback().Data(ctx, pb.Key()); errors.Is(err, ari.ErrNotFound) {
+					break wait
+				}
 			case *ari.PlaybackFinished:
 				if m.Playback.ID == pb.ID() {
 					break wait
@@ -368,6 +412,24 @@ func (f *facCall) announce(ctx context.Context, media string) {
 	}
 }
 
-func (f *facCall) failOpen(ctx context.Context, s *session, _ string) {
-	_ = s.app.cli.Channel().Hangup(ctx, s.start.Channel.Key(), "normal")
+// failOpen releases the FAC caller and a #64 destination leg it placed (a FAC caller
+// has nowhere else to go: the dialplan hangs up after it).
+// maxAnnouncement bounds how long a confirmation or refusal may play.
+const maxAnnouncement = time.Minute
+
+// gone asks Asterisk whether the FAC caller has hung up (after events were lost).
+func (f *facCall) gone(ctx context.Context) bool {
+	_, err := f.s.app.cli.Channel().Data(ctx, f.s.start.Channel.Key())
+	return errors.Is(err, ari.ErrNotFound)
+}
+
+func (f *facCall) failOpen(ctx context.Context, s *session, reason string) {
+	if f.next != nil {
+		f.next.failOpen(ctx, s, reason)
+		return
+	}
+	if f.destLeg != "" {
+		s.release(ctx, f.destLeg, "normal")
+	}
+	s.release(ctx, s.start.Channel.ID, "normal")
 }

@@ -36,7 +36,10 @@ type incomingCall struct {
 	outcome  string
 	handled  bool // the caller has been connected, continued or released
 	done     bool // nothing is left to do: the session ends
-	conv     *conversation
+	// settled: the caller went on in the dialplan, was hung up or belongs to the
+	// conversation; until then failing open continues it.
+	settled bool
+	conv    *conversation
 }
 
 // leg is one channel execassist dialled for this call.
@@ -48,9 +51,15 @@ type leg struct {
 	gone     bool
 }
 
-// testHookAlerted lets a test inject a failure (a panic) after legs are ringing, to
-// prove the fail-open path; nil in production.
-var testHookAlerted func(exec string)
+// testHookPhase lets a test inject a failure (a panic) when a call reaches a phase
+// (alerted, answered, pushed, bridged), to prove the fail-open path; nil in production.
+var testHookPhase func(phase, exec string)
+
+func phase(name, exec string) {
+	if testHookPhase != nil {
+		testHookPhase(name, exec)
+	}
+}
 
 // timerFired is posted to the session's mailbox by its timers.
 type timerFired struct{ name string }
@@ -63,9 +72,8 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 	return c
 }
 
-func (c *incomingCall) run(ctx context.Context, s *session) {
+func (c *incomingCall) run(ctx context.Context, s *session) behaviour {
 	c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
-	defer s.app.registry.remove(s)
 	c.start = s.app.clock.Now()
 	snap := s.app.store.Snapshot()
 	c.cfg = snap.Config
@@ -74,10 +82,10 @@ func (c *incomingCall) run(ctx context.Context, s *session) {
 	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
 	if !c.dec.Filtered {
 		c.normal(ctx, "not filtered")
-		return
+		return nil
 	}
 	c.alert(ctx)
-	c.loop(ctx)
+	return c.loop(ctx)
 }
 
 // callFacts gathers what the policy needs from the caller's channel.
@@ -123,9 +131,7 @@ func (c *incomingCall) alert(ctx context.Context) {
 	} else {
 		c.startTargets(ctx, c.dec.Assistants, "assistant")
 	}
-	if testHookAlerted != nil {
-		testHookAlerted(c.exec)
-	}
+	phase("alerted", c.exec)
 	c.checkExhausted(ctx)
 }
 
@@ -176,7 +182,7 @@ func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target
 		var ae *ari.Error
 		if !errors.As(errs[i], &ae) {
 			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
-			_ = c.cli.Channel().Hangup(context.WithoutCancel(ctx), ari.NewKey(ari.ChannelKey, l.id), "normal")
+			c.s.release(ctx, l.id, "normal")
 		}
 		c.s.log.Info().Err(errs[i]).Str("endpoint", l.endpoint).Str("who", l.target.Who).Msg("leg could not be created; moving on")
 	}
@@ -226,23 +232,25 @@ func (c *incomingCall) legTimeout(l *leg) time.Duration {
 	return 0
 }
 
-func (c *incomingCall) loop(ctx context.Context) {
+// loop handles events until the call is over (nil) or answered (its conversation owns
+// it next).
+func (c *incomingCall) loop(ctx context.Context) behaviour {
 	for !c.done {
 		msg := c.s.next()
 		if msg == nil {
 			// execassist is stopping: leave answered calls connected (their bridge
 			// stays in Asterisk); put callers still ringing back on the normal path.
-			if !c.handled {
+			if !c.settled {
 				c.failOpen(ctx, c.s, "execassist stopped")
 			}
-			return
+			return nil
 		}
 		c.handle(ctx, msg)
-		if c.conv != nil {
-			c.conv.run(ctx)
-			return
-		}
 	}
+	if c.conv != nil {
+		return c.conv
+	}
+	return nil
 }
 
 func (c *incomingCall) handle(ctx context.Context, msg any) {
@@ -346,12 +354,9 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	}
 	c.handled = true
 	// The losers are released while the caller is answered: nobody waits on them.
-	var wg sync.WaitGroup
 	for _, other := range losers {
-		wg.Add(1)
-		go func() { defer wg.Done(); c.release(ctx, other.id, "answered_elsewhere") }()
+		c.s.release(ctx, other.id, "answered_elsewhere")
 	}
-	defer wg.Wait()
 	who := l.target.Who
 	if l.kind == "screening" {
 		who = "executive@" + l.target.Location
@@ -372,8 +377,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 		}
 	}
 	if err != nil {
-		c.s.log.Error().Err(err).Msg("could not bridge the caller with the answering leg")
-		c.callerGone(ctx, "bridge-failed")
+		c.bridgeFailed(ctx, l, err)
 		return
 	}
 	after := c.s.app.clock.Now().Sub(c.start)
@@ -388,7 +392,30 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
 	remote := party{id: c.caller.ID, role: "remote", name: c.caller.Caller.Name, number: c.caller.Caller.Number}
 	c.conv = newConversation(c.s, c.cfg, c.cfg.User(c.exec), c.bridge, remote, first, c.caller.ID, answeredAt)
-	c.bridge = nil // the conversation owns it now
+	c.conv.remoteInDialplan = true
+	c.bridge, c.settled = nil, true // the conversation owns them now
+}
+
+// bridgeFailed: the caller and the answering leg could not be connected. The caller is
+// not dropped: it goes on in the dialplan (the executive's own Dial), the leg and any
+// bridge are released, and the journal says so.
+func (c *incomingCall) bridgeFailed(ctx context.Context, l *leg, err error) {
+	c.s.log.Error().Err(err).Str("leg", l.id).Msg("could not bridge the caller with the answering leg; continuing the caller in the dialplan")
+	c.hangup(ctx, l, "normal")
+	if c.bridge != nil {
+		if err := c.cli.Bridge().Delete(ctx, c.bridge); err != nil && !ari.IsGone(err) {
+			c.s.log.Warn().Err(err).Msg("destroy bridge")
+		}
+		c.bridge = nil
+	}
+	c.winner = nil
+	c.s.app.registry.remove(c.s)
+	c.dec.Reasons = append(c.dec.Reasons, "bridging failed: "+err.Error())
+	c.stopRollover()
+	c.settled, c.done = true, true
+	continueCaller(ctx, c.cli, c.caller.Key(), c.s.log)
+	c.outcome = "bridge-failed:continued"
+	c.journal(c.outcome, "", 0)
 }
 
 func (c *incomingCall) legGone(ctx context.Context, l *leg) {
@@ -457,12 +484,9 @@ func (c *incomingCall) doRollover(ctx context.Context, why string) {
 			c.forwardFailed(ctx)
 		}
 	case "no-answer-processing":
-		err := c.cli.Channel().Continue(ctx, c.caller.Key(), ari.ContinueTarget{Context: c.caller.Dialplan.Context,
+		c.settled = true
+		continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, ari.ContinueTarget{Context: c.caller.Dialplan.Context,
 			Extension: c.caller.Dialplan.Exten, Label: dial.NoAnswerLabel})
-		if errors.Is(err, ari.ErrNotFound) && !strings.Contains(err.Error(), "Channel not found") {
-			c.s.log.Error().Err(err).Str("label", dial.NoAnswerLabel).Msg("no-answer label missing in the dialplan; continuing at the next priority")
-			continueNext(ctx, c.cli, c.caller.Key(), c.s.log)
-		}
 		c.finish(ctx, "rollover:no-answer-processing")
 	default:
 		c.toVoicemail(ctx, dial)
@@ -471,11 +495,8 @@ func (c *incomingCall) doRollover(ctx context.Context, why string) {
 }
 
 func (c *incomingCall) toVoicemail(ctx context.Context, dial config.Dialing) {
-	err := c.cli.Channel().Continue(ctx, c.caller.Key(), ari.ContinueTarget{Context: dial.VoicemailContext, Extension: c.exec, Priority: 1})
-	if err != nil && !ari.IsGone(err) {
-		c.s.log.Error().Err(err).Msg("could not continue to voicemail; continuing at the next priority")
-		continueNext(ctx, c.cli, c.caller.Key(), c.s.log)
-	}
+	c.settled = true
+	continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, ari.ContinueTarget{Context: dial.VoicemailContext, Extension: c.exec, Priority: 1})
 }
 
 // forwardFailed: the forward destination did not answer; voice messaging is the
@@ -493,7 +514,7 @@ func (c *incomingCall) callerGone(ctx context.Context, outcome string) {
 // finish releases everything and records the outcome; the session ends after it. A
 // caller continued into the dialplan (rollover) is left alone; any other is hung up.
 func (c *incomingCall) finish(ctx context.Context, outcome string) {
-	c.handled = true
+	c.handled, c.settled = true, true
 	c.outcome = outcome
 	c.cleanup(ctx, !strings.HasPrefix(outcome, "rollover:"))
 	c.journal(c.outcome, "", 0)
@@ -508,9 +529,7 @@ func (c *incomingCall) cleanup(ctx context.Context, hangCaller bool) {
 		}
 	}
 	if hangCaller {
-		if err := c.cli.Channel().Hangup(ctx, c.caller.Key(), "normal"); err != nil && !ari.IsGone(err) {
-			c.s.log.Warn().Err(err).Msg("hang up caller")
-		}
+		c.s.release(ctx, c.caller.ID, "normal")
 	}
 	if c.bridge != nil {
 		if err := c.cli.Bridge().Delete(ctx, c.bridge); err != nil && !ari.IsGone(err) {
@@ -522,14 +541,7 @@ func (c *incomingCall) cleanup(ctx context.Context, hangCaller bool) {
 
 func (c *incomingCall) hangup(ctx context.Context, l *leg, reason string) {
 	l.gone = true
-	c.release(ctx, l.id, reason)
-}
-
-// release hangs up a channel; "already gone" is not an error. Safe in parallel.
-func (c *incomingCall) release(ctx context.Context, id, reason string) {
-	if err := c.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), reason); err != nil && !ari.IsGone(err) {
-		c.s.log.Warn().Err(err).Str("leg", id).Msg("hang up leg")
-	}
+	c.s.release(ctx, l.id, reason)
 }
 
 func (c *incomingCall) stopRollover() {
@@ -541,27 +553,40 @@ func (c *incomingCall) stopRollover() {
 
 // normal sends the call on to the executive through the dialplan and journals why.
 func (c *incomingCall) normal(ctx context.Context, reason string) {
-	c.handled, c.done = true, true
+	c.handled, c.done, c.settled = true, true, true
 	c.s.log.Info().Str("executive", c.exec).Str("reason", reason).Msg("call continues to the executive")
-	continueNext(ctx, c.cli, c.s.start.Channel.Key(), c.s.log)
+	continueCaller(ctx, c.cli, c.s.start.Channel.Key(), c.s.log)
 	c.outcome = "continued"
 	c.journal("continued", "", 0)
 }
 
+// failOpen releases every leg and bridge of the call and, unless the caller already went
+// on (dialplan, hang-up, conversation), continues it at the next priority: the
+// executive's own Dial.
 func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) {
 	if c.s == nil {
 		c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
 	}
-	if c.handled {
-		c.cleanup(ctx, c.winner != nil)
+	if c.conv != nil {
+		c.conv.failOpen(ctx, s, reason)
 		return
 	}
+	c.stopRollover()
 	for _, l := range c.legs {
 		if !l.gone {
 			c.hangup(ctx, l, "normal")
 		}
 	}
-	c.stopRollover()
+	if c.bridge != nil {
+		if err := c.cli.Bridge().Delete(ctx, c.bridge); err != nil && !ari.IsGone(err) {
+			c.s.log.Warn().Err(err).Msg("destroy bridge")
+		}
+		c.bridge = nil
+	}
+	s.app.registry.remove(s)
+	if c.settled {
+		return
+	}
 	c.dec.Filtered = false
 	c.dec.Reasons = append(c.dec.Reasons, reason)
 	c.normal(ctx, reason)

@@ -338,8 +338,12 @@ func TestRestartContinuesOrphanedCallersAndKeepsAnsweredCalls(t *testing.T) {
 }
 
 func TestInternalErrorFailsOpen(t *testing.T) {
-	app.SetAlertedHook(func(string) { panic("injected failure") })
-	defer app.SetAlertedHook(nil)
+	app.SetPhaseHook(func(phase, _ string) {
+		if phase == "alerted" {
+			panic("injected failure")
+		}
+	})
+	defer app.SetPhaseHook(nil)
 	h := newHarness(t, baseYAML)
 	caller := h.call()
 	if to := h.continuedTo(caller); to != "from-internal,1001,2" {

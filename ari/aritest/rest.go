@@ -62,6 +62,14 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	s.mu.Lock()
+	if f := s.faultFor(r.Method, path); f != nil {
+		s.mu.Unlock()
+		status := serveFault(w, r, f)
+		s.mu.Lock()
+		s.requests = append(s.requests, Request{At: time.Now(), Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: status})
+		s.mu.Unlock()
+		return
+	}
 	rep := s.route(r.Method, seg, p)
 	s.requests = append(s.requests, Request{At: time.Now(), Method: r.Method, Path: path, Query: r.URL.RawQuery, Status: rep.status})
 	s.mu.Unlock()

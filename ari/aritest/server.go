@@ -56,6 +56,7 @@ type Server struct {
 	requests  []Request
 	events    []json.RawMessage
 	pending   map[*http.Request]*wsConn
+	faults    []*fault
 }
 
 // Request is one REST call the fake served, for assertions such as "nothing was dialled".
