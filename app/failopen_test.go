@@ -68,7 +68,9 @@ func TestPanicInEveryPhaseLeavesNothingBehind(t *testing.T) {
 			if when != "alerted" {
 				leg := h.ringing("PJSIP/1002")
 				h.fake.Answer(leg)
-				h.eventually("the call bridged", func() bool { return h.bridged(caller, leg) })
+				if when != "answered" {
+					h.eventually("the call bridged", func() bool { return h.bridged(caller, leg) })
+				}
 			}
 			switch when {
 			case "pushed":
