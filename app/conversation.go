@@ -31,7 +31,9 @@ type conversation struct {
 	recallBy string
 	moh      bool
 	recall   clock.Timer
-	warn     clock.Timer
+	warn     clock.Timer // the next barge-in-repeat tone
+	warnStop clock.Timer // stops the tone playing now
+	warnPB   *ari.Key
 	answered time.Time
 	nextLeg  int
 	done     bool
@@ -97,12 +99,12 @@ func (v *conversation) run(ctx context.Context, s *session) behaviour {
 func (v *conversation) failOpen(ctx context.Context, s *session, reason string) {
 	v.done = true
 	s.app.registry.remove(s)
-	for _, t := range []clock.Timer{v.recall, v.warn} {
+	for _, t := range []clock.Timer{v.recall, v.warn, v.warnStop} {
 		if t != nil {
 			t.Stop()
 		}
 	}
-	v.recall, v.warn = nil, nil
+	v.recall, v.warn, v.warnStop, v.warnPB = nil, nil, nil, nil
 	for id := range v.ringing {
 		v.hangup(ctx, id)
 	}
@@ -132,6 +134,8 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 		case "warn":
 			v.playWarning(ctx)
 			v.warn = v.s.after(30*time.Second, "warn")
+		case "warn-stop":
+			v.stopWarning(ctx)
 		}
 		return
 	case control:
@@ -304,10 +308,31 @@ func (v *conversation) adopt(ctx context.Context, fac *session, role, who string
 	return true
 }
 
+// playWarning plays the barge-in warning into the bridge and stops it after the
+// configured duration: a tone would otherwise play over the conversation until the
+// call ends.
 func (v *conversation) playWarning(ctx context.Context) {
-	tone := v.cfg.EffectivePrompts().WarningTone
-	if _, err := v.cli.Bridge().Play(ctx, v.bridge, "", strings.Split(tone, ",")...); err != nil {
+	v.stopWarning(ctx)
+	p := v.cfg.EffectivePrompts()
+	pb, err := v.cli.Bridge().Play(ctx, v.bridge, "", strings.Split(p.WarningTone, ",")...)
+	if err != nil {
 		v.s.log.Warn().Err(err).Msg("warning tone")
+		return
+	}
+	v.warnPB = pb.Key()
+	v.warnStop = v.s.after(p.WarningToneDuration.D(), "warn-stop")
+}
+
+func (v *conversation) stopWarning(ctx context.Context) {
+	if v.warnStop != nil {
+		v.warnStop.Stop()
+		v.warnStop = nil
+	}
+	if v.warnPB != nil {
+		if err := v.cli.Playback().Stop(ctx, v.warnPB); err != nil && !ari.IsGone(err) {
+			v.s.log.Warn().Err(err).Msg("stop the warning tone")
+		}
+		v.warnPB = nil
 	}
 }
 
@@ -421,12 +446,12 @@ func boolInt(b bool) int {
 // end hangs up whoever is left and destroys the bridge.
 func (v *conversation) end(ctx context.Context) {
 	v.done = true
-	for _, t := range []clock.Timer{v.recall, v.warn} {
+	for _, t := range []clock.Timer{v.recall, v.warn, v.warnStop} {
 		if t != nil {
 			t.Stop()
 		}
 	}
-	v.recall, v.warn = nil, nil
+	v.recall, v.warn, v.warnStop, v.warnPB = nil, nil, nil, nil
 	for id := range v.ringing {
 		v.hangup(ctx, id)
 	}

@@ -15,7 +15,7 @@ var Builtin = struct {
 	Prompts: Prompts{FilteringOn: "sound:activated", FilteringOff: "sound:de-activated", Confirm: "sound:beep",
 		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid",
 		EnterExecutive: "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
-		WarningTone: "tone:stutter", DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
+		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",

@@ -99,8 +99,11 @@ type Prompts struct {
 	// EnterExecutive and EnterNumber ask for digits a FAC is missing (# ends).
 	EnterExecutive string `yaml:"enter_executive,omitempty"`
 	EnterNumber    string `yaml:"enter_number,omitempty"`
-	// WarningTone is played into a call the executive bridges into (*15).
-	WarningTone string `yaml:"warning_tone,omitempty"`
+	// WarningTone is played into a call the executive bridges into (*15), for at most
+	// WarningToneDuration: a tone playback runs until it is stopped (the US stutter tone
+	// ends in a continuous one), so it is always stopped.
+	WarningTone         string   `yaml:"warning_tone,omitempty"`
+	WarningToneDuration Duration `yaml:"warning_tone_duration,omitempty"`
 	// DigitTimeout waits for the first digit of a prompted entry, InterDigitTimeout for
 	// each next one (a pause ends the entry like #).
 	DigitTimeout      Duration `yaml:"digit_timeout,omitempty"`

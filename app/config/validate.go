@@ -217,6 +217,9 @@ func (v *validator) prompts(c *Config) {
 }
 
 func (v *validator) digitTimeouts(c *Config) {
+	if d := c.Prompts.WarningToneDuration; d != 0 && (d.D() < 200*time.Millisecond || d.D() > 10*time.Second) {
+		v.add("prompts.warning_tone_duration", "%s is outside 200ms-10s", d.D())
+	}
 	for key, d := range map[string]Duration{"digit_timeout": c.Prompts.DigitTimeout, "inter_digit_timeout": c.Prompts.InterDigitTimeout} {
 		if d != 0 && (d.D() < time.Second || d.D() > time.Minute) {
 			v.add("prompts."+key, "%s is outside 1s-60s", d.D())

@@ -120,3 +120,37 @@ func TestUnavailablePhoneAndContinueLabels(t *testing.T) {
 		t.Fatalf("a continued channel belongs to the dialplan: %+v", s.Live())
 	}
 }
+
+// TestTonePlaysUntilStopped: as in Asterisk, a tone: playback never finishes by itself;
+// DELETE /playbacks/{id} stops it with PlaybackFinished (state done).
+func TestTonePlaysUntilStopped(t *testing.T) {
+	fc := clock.NewFake(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC))
+	s := New(Options{Clock: fc})
+	defer s.Close()
+	do := func(method, path string) int {
+		req, _ := http.NewRequest(method, s.URL+path, nil)
+		req.SetBasicAuth(s.Username, s.Password)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := do("POST", "/bridges/b1?type=mixing"); st != 200 {
+		t.Fatalf("create bridge: %d", st)
+	}
+	if st := do("POST", "/bridges/b1/play/warn-1?media=tone%3Astutter"); st != 201 {
+		t.Fatalf("play: %d", st)
+	}
+	fc.Advance(time.Hour)
+	if l := s.Live(); len(l.Playbacks) != 1 {
+		t.Fatalf("the tone ended by itself: %+v", l)
+	}
+	if st := do("DELETE", "/playbacks/warn-1"); st != 204 {
+		t.Fatalf("stop: %d", st)
+	}
+	if l := s.Live(); len(l.Playbacks) != 0 {
+		t.Fatalf("stopped tone still listed: %+v", l)
+	}
+}

@@ -54,7 +54,13 @@ func (s *Server) playLocked(target string, apps []string, id string, p params) r
 	return reply{201, resp}
 }
 
+// schedulePlaybackLocked finishes a media item after MediaDuration. A tone (tone:...)
+// plays until it is stopped (DELETE /playbacks/{id}) or its target goes away, as in
+// Asterisk, where an indication such as the US stutter ends in a continuous tone.
 func (s *Server) schedulePlaybackLocked(pb *playback) {
+	if strings.HasPrefix(pb.media[pb.idx], "tone:") {
+		return
+	}
 	pb.timer = s.clock.AfterFunc(s.mediaDur, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
