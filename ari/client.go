@@ -30,6 +30,10 @@ type Options struct {
 	Logger zerolog.Logger
 	// RequestTimeout bounds each REST call whose context has no deadline (default 10 s).
 	RequestTimeout time.Duration
+	// ConnectTimeout bounds dialling the events WebSocket: the TCP (and TLS) connect and
+	// the upgrade handshake (default 5 s), so a black-holed Asterisk address is retried
+	// instead of waited on.
+	ConnectTimeout time.Duration
 	// PingEvery is how often the events WebSocket is pinged (default 20 s); DeadAfter is
 	// how long a connection may stay silent, pongs included, before it is dropped and
 	// redialled (default 3 x PingEvery).
@@ -67,6 +71,7 @@ type RESTClient struct {
 	minWait   time.Duration
 	maxWait   time.Duration
 	timeout   time.Duration
+	connectTO time.Duration
 	pingEvery time.Duration
 	deadAfter time.Duration
 }
@@ -112,6 +117,10 @@ func New(opts Options) (*RESTClient, error) {
 	c.timeout = opts.RequestTimeout
 	if c.timeout <= 0 {
 		c.timeout = 10 * time.Second
+	}
+	c.connectTO = opts.ConnectTimeout
+	if c.connectTO <= 0 {
+		c.connectTO = 5 * time.Second
 	}
 	c.pingEvery, c.deadAfter = opts.PingEvery, opts.DeadAfter
 	if c.pingEvery <= 0 {

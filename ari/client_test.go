@@ -3,6 +3,7 @@ package ari_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -633,5 +634,58 @@ func TestDeadEventsConnectionIsDroppedAndRedialled(t *testing.T) {
 	case e := <-r.events:
 		t.Fatalf("a live quiet connection was dropped: %T", e)
 	default:
+	}
+}
+
+// TestEventsDialHasItsOwnConnectTimeout: a peer that accepts TCP but never answers the
+// upgrade is given up on after ConnectTimeout and retried, however long REST calls may
+// take (RequestTimeout).
+func TestEventsDialHasItsOwnConnectTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	c, err := ari.New(ari.Options{URL: "http://" + ln.Addr().String() + "/ari", Username: "u", Password: "p",
+		Application: "execassist", RequestTimeout: time.Hour, ConnectTimeout: 50 * time.Millisecond,
+		ReconnectMin: time.Millisecond, ReconnectMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.Listen(ctx)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(conns)
+		mu.Unlock()
+		if n >= 3 {
+			return // the hung handshake was abandoned and redialled
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d dial attempts: the handshake is waited on", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -83,22 +83,21 @@ func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, *liveConn
 	if c.base.Port() == "" {
 		host += map[string]string{"http": ":80", "https": ":443"}[c.base.Scheme]
 	}
+	dialCtx, cancel := context.WithTimeout(ctx, c.connectTO)
+	defer cancel()
 	var raw net.Conn
 	if c.base.Scheme == "https" {
-		raw, err = (&tls.Dialer{Config: &tls.Config{ServerName: c.base.Hostname()}}).DialContext(ctx, "tcp", host)
+		raw, err = (&tls.Dialer{Config: &tls.Config{ServerName: c.base.Hostname()}}).DialContext(dialCtx, "tcp", host)
 	} else {
-		raw, err = (&net.Dialer{}).DialContext(ctx, "tcp", host)
+		raw, err = (&net.Dialer{}).DialContext(dialCtx, "tcp", host)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	live := &liveConn{Conn: raw}
 	live.touch()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = raw.SetDeadline(dl)
-	} else {
-		_ = raw.SetDeadline(time.Now().Add(c.timeout))
-	}
+	dl, _ := dialCtx.Deadline()
+	_ = raw.SetDeadline(dl) // the upgrade handshake too
 	ws, err := websocket.NewClient(cfg, live)
 	if err != nil {
 		raw.Close()
