@@ -163,6 +163,19 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 	case "fac":
 		a.start(ctx, ev, newFACCall)
 	default:
+		if ev.ReplaceChannel != nil && len(ev.Args) == 0 {
+			// A transfer from a phone in one of our bridges: Asterisk put the new
+			// channel (Local/<target>;1, or the attended-transfer target) into the app
+			// in place of replace_channel. The call that owns that channel adopts it.
+			if s := a.owners[ev.ReplaceChannel.ID]; s != nil {
+				a.owners[ch.ID] = s
+				s.box.put(ev)
+				return
+			}
+			a.log.Warn().Str("channel", ch.ID).Str("replaces", ev.ReplaceChannel.ID).
+				Msg("transfer into a bridge no call owns; leaving the channel where Asterisk put it")
+			return
+		}
 		a.start(ctx, ev, newUnknownEntry)
 	}
 }

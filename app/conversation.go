@@ -39,6 +39,7 @@ type conversation struct {
 	done     bool
 	held     bool
 	callID   string
+	gone []transferRecord // parties replaced by a transfer
 	// remoteInDialplan: the remote party is a caller that came from the dialplan
 	// (Stasis exec): failing open continues it there instead of hanging it up.
 	remoteInDialplan bool
@@ -171,7 +172,20 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 		}
 		return
 	}
-	switch e.(type) {
+	switch ev := e.(type) {
+	case *ari.StasisStart:
+		if ev.ReplaceChannel != nil {
+			v.transferred(ctx, ev.Channel, ev.ReplaceChannel.ID)
+		}
+	case *ari.BridgeBlindTransfer:
+		who := v.transferer(ev.Channel.ID)
+		v.journal("transferred by "+who+" to "+ev.Exten+"@"+ev.Context, who)
+	case *ari.BridgeAttendedTransfer:
+		who, to := v.transferer(ev.TransfererFirstLeg.ID), ""
+		if ev.TransferTarget != nil {
+			to = ev.TransferTarget.Name
+		}
+		v.journal("attended transfer by "+who+" to "+to, who)
 	case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
 		if id == v.remote.id {
 			v.remoteLeft(ctx)
@@ -189,6 +203,50 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 			v.publish()
 		}
 	}
+}
+
+// transferred: a party's phone transferred the call (blind or attended) and Asterisk
+// swapped channel n into the bridge in place of replaced. n becomes a party of the call
+// (or its remote party, when the remote side transferred), and the transferer's
+// channel, now out of the bridge, is released. A transferred-to party is neither the
+// assistant nor the executive: #63, *11 and *15 no longer act on the transferer.
+func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, replaced string) {
+	v.gone = append(v.gone, transferRecord{id: replaced, who: v.transferer(replaced)})
+	switch p := v.parties[replaced]; {
+	case replaced == v.remote.id:
+		v.remote = party{id: n.ID, role: "remote", name: n.Caller.Name, number: n.Caller.Number}
+		v.remoteInDialplan = false
+	case p != nil:
+		delete(v.parties, replaced)
+		v.parties[n.ID] = &party{id: n.ID, role: "transfer-target", device: n.Name, name: n.Caller.Name, number: n.Caller.Number}
+	default:
+		v.s.log.Warn().Str("channel", n.ID).Str("replaces", replaced).Msg("transfer of a channel not in this call; releasing it")
+		v.hangup(ctx, n.ID)
+		return
+	}
+	v.s.log.Info().Str("replaced", replaced).Str("by", n.Name).Msg("call transferred by a phone")
+	v.hangup(ctx, replaced)
+	v.publish()
+}
+
+// transferRecord remembers who a replaced channel was, for the transfer event that
+// follows the swap.
+type transferRecord struct{ id, who string }
+
+// transferer names the party whose channel id transferred (or was replaced).
+func (v *conversation) transferer(id string) string {
+	if p := v.parties[id]; p != nil {
+		return p.who
+	}
+	for _, g := range v.gone {
+		if g.id == id {
+			return g.who
+		}
+	}
+	if id == v.remote.id {
+		return "remote"
+	}
+	return id
 }
 
 // resync drops parties that left while events were lost.

@@ -125,6 +125,35 @@ type ChannelUnhold struct {
 	Channel ChannelData `json:"channel"`
 }
 
+// BridgeBlindTransfer: a phone in a bridge blind-transferred (SIP REFER) its call to
+// Exten@Context; ReplaceChannel took Channel's place in the bridge.
+type BridgeBlindTransfer struct {
+	EventHeader
+	Channel        ChannelData  `json:"channel"`
+	ReplaceChannel *ChannelData `json:"replace_channel,omitempty"`
+	Transferee     *ChannelData `json:"transferee,omitempty"`
+	Exten          string       `json:"exten"`
+	Context        string       `json:"context"`
+	Result         string       `json:"result"`
+	IsExternal     bool         `json:"is_external"`
+	Bridge         *BridgeData  `json:"bridge,omitempty"`
+}
+
+// BridgeAttendedTransfer: a phone completed a consultation transfer; the first leg is
+// the transferer's channel in the transferred call.
+type BridgeAttendedTransfer struct {
+	EventHeader
+	TransfererFirstLeg  ChannelData  `json:"transferer_first_leg"`
+	TransfererSecondLeg ChannelData  `json:"transferer_second_leg"`
+	ReplaceChannel      *ChannelData `json:"replace_channel,omitempty"`
+	Transferee          *ChannelData `json:"transferee,omitempty"`
+	TransferTarget      *ChannelData `json:"transfer_target,omitempty"`
+	Result              string       `json:"result"`
+	IsExternal          bool         `json:"is_external"`
+	DestinationType     string       `json:"destination_type"`
+	DestinationBridge   string       `json:"destination_bridge,omitempty"`
+}
+
 // BridgeDestroyed: a bridge is gone.
 type BridgeDestroyed struct {
 	EventHeader
@@ -181,25 +210,27 @@ type Disconnected struct {
 }
 
 var eventTypes = map[string]func() Event{
-	"StasisStart":          func() Event { return new(StasisStart) },
-	"StasisEnd":            func() Event { return new(StasisEnd) },
-	"ChannelStateChange":   func() Event { return new(ChannelStateChange) },
-	"ChannelDestroyed":     func() Event { return new(ChannelDestroyed) },
-	"ChannelHangupRequest": func() Event { return new(ChannelHangupRequest) },
-	"ChannelDtmfReceived":  func() Event { return new(ChannelDtmfReceived) },
-	"Dial":                 func() Event { return new(Dial) },
-	"ChannelEnteredBridge": func() Event { return new(ChannelEnteredBridge) },
-	"ChannelLeftBridge":    func() Event { return new(ChannelLeftBridge) },
-	"PlaybackStarted":      func() Event { return new(PlaybackStarted) },
-	"PlaybackContinuing":   func() Event { return new(PlaybackContinuing) },
-	"PlaybackFinished":     func() Event { return new(PlaybackFinished) },
-	"ChannelHold":          func() Event { return new(ChannelHold) },
-	"ChannelUnhold":        func() Event { return new(ChannelUnhold) },
-	"BridgeDestroyed":      func() Event { return new(BridgeDestroyed) },
-	"ChannelVarset":        func() Event { return new(ChannelVarset) },
-	"ChannelDialplan":      func() Event { return new(ChannelDialplan) },
-	"ChannelConnectedLine": func() Event { return new(ChannelConnectedLine) },
-	"DeviceStateChanged":   func() Event { return new(DeviceStateChanged) },
+	"StasisStart":            func() Event { return new(StasisStart) },
+	"StasisEnd":              func() Event { return new(StasisEnd) },
+	"ChannelStateChange":     func() Event { return new(ChannelStateChange) },
+	"ChannelDestroyed":       func() Event { return new(ChannelDestroyed) },
+	"ChannelHangupRequest":   func() Event { return new(ChannelHangupRequest) },
+	"ChannelDtmfReceived":    func() Event { return new(ChannelDtmfReceived) },
+	"Dial":                   func() Event { return new(Dial) },
+	"ChannelEnteredBridge":   func() Event { return new(ChannelEnteredBridge) },
+	"ChannelLeftBridge":      func() Event { return new(ChannelLeftBridge) },
+	"PlaybackStarted":        func() Event { return new(PlaybackStarted) },
+	"PlaybackContinuing":     func() Event { return new(PlaybackContinuing) },
+	"PlaybackFinished":       func() Event { return new(PlaybackFinished) },
+	"ChannelHold":            func() Event { return new(ChannelHold) },
+	"ChannelUnhold":          func() Event { return new(ChannelUnhold) },
+	"BridgeDestroyed":        func() Event { return new(BridgeDestroyed) },
+	"BridgeBlindTransfer":    func() Event { return new(BridgeBlindTransfer) },
+	"BridgeAttendedTransfer": func() Event { return new(BridgeAttendedTransfer) },
+	"ChannelVarset":          func() Event { return new(ChannelVarset) },
+	"ChannelDialplan":        func() Event { return new(ChannelDialplan) },
+	"ChannelConnectedLine":   func() Event { return new(ChannelConnectedLine) },
+	"DeviceStateChanged":     func() Event { return new(DeviceStateChanged) },
 }
 
 // ChannelID is the channel an event is about ("" for none): the peer of a Dial, the
@@ -236,6 +267,10 @@ func ChannelID(e Event) string {
 		ch = &ev.Channel
 	case *ChannelConnectedLine:
 		ch = &ev.Channel
+	case *BridgeBlindTransfer:
+		ch = &ev.Channel
+	case *BridgeAttendedTransfer:
+		ch = &ev.TransfererFirstLeg
 	case *PlaybackStarted:
 		return playbackChannel(ev.Playback)
 	case *PlaybackContinuing:
