@@ -39,7 +39,7 @@ type conversation struct {
 	done     bool
 	held     bool
 	callID   string
-	gone []transferRecord // parties replaced by a transfer
+	gone     []transferRecord // parties replaced by a transfer
 	// remoteInDialplan: the remote party is a caller that came from the dialplan
 	// (Stasis exec): failing open continues it there instead of hanging it up.
 	remoteInDialplan bool
