@@ -27,7 +27,6 @@ import (
 
 	"github.com/execassist/execassist/app/config"
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout this build writes.
@@ -69,8 +68,11 @@ type Options struct {
 
 // Store is an open execassist database.
 type Store struct {
-	db   *bolt.DB
-	opts Options
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	tmpDir   string // OpenReader's snapshot copy, removed by Close
+	opts     Options
 	wmu  sync.Mutex // serialises writers so snapshots are rebuilt in commit order
 	snap atomic.Pointer[Snapshot]
 }
@@ -104,7 +106,9 @@ type AssistantState struct {
 // ErrLocked means another process (usually a running `execassist serve`) holds the file.
 var ErrLocked = errors.New("store: the database is in use by another execassist process (is serve running?)")
 
-// Open opens or creates the file at path and migrates it to SchemaVersion.
+// Open opens or creates the file at path for serve and the commands that write, checks
+// it (a damaged file is refused with ErrDamaged, never crashes or is taken for a new
+// store), tightens its permissions to 0600 and migrates it to SchemaVersion.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.JournalMaxEntries <= 0 {
 		opts.JournalMaxEntries = 100_000
@@ -120,14 +124,15 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
-	}
+	db, err := openChecked(path, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
-	s := &Store{db: db, opts: opts}
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &Store{db: db, path: path, opts: opts}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -139,8 +144,89 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+// OpenReader opens an existing store for reading only (explain, calls, config export,
+// store check): it never creates, migrates or changes a file, and it works while serve
+// holds the file, by reading a verified snapshot copy of it.
+func OpenReader(path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("store: no store at %s (serve --config or config import creates one)", path)
+	}
+	db, err := openChecked(path, &bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+	if errors.Is(err, ErrLocked) {
+		return openSnapshotCopy(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newReader(db, path, "")
+}
+
+// openSnapshotCopy copies a file that serve holds and opens the copy. A copy taken while
+// serve commits can be torn: it is verified, and taken again when it is.
+func openSnapshotCopy(path string) (*Store, error) {
+	var last error
+	for attempt := 0; attempt < 5; attempt++ {
+		dir, err := os.MkdirTemp("", "execassist-read-")
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		cp := filepath.Join(dir, "snapshot.db")
+		if err := copyFile(path, cp); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		db, err := openChecked(cp, &bolt.Options{ReadOnly: true})
+		if err == nil {
+			s, err := newReader(db, path, dir)
+			if err == nil {
+				return s, nil
+			}
+			last = err
+		} else {
+			last = err
+		}
+		os.RemoveAll(dir)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("store: %s is in use and no consistent copy of it could be read: %w", path, last)
+}
+
+func newReader(db *bolt.DB, path, tmpDir string) (*Store, error) {
+	s := &Store{db: db, path: path, readOnly: true, tmpDir: tmpDir,
+		opts: Options{JournalMaxEntries: 100_000, JournalMaxAge: 30 * 24 * time.Hour, Now: time.Now}}
+	if _, v := s.counts(); v != SchemaVersion {
+		s.Close()
+		return nil, fmt.Errorf("store: %s has schema version %d, this execassist reads %d: open it once with serve or config import", path, v, SchemaVersion)
+	}
+	if err := s.reload(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// counts returns the number of journal entries and the schema version.
+func (s *Store) counts() (journal, schema int) {
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bJournal); b != nil {
+			journal = b.Stats().KeyN
+		}
+		if m := tx.Bucket(bMeta); m != nil {
+			schema, _ = strconv.Atoi(string(m.Get([]byte("schema_version"))))
+		}
+		return nil
+	})
+	return journal, schema
+}
+
+// Close closes the file (and removes OpenReader's snapshot copy).
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.tmpDir != "" {
+		os.RemoveAll(s.tmpDir)
+	}
+	return err
+}
 
 func (s *Store) migrate() error {
 	return s.db.Update(func(tx *bolt.Tx) error {

@@ -43,10 +43,13 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err := st.Import(cfg, store.ImportOptions{Source: rest[0], ResetRuntime: *reset}); err != nil {
 			return fmt.Errorf("import %s: %w (nothing was imported)", rest[0], err)
 		}
+		if err := st.SaveLastGood(); err != nil {
+			fmt.Fprintf(stderr, "warning: %v\n", err)
+		}
 		fmt.Fprintf(stdout, "imported %s into %s: %d users, %d executives\n", rest[0], s.Store, len(cfg.Users), countExecutives(cfg))
 		return nil
 	case "export":
-		st, err := store.Open(s.Store, store.Options{})
+		st, err := store.OpenReader(s.Store)
 		if err != nil {
 			return err
 		}

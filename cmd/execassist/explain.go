@@ -84,7 +84,7 @@ func loadForExplain(s settings) (*config.Config, store.Runtime, string, error) {
 		}
 		return cfg, store.Runtime{}, s.ConfigFile + " (provisioning only, no runtime state)", nil
 	}
-	st, err := store.Open(s.Store, store.Options{})
+	st, err := store.OpenReader(s.Store)
 	if err != nil {
 		return nil, store.Runtime{}, "", err
 	}
@@ -176,7 +176,7 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(s.Store, store.Options{})
+	st, err := store.OpenReader(s.Store)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,8 @@ Usage:
                                                 what a feature access code would do, and why
   execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
                                                 the call journal
+  execassist store check [--store PATH]         verify the store and its last good copy
+  execassist store restore [--store PATH]       put the last good copy back (serve stopped)
   execassist version
 
 Settings come from flags, then EXECASSIST_* environment variables (EXECASSIST_ARI_URL,
@@ -86,6 +88,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return &exitError{code: 2}
 		}
 		return configCmd(args[1], args[2:], stdout, stderr)
+	case "store":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return &exitError{code: 2}
+		}
+		return storeCmd(args[1], args[2:], stdout, stderr)
 	case "explain":
 		return explainCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "calls":

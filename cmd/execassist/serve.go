@@ -63,6 +63,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger) error {
 		return err
 	}
 	defer st.Close()
+	defer keepLastGood(ctx, st, log)()
 	if s.ConfigFile != "" {
 		if err := importFile(st, s.ConfigFile, log); err != nil {
 			return err
@@ -117,6 +118,9 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 	if err := st.Import(cfg, store.ImportOptions{Source: file}); err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}
+	if err := st.SaveLastGood(); err != nil {
+		log.Warn().Err(err).Msg("last good copy of the store not written")
+	}
 	log.Info().Str("file", file).Int("users", len(cfg.Users)).Int("executives", countExecutives(cfg)).Msg("configuration loaded")
 	return nil
 }
@@ -148,4 +152,34 @@ func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger)
 	}()
 	log.Info().Str("listen", ln.Addr().String()).Msg("serving /metrics and /healthz")
 	return func() { srv.Close() }, nil
+}
+
+// lastGoodEvery is how often serve refreshes the store's last good copy.
+const lastGoodEvery = time.Hour
+
+// keepLastGood writes the last good copy now (the store was verified when opened) and
+// every lastGoodEvery; the returned stop waits for a copy in progress.
+func keepLastGood(ctx context.Context, st *store.Store, log zerolog.Logger) (stop func()) {
+	save := func() {
+		if err := st.SaveLastGood(); err != nil {
+			log.Warn().Err(err).Msg("last good copy of the store not written")
+		}
+	}
+	save()
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(lastGoodEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				save()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }

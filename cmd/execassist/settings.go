@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,7 +59,11 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 // resolve parses flags and merges environment and file into settings.
 func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []string, error) {
 	if err := fs.Parse(args); err != nil {
-		return settings{}, nil, &exitError{code: 2}
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(fs.Output(), "Usage of execassist %s:\n%s", fs.Name(), fs.FlagUsages())
+			return settings{}, nil, &exitError{code: 0}
+		}
+		return settings{}, nil, &exitError{code: 2, msg: fmt.Sprintf("execassist %s: %v\nUsage of execassist %s:\n%s", fs.Name(), err, fs.Name(), strings.TrimRight(fs.FlagUsages(), "\n"))}
 	}
 	binds := map[string]string{"store": "store", "ari.url": "ari-url", "ari.username": "ari-username",
 		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen"}
