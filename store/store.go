@@ -73,8 +73,8 @@ type Store struct {
 	readOnly bool
 	tmpDir   string // OpenReader's snapshot copy, removed by Close
 	opts     Options
-	wmu  sync.Mutex // serialises writers so snapshots are rebuilt in commit order
-	snap atomic.Pointer[Snapshot]
+	wmu      sync.Mutex // serialises writers so snapshots are rebuilt in commit order
+	snap     atomic.Pointer[Snapshot]
 }
 
 // Snapshot is an immutable view of the store; share it freely, never modify it.
