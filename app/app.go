@@ -242,6 +242,10 @@ func (a *App) filterEvents(ctx context.Context) {
 	}
 }
 
+// RefreshLamps sets every executive's filtering BLF lamp from the store: serve calls it
+// after a reload, whose provisioning may turn filtering on or off.
+func (a *App) RefreshLamps(ctx context.Context) { a.syncLamps(ctx) }
+
 // syncLamps sets every executive's filtering BLF device state from the store, so the
 // lamps are right after a restart or an Asterisk reload.
 func (a *App) syncLamps(ctx context.Context) {

@@ -218,6 +218,9 @@ func (c *RESTClient) do(ctx context.Context, r request, out any) error {
 		if msg.Message == "" {
 			msg.Message = msg.Error
 		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			msg.Message = fmt.Sprintf("authentication failed for user %q (check the ari.conf user and EXECASSIST_ARI_PASSWORD)", c.user)
+		}
 		return &Error{Op: r.method + " " + r.op, Path: r.path, Status: resp.StatusCode, Message: msg.Message}
 	}
 	if out != nil && len(data) > 0 {

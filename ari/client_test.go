@@ -15,6 +15,7 @@ import (
 	"github.com/execassist/execassist/app/clock"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/rs/zerolog"
 )
 
 // rig is a fake Asterisk with phones 1001-1004 and a trunk, a client connected to it,
@@ -689,3 +690,37 @@ func TestEventsDialHasItsOwnConnectTimeout(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestWrongPasswordSaysAuthenticationFailed: a 401, on REST and on the events socket,
+// names the user and the setting to check, never the password.
+func TestWrongPasswordSaysAuthenticationFailed(t *testing.T) {
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	c, err := ari.New(ari.Options{URL: fake.URL, Username: "execassist", Password: "wrong-pw", Application: "execassist",
+		ReconnectMin: time.Millisecond, ReconnectMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Asterisk().Info(context.Background())
+	if !errors.Is(err, ari.ErrUnauthorized) || !strings.Contains(err.Error(), `authentication failed for user "execassist"`) || strings.Contains(err.Error(), "wrong-pw") {
+		t.Fatalf("REST: %v", err)
+	}
+	var logs strings.Builder
+	var mu sync.Mutex
+	c, _ = ari.New(ari.Options{URL: fake.URL, Username: "execassist", Password: "wrong-pw", Application: "execassist",
+		ReconnectMin: time.Millisecond, ReconnectMax: 5 * time.Millisecond,
+		Logger: zerolog.New(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) }))})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	for range c.Listen(ctx) {
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "authentication failed for user") || strings.Contains(logs.String(), "wrong-pw") {
+		t.Fatalf("events socket log: %s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -15,6 +15,8 @@ var (
 	ErrUnprocessable = errors.New("ari: unprocessable")
 	// ErrServer (5xx): e.g. 500 "Allocation failed" for an unreachable phone.
 	ErrServer = errors.New("ari: server error")
+	// ErrUnauthorized (401): the ari.conf user or password is wrong.
+	ErrUnauthorized = errors.New("ari: authentication failed")
 )
 
 // Error is a failed REST call. It names the operation and resource path, never the
@@ -45,6 +47,8 @@ func (e *Error) Is(target error) bool {
 		return e.Status == 422
 	case ErrServer:
 		return e.Status >= 500
+	case ErrUnauthorized:
+		return e.Status == 401
 	}
 	return false
 }

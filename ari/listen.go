@@ -3,6 +3,8 @@ package ari
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -101,6 +103,13 @@ func (c *RESTClient) dialEvents(ctx context.Context) (*websocket.Conn, *liveConn
 	ws, err := websocket.NewClient(cfg, live)
 	if err != nil {
 		raw.Close()
+		if errors.Is(err, websocket.ErrBadStatus) {
+			// The upgrade was refused; a REST call says why (401: wrong user or
+			// password) instead of "bad status".
+			if _, perr := c.Application().Data(ctx, c.app); perr != nil {
+				return nil, nil, fmt.Errorf("events WebSocket refused: %w", perr)
+			}
+		}
 		return nil, nil, err
 	}
 	_ = raw.SetDeadline(time.Time{})

@@ -252,3 +252,12 @@ func (s *Server) deviceStateOp(method, name string, p params) reply {
 	}
 	return fail(404, "Resource not found")
 }
+
+// DeviceState returns a device state the app set (PUT /deviceStates/{name}), e.g.
+// Stasis:execassist-filter-1001 -> INUSE, and whether it was set.
+func (s *Server) DeviceState(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.devices[name]
+	return st, ok
+}

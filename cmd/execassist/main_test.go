@@ -125,7 +125,7 @@ func TestServeKeepsRetryingWhileAsteriskIsDownAndStopsCleanly(t *testing.T) {
 	done := make(chan error)
 	go func() {
 		done <- serve(ctx, settings{ARIURL: "http://127.0.0.1:1/ari", ARIUser: "u", ARIPassword: "pw-never-logged",
-			App: "execassist", Store: filepath.Join(t.TempDir(), "x.db")}, zerolog.New(logs))
+			App: "execassist", Store: filepath.Join(t.TempDir(), "x.db")}, zerolog.New(logs), nil)
 	}()
 	eventually(t, "two failed connection attempts", func() bool {
 		return strings.Count(logs.String(), "ARI events connection failed") >= 2

@@ -46,6 +46,10 @@ func TestSIGHUPReloadsConfigAndRefusesABrokenOne(t *testing.T) {
 	os.WriteFile(file, []byte(on), 0o600)
 	syscall.Kill(os.Getpid(), syscall.SIGHUP)
 	eventually(t, "the reload", func() bool { return strings.Count(logs.String(), "configuration loaded") == 2 })
+	eventually(t, "the BLF lamp to follow the reloaded filtering", func() bool {
+		st, _ := fake.DeviceState("Stasis:execassist-filter-1001")
+		return st == "INUSE"
+	})
 	c = place()
 	eventually(t, "filtering on: the assistants ring", func() bool { return len(fake.ChannelsOn("PJSIP/1002")) == 1 })
 	fake.Hangup(c)
@@ -60,4 +64,23 @@ func TestSIGHUPReloadsConfigAndRefusesABrokenOne(t *testing.T) {
 	if !strings.Contains(logs.String(), "execassist.yaml:1") {
 		t.Fatalf("the refusal does not name file and line:\n%s", logs.String())
 	}
+}
+
+// TestSIGHUPWithoutConfigIsLoggedNotFatal: serve without --config survives SIGHUP (the
+// default action would end it with status 129) and says why nothing happened; a
+// successful reload sets the BLF lamps to the reloaded filtering.
+func TestSIGHUPWithoutConfigIsLoggedNotFatal(t *testing.T) {
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	t.Setenv("EXECASSIST_ARI_PASSWORD", fake.Password)
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--store", filepath.Join(t.TempDir(), "x.db"), "--ari-url", fake.URL}, logs, logs)
+	}()
+	defer func() { cancel(); <-done }()
+	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	eventually(t, "the SIGHUP log line", func() bool { return strings.Contains(logs.String(), "nothing to reload") })
 }

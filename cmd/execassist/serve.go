@@ -20,6 +20,11 @@ import (
 )
 
 func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
+	// First of all: a SIGHUP that arrives while serve starts (or when it has no config
+	// file) must not kill it with the default action.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	fs, v := newFlags("serve", stderr)
 	addServeFlags(fs, v)
 	s, _, err := resolve(fs, v, args)
@@ -33,7 +38,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if fs.Changed("ari-password") {
 		log.Warn().Msg("--ari-password is visible to every user in the process list; set EXECASSIST_ARI_PASSWORD instead")
 	}
-	return serve(ctx, s, log)
+	return serve(ctx, s, log, hup)
 }
 
 // exposedListener says why addr is reachable from other hosts, or "" for loopback.
@@ -57,7 +62,7 @@ func exposedListener(addr string) string {
 
 // serve runs until ctx ends (SIGTERM/SIGINT). With a config file it imports it at start
 // and again on SIGHUP; an invalid file is refused and the running provisioning kept.
-func serve(ctx context.Context, s settings, log zerolog.Logger) error {
+func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Signal) error {
 	st, err := store.Open(s.Store, store.Options{})
 	if err != nil {
 		return err
@@ -68,21 +73,6 @@ func serve(ctx context.Context, s settings, log zerolog.Logger) error {
 		if err := importFile(st, s.ConfigFile, log); err != nil {
 			return err
 		}
-		hup := make(chan os.Signal, 1)
-		signal.Notify(hup, syscall.SIGHUP)
-		defer signal.Stop(hup)
-		go func() {
-			for {
-				select {
-				case <-hup:
-					if err := importFile(st, s.ConfigFile, log); err != nil {
-						log.Error().Err(err).Msg("reload refused; the running configuration stays")
-					}
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
 	}
 	cli, err := ari.New(ari.Options{URL: s.ARIURL, Username: s.ARIUser, Password: s.ARIPassword,
 		Application: s.App, Logger: log})
@@ -92,6 +82,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger) error {
 	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", s.Store).
 		Str("version", version).Msg("execassist starting")
 	a := app.New(app.Options{Client: cli, Store: st, Log: log})
+	go reloadOnHUP(ctx, hup, s.ConfigFile, st, a, log)
 	if s.Listen != "" {
 		if where := exposedListener(s.Listen); where != "" {
 			log.Warn().Str("listen", s.Listen).Msgf("the /metrics and /healthz listener is on %s: anyone who reaches it sees call counts and outcomes and whether ARI is up; bind it to 127.0.0.1 or firewall it", where)
@@ -182,4 +173,28 @@ func keepLastGood(ctx context.Context, st *store.Store, log zerolog.Logger) (sto
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// reloadOnHUP re-imports the config file on every SIGHUP and says what it did: loaded
+// (and the BLF lamps set to the filtering it holds), refused (the running configuration
+// stays), or nothing to reload (no --config).
+func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, file string, st *store.Store, a *app.App, log zerolog.Logger) {
+	for {
+		select {
+		case <-hup:
+			switch {
+			case file == "":
+				log.Warn().Msg("SIGHUP: serve runs without --config, so there is nothing to reload; ignored")
+			default:
+				if err := importFile(st, file, log); err != nil {
+					log.Error().Err(err).Msg("SIGHUP: reload refused; the running configuration stays")
+					continue
+				}
+				log.Info().Str("file", file).Msg("SIGHUP: configuration reloaded")
+				a.RefreshLamps(ctx)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
