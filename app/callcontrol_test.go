@@ -66,7 +66,7 @@ func TestOptOutAndInPersistAndStopFilteredCalls(t *testing.T) {
 }
 
 func TestOptOutRefusals(t *testing.T) {
-	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}", "allow_opt_in_out: false\n      filtering: {enabled: true, mode: all}")
+	h := newHarness(t, baseYAML, "allow_opt_in_out: true", "allow_opt_in_out: false")
 	for _, tc := range []struct{ from, digits string }{
 		{"PJSIP/1002", "#661001"}, // the executive does not allow it
 		{"PJSIP/1005", "#661001"}, // not in the pool
@@ -139,12 +139,12 @@ func TestInitiateCallWithExecutiveIdentityThenPush(t *testing.T) {
 func TestInitiateRefusals(t *testing.T) {
 	h := newHarness(t, baseYAML)
 	for _, tc := range []struct{ from, digits, prompt string }{
-		{"PJSIP/1002", "#641001*14442071234567", "feature-not-avail-line"}, // international: not permitted
-		{"PJSIP/1005", "#64100115551234567", "feature-not-avail-line"},     // not in the pool
-		{"PJSIP/1002", "#641005", "feature-not-avail-line"},                // 1005 is not an executive
+		{"PJSIP/1002", "#641001*14442071234567", "cannot-complete-as-dialed"},             // international: not permitted
+		{"PJSIP/1005", "#64100115551234567", "im-sorry%2Csound%3Afeature-not-avail-line"}, // not in the pool
+		{"PJSIP/1002", "#641005", "feature-not-avail-line"},                               // 1005 is not an executive
 		// Toll fraud through the dialling plan: international and premium without a +.
-		{"PJSIP/1002", "#641001011442071234567", "feature-not-avail-line"},
-		{"PJSIP/1002", "#64100119005550000", "feature-not-avail-line"},
+		{"PJSIP/1002", "#641001011442071234567", "cannot-complete-as-dialed"},
+		{"PJSIP/1002", "#64100119005550000", "cannot-complete-as-dialed"},
 		{"PJSIP/1002", "#6410010044207123456", "pbx-invalid"},
 		// PBX feature codes with the executive's identity: invalid digits.
 		{"PJSIP/1002", "#641001*7215551234", "pbx-invalid"},
@@ -219,7 +219,7 @@ func TestPushRefusals(t *testing.T) {
 	// No call at the device.
 	id := h.fac("PJSIP/1002", "#63")
 	h.finishFAC(id)
-	if p := h.playedTo(id); !strings.Contains(p[0], "feature-not-avail-line") {
+	if p := h.playedTo(id); !strings.Contains(p[0], "im-sorry") {
 		t.Fatalf("no call: %v", p)
 	}
 	// A call answered at 1003: 1002 cannot push it.
@@ -236,7 +236,7 @@ func TestPushRefusals(t *testing.T) {
 	h.eventually("second call bridged", func() bool { return h.bridged(caller2, leg2) })
 	id = h.fac("PJSIP/1003", "#63")
 	h.finishFAC(id)
-	if p := h.playedTo(id); !strings.Contains(p[0], "feature-not-avail-line") {
+	if p := h.playedTo(id); !strings.Contains(p[0], "im-sorry") {
 		t.Fatalf("two calls: %v", p)
 	}
 	if !h.bridged(caller, leg) || !h.bridged(caller2, leg2) {

@@ -75,11 +75,8 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 	}
 	f.entry.Decision, f.entry.Executive, f.entry.Reasons = p.Code, p.Executive, p.Reasons
 	switch {
-	case p.Refused != "" && p.Invalid:
-		f.refuse(ctx, f.prompts.Invalid, p.Refused)
-		return
 	case p.Refused != "":
-		f.refuse(ctx, f.prompts.NotAllowed, p.Refused)
+		f.refuse(ctx, f.refusalPrompt(p.Refusal), p.Refused)
 		return
 	case p.Need != "":
 		f.refuse(ctx, f.prompts.Invalid, "no "+p.Need+" entered")
@@ -103,13 +100,28 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)
 		})
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NotAllowed, "no call of "+p.Executive+" at an assistant")
+			f.refuse(ctx, f.prompts.NoCall, "no call of "+p.Executive+" at an assistant")
 			return
 		}
 		f.join(ctx, calls[0], p.Code)
 	case "initiate":
 		f.initiate(ctx, p)
 	}
+}
+
+// refusalPrompt is the announcement for a kind of refusal (policy.Refused*).
+func (f *facCall) refusalPrompt(kind string) string {
+	switch kind {
+	case policy.RefusedInvalid:
+		return f.prompts.Invalid
+	case policy.RefusedNotInPool:
+		return f.prompts.NotInPool
+	case policy.RefusedDestination:
+		return f.prompts.DestinationNotPermitted
+	case policy.RefusedNoCall:
+		return f.prompts.NoCall
+	}
+	return f.prompts.NotAllowed
 }
 
 func (f *facCall) refuse(ctx context.Context, prompt, why string) {
@@ -163,12 +175,12 @@ func (f *facCall) push(ctx context.Context) {
 	device := f.s.start.Channel.Device()
 	calls := f.s.app.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
 	if len(calls) != 1 {
-		f.refuse(ctx, f.prompts.NotAllowed, fmt.Sprintf("%d answered executive calls at %s; push needs exactly one", len(calls), device))
+		f.refuse(ctx, f.prompts.NoCall, fmt.Sprintf("%d answered executive calls at %s; push needs exactly one", len(calls), device))
 		return
 	}
 	f.entry.Executive = calls[0].exec
 	if why := f.ask(calls[0], "push"); why != "" {
-		f.refuse(ctx, f.prompts.NotAllowed, why)
+		f.refuse(ctx, f.prompts.NoCall, why)
 		return
 	}
 	f.confirm(ctx, f.prompts.Confirm, "pushed")
@@ -178,7 +190,7 @@ func (f *facCall) push(ctx context.Context) {
 // channel and this session ends without touching it.
 func (f *facCall) join(ctx context.Context, c execCall, op string) {
 	if why := f.ask(c, op); why != "" {
-		f.refuse(ctx, f.prompts.NotAllowed, why)
+		f.refuse(ctx, f.prompts.NoCall, why)
 		return
 	}
 	f.entry.Outcome = op
@@ -190,7 +202,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 	case "retrieve":
 		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NotAllowed, "no held call of "+p.Executive)
+			f.refuse(ctx, f.prompts.NoCall, "no held call of "+p.Executive)
 			return
 		}
 		f.join(ctx, calls[0], "take")
@@ -198,7 +210,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 	case "bridge":
 		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NotAllowed, "no answered call of "+p.Executive)
+			f.refuse(ctx, f.prompts.NoCall, "no answered call of "+p.Executive)
 			return
 		}
 		f.join(ctx, calls[0], "join")

@@ -136,3 +136,19 @@ func TestAnnouncementEndsWhenTheCallerLeftDuringADrop(t *testing.T) {
 		t.Fatal("FAC channel left")
 	}
 }
+
+// TestRolloverUsesTheExecutivesMailbox: users[].voicemail reaches the voice-messaging
+// dialplan as EXECASSIST_MAILBOX.
+func TestRolloverUsesTheExecutivesMailbox(t *testing.T) {
+	h := newHarness(t, baseYAML, "mobile: +15559871001", "mobile: +15559871001\n    voicemail: 2001@sales")
+	caller := h.call()
+	h.ringing("PJSIP/1002")
+	h.clock.Advance(30 * time.Second)
+	if to := h.continuedTo(caller); to != "execassist-voicemail,1001,1" {
+		t.Fatalf("caller went to %s", to)
+	}
+	if mb, _ := h.fake.Variable(caller, "EXECASSIST_MAILBOX"); mb != "2001@sales" {
+		t.Fatalf("mailbox %q", mb)
+	}
+	h.settle()
+}

@@ -36,6 +36,7 @@ users:
     mobile: +15559871001
     executive:
       assistants: ["1002", "1003", "1004"]
+      allow_opt_in_out: true
       filtering: {enabled: true, mode: all}
   - {extension: "1002", name: Ann Assist, devices: [PJSIP/1002], assistant: {}}
   - {extension: "1003", name: Alan Assist, devices: [PJSIP/1003], assistant: {}}

@@ -494,8 +494,16 @@ func (c *incomingCall) doRollover(ctx context.Context, why string) {
 	}
 }
 
+// toVoicemail continues the caller at the voice-messaging context with the executive's
+// extension; an executive with its own mailbox (users[].voicemail) has it passed in
+// EXECASSIST_MAILBOX, which the dialplan include gives to VoiceMail.
 func (c *incomingCall) toVoicemail(ctx context.Context, dial config.Dialing) {
 	c.settled = true
+	if u := c.cfg.User(c.exec); u != nil && u.Voicemail != "" {
+		if err := c.cli.Channel().SetVariable(ctx, c.caller.Key(), "EXECASSIST_MAILBOX", u.Voicemail); err != nil && !ari.IsGone(err) {
+			c.s.log.Warn().Err(err).Msg("mailbox not passed to the dialplan; the executive's extension is used")
+		}
+	}
 	continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, ari.ContinueTarget{Context: dial.VoicemailContext, Extension: c.exec, Priority: 1})
 }
 

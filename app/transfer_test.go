@@ -35,7 +35,7 @@ func TestAssistantBlindTransfersAFilteredCall(t *testing.T) {
 	h.eventually("the transfer journaled", func() bool { return h.journalHas("transferred by 1002 to 1005@from-internal") })
 	push := h.fac("PJSIP/1002", "#63")
 	h.finishFAC(push)
-	if p := h.playedTo(push); !strings.Contains(p[len(p)-1], "feature-not-avail-line") {
+	if p := h.playedTo(push); !strings.Contains(p[len(p)-1], "im-sorry") {
 		t.Fatalf("#63 after the transfer: %v", p)
 	}
 	h.fake.Answer(target)

@@ -14,7 +14,9 @@ var Builtin = struct {
 }{
 	Prompts: Prompts{FilteringOn: "sound:activated", FilteringOff: "sound:de-activated", Confirm: "sound:beep",
 		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid",
-		EnterExecutive: "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
+		NotInPool: "sound:im-sorry,sound:feature-not-avail-line", NoCall: "sound:im-sorry",
+		DestinationNotPermitted: "sound:cannot-complete-as-dialed",
+		EnterExecutive:          "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
 		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,

@@ -96,6 +96,12 @@ type Prompts struct {
 	Confirm      string `yaml:"confirm,omitempty"`       // other FACs confirmed
 	NotAllowed   string `yaml:"not_allowed,omitempty"`   // refused: not permitted for this user
 	Invalid      string `yaml:"invalid,omitempty"`       // refused: unknown code or bad digits
+	// NotInPool: the assistant is not in that executive's pool. NoCall: nothing to push,
+	// retrieve or bridge. DestinationNotPermitted: #64 to a class of number the
+	// executive's calling permissions exclude.
+	NotInPool               string `yaml:"not_in_pool,omitempty"`
+	NoCall                  string `yaml:"no_call,omitempty"`
+	DestinationNotPermitted string `yaml:"destination_not_permitted,omitempty"`
 	// EnterExecutive and EnterNumber ask for digits a FAC is missing (# ends).
 	EnterExecutive string `yaml:"enter_executive,omitempty"`
 	EnterNumber    string `yaml:"enter_number,omitempty"`
@@ -200,6 +206,11 @@ type Executive struct {
 	Settings      `yaml:",inline"`
 }
 
+// OptInOutAllowed: assistants may opt in and out only where the executive allows it
+// (SPEC 4: unset means not allowed). Where it is not allowed, earlier opt-outs do not
+// count: every pool member is alerted.
+func (e *Executive) OptInOutAllowed() bool { return e.AllowOptInOut != nil && *e.AllowOptInOut }
+
 // Filtering decides which calls go to the assistants.
 type Filtering struct {
 	Enabled *bool    `yaml:"enabled,omitempty"`
@@ -216,6 +227,12 @@ type Filter struct {
 	CallsTo   []string   `yaml:"calls_to,omitempty,flow"` // primary, mobility, or one of the numbers
 	Action    string     `yaml:"action"`                  // filter | dont-filter
 	Active    *bool      `yaml:"active,omitempty"`
+}
+
+// AnyCaller reports whether the selection takes every caller: any, or no field set
+// (calls_from: {}).
+func (c *CallsFrom) AnyCaller() bool {
+	return c == nil || c.Any || (!c.Internal && !c.External && len(c.Numbers) == 0 && !c.Anonymous && !c.Unavailable)
 }
 
 // CallsFrom selects callers; no field set means any caller.

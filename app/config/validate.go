@@ -207,7 +207,8 @@ func (v *validator) prompts(c *Config) {
 	p := c.Prompts
 	for key, val := range map[string]string{"filtering_on": p.FilteringOn, "filtering_off": p.FilteringOff,
 		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid,
-		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber, "warning_tone": p.WarningTone} {
+		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber, "warning_tone": p.WarningTone,
+		"not_in_pool": p.NotInPool, "no_call": p.NoCall, "destination_not_permitted": p.DestinationNotPermitted} {
 		for _, m := range strings.Split(val, ",") {
 			if val != "" && !mediaRE.MatchString(m) {
 				v.add("prompts."+key, "%q is not ARI media such as sound:beep or tone:ring (several: comma-separated)", m)
@@ -339,6 +340,7 @@ func (v *validator) settings(path string, s *Settings) {
 func (v *validator) users(c *Config) {
 	byExt := map[string]int{}
 	numbers := map[string]string{}
+	devices := map[string]int{}
 	for i, u := range c.Users {
 		p := fmt.Sprintf("users[%d]", i)
 		switch {
@@ -359,9 +361,18 @@ func (v *validator) users(c *Config) {
 		if u.Group != "" && !nameRE.MatchString(u.Group) {
 			v.add(p+".group", "%q: letters, digits, - and _ only", u.Group)
 		}
+		if len(u.Devices) == 0 {
+			v.add(p+".devices", "needs at least one device (alerting rings it; FACs know the user by it)")
+		}
 		for j, d := range u.Devices {
+			dp := fmt.Sprintf("%s.devices[%d]", p, j)
 			if err := dialstring.Device(d); err != nil {
-				v.add(fmt.Sprintf("%s.devices[%d]", p, j), "%v", err)
+				v.add(dp, "%v", err)
+			}
+			if other, dup := devices[d]; dup && other != i {
+				v.add(dp, "%q is also a device of users[%d]: its FACs would act as the wrong user", d, other)
+			} else {
+				devices[d] = i
 			}
 		}
 		for j, d := range u.SharedAppearances {
@@ -391,8 +402,8 @@ func (v *validator) users(c *Config) {
 			}
 			v.number(p+".assistant.divert.to", d.To)
 		}
-		if u.CallingPerms != nil && u.Executive == nil && u.Assistant == nil {
-			v.add(p+".calling_permissions", "applies only to executives")
+		if u.CallingPerms != nil && u.Executive == nil {
+			v.add(p+".calling_permissions", "applies only to users with the executive service (it limits #64 calls placed as them)")
 		}
 	}
 	for i := range c.Users {
@@ -493,9 +504,6 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		case l == "shared-call-appearance" && len(u.SharedAppearances) == 0:
 			v.add(p+".screening.locations", "shared-call-appearance is chosen but the user has no shared_appearances")
 		}
-	}
-	if len(u.Devices) == 0 {
-		v.add(strings.TrimSuffix(p, ".executive")+".devices", "an executive needs at least one device")
 	}
 }
 

@@ -113,8 +113,11 @@ func Decide(cfg *config.Config, rt store.Runtime, exec string, call Call, now ti
 		}
 		ast := rt.Assistants[ext]
 		if in, set := ast.OptedIn[exec]; set && !in {
-			d.why("assistant %s (%s) opted out", ext, a.Name)
-			continue
+			if e.OptInOutAllowed() {
+				d.why("assistant %s (%s) opted out", ext, a.Name)
+				continue
+			}
+			d.why("assistant %s (%s) opted out, but %s does not allow opting out: alerted", ext, a.Name, exec)
 		}
 		t := Target{Who: ext, Name: a.Name, Location: "devices", AlertInfo: eff.AlertInfo}
 		divert := a.Assistant.Divert
@@ -242,7 +245,7 @@ func ruleMatches(cfg *config.Config, u *config.User, fl config.Filter, call Call
 		}
 		why = append(why, w)
 	}
-	if cf := fl.CallsFrom; cf != nil && !cf.Any {
+	if cf := fl.CallsFrom; !cf.AnyCaller() {
 		ok, w := callsFrom(cf, call, origin)
 		if !ok {
 			return false, w

@@ -20,13 +20,26 @@ type FAC struct {
 	Need        string // "executive" or "destination": digits to prompt for
 	Refused     string // why not; "" when allowed
 	Invalid     bool   // refused because the digits are malformed (vs not permitted)
-	Reasons     []string
+	// Refusal is which announcement a refusal gets: RefusedInvalid, RefusedNotAllowed,
+	// RefusedNotInPool or RefusedDestination.
+	Refusal string
+	Reasons []string
 }
+
+// Kinds of refusal, each with its own configurable announcement (prompts:), so that a
+// caller hears why.
+const (
+	RefusedInvalid     = "invalid"     // malformed digits, unknown code
+	RefusedNotAllowed  = "not_allowed" // not this user's feature (not an executive, opt-in/out disallowed)
+	RefusedNotInPool   = "not_in_pool" // the assistant is not in that executive's pool
+	RefusedDestination = "destination" // #64 destination not permitted by calling permissions
+	RefusedNoCall      = "no_call"     // no call to push, retrieve or bridge (decided with live calls)
+)
 
 func (f *FAC) why(s string) { f.Reasons = append(f.Reasons, s) }
 
-func (f FAC) refuse(invalid bool, why string) FAC {
-	f.Refused, f.Invalid = why, invalid
+func (f FAC) refuse(kind, why string) FAC {
+	f.Refused, f.Refusal, f.Invalid = why, kind, kind == RefusedInvalid
 	f.why("refused: " + why)
 	return f
 }
@@ -40,7 +53,7 @@ const MaxFACDigits = 40
 func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	var f FAC
 	if digits == "" || len(digits) > MaxFACDigits || strings.Trim(digits, "0123456789*#+") != "" {
-		return f.refuse(true, "digits must be 0-9 * # + and at most 40")
+		return f.refuse(RefusedInvalid, "digits must be 0-9 * # + and at most 40")
 	}
 	codes := cfg.EffectiveCodes()
 	best, rest := "", ""
@@ -52,7 +65,7 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 		}
 	}
 	if f.Code == "" {
-		return f.refuse(true, "no feature code "+digits)
+		return f.refuse(RefusedInvalid, "no feature code "+digits)
 	}
 	rest = digits[len(best):]
 	f.why("feature " + f.Code + " (" + best + ")")
@@ -65,41 +78,41 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 		}
 	}
 	if u == nil {
-		return f.refuse(false, "device "+device+" belongs to no provisioned user")
+		return f.refuse(RefusedNotAllowed, "device "+device+" belongs to no provisioned user")
 	}
 	f.User = u.Extension
 	f.why("dialled by " + u.Extension + " (" + u.Name + ") from " + device)
 	switch f.Code {
 	case "filtering_on", "filtering_off", "push":
 		if rest != "" {
-			return f.refuse(true, "unexpected digits after the code: "+rest)
+			return f.refuse(RefusedInvalid, "unexpected digits after the code: "+rest)
 		}
 		if f.Code != "push" {
 			if u.Executive == nil {
-				return f.refuse(false, u.Extension+" is not an executive")
+				return f.refuse(RefusedNotAllowed, u.Extension+" is not an executive")
 			}
 			f.Executive = u.Extension
 		}
 	case "retrieve", "bridge":
 		if u.Executive == nil {
-			return f.refuse(false, u.Extension+" is not an executive")
+			return f.refuse(RefusedNotAllowed, u.Extension+" is not an executive")
 		}
 		f.Executive, f.Assistant = u.Extension, rest
 		if rest != "" && !contains(u.Executive.Assistants, rest) {
-			return f.refuse(false, rest+" is not in the pool of "+u.Extension)
+			return f.refuse(RefusedNotInPool, rest+" is not in the pool of "+u.Extension)
 		}
 	case "opt_in", "opt_out":
 		if rest == "" {
 			f.Need = "executive"
 			return f
 		}
-		e, why := poolOf(cfg, u, rest)
+		e, kind, why := poolOf(cfg, u, rest)
 		if e == nil {
-			return f.refuse(false, why)
+			return f.refuse(kind, why)
 		}
 		f.Executive = e.Extension
-		if e.Executive.AllowOptInOut != nil && !*e.Executive.AllowOptInOut {
-			return f.refuse(false, e.Extension+" does not allow assistants to opt in or out")
+		if !e.Executive.OptInOutAllowed() {
+			return f.refuse(RefusedNotAllowed, e.Extension+" does not allow assistants to opt in or out")
 		}
 	case "initiate":
 		return initiate(cfg, f, u, rest, codes)
@@ -121,11 +134,11 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 		}
 	}
 	if ext == "" {
-		return f.refuse(false, rest+" does not start with an executive's extension")
+		return f.refuse(RefusedNotAllowed, rest+" does not start with an executive's extension")
 	}
-	e, why := poolOf(cfg, u, ext)
+	e, kind, why := poolOf(cfg, u, ext)
 	if e == nil {
-		return f.refuse(false, why)
+		return f.refuse(kind, why)
 	}
 	f.Executive = e.Extension
 	dest := rest[len(ext):]
@@ -141,38 +154,43 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 		f.Special = "bridge"
 		f.why("join the executive's answered call")
 		return f
+	case dest == codes.E164:
+		// *14 alone: the number follows at the prompt (seed 002), after the +.
+		f.Need = "destination"
+		f.why(codes.E164 + " alone: prompt for the number")
+		return f
 	case strings.HasPrefix(dest, codes.E164):
 		dest = "+" + dest[len(codes.E164):]
 		f.why(codes.E164 + " becomes +")
 	}
 	d, err := ClassifyDestination(cfg, dest)
 	if err != nil {
-		return f.refuse(true, err.Error())
+		return f.refuse(RefusedInvalid, err.Error())
 	}
 	f.Destination = d.Number
 	ok, why := MayCall(cfg, e, d)
 	f.why(why)
 	if !ok {
-		return f.refuse(false, why)
+		return f.refuse(RefusedDestination, why)
 	}
 	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, d.Number)
 	if err != nil {
-		return f.refuse(true, err.Error())
+		return f.refuse(RefusedInvalid, err.Error())
 	}
 	f.Endpoint = ep
 	return f
 }
 
 // poolOf resolves an executive extension for assistant u.
-func poolOf(cfg *config.Config, u *config.User, ext string) (*config.User, string) {
+func poolOf(cfg *config.Config, u *config.User, ext string) (*config.User, string, string) {
 	e := cfg.User(ext)
 	switch {
 	case e == nil || e.Executive == nil:
-		return nil, ext + " is not an executive"
+		return nil, RefusedNotAllowed, ext + " is not an executive"
 	case !contains(e.Executive.Assistants, u.Extension):
-		return nil, u.Extension + " is not in the pool of " + ext
+		return nil, RefusedNotInPool, u.Extension + " is not in the pool of " + ext
 	}
-	return e, ""
+	return e, "", ""
 }
 
 func contains(list []string, s string) bool {

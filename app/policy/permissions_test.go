@@ -6,6 +6,7 @@ import (
 
 	"github.com/execassist/execassist/app/config"
 	"github.com/execassist/execassist/app/numbering"
+	"github.com/execassist/execassist/store"
 )
 
 // TestInitiatePermissions: #64 destinations as an attacker would type them, under the
@@ -36,7 +37,6 @@ func TestInitiatePermissions(t *testing.T) {
 		{"*14*7215551234", "", "", true},
 		{"#1234", "", "", true},
 		{"2125#551234", "", "", true},
-		{"*14", "", "", true},
 		{strings.Repeat("5", 40-len("#641001")), "", "", true},
 	} {
 		digits := "#641001" + c.dest
@@ -52,9 +52,15 @@ func TestInitiatePermissions(t *testing.T) {
 			t.Errorf("%s: reasons %q do not say %s", digits, f.Reasons, c.class)
 		}
 	}
-	// An empty destination prompts for one instead of dialling anything.
-	if f := ParseFAC(cfg, "PJSIP/1002", "#641001"); f.Need != "destination" || f.Endpoint != "" {
-		t.Errorf("empty destination: %+v", f)
+	// An empty destination, or *14 alone, prompts for one instead of dialling anything;
+	// the digits entered follow the + of *14.
+	for _, digits := range []string{"#641001", "#641001*14"} {
+		if f := ParseFAC(cfg, "PJSIP/1002", digits); f.Need != "destination" || f.Endpoint != "" || f.Refused != "" {
+			t.Errorf("%s: %+v", digits, f)
+		}
+	}
+	if f := ParseFAC(cfg, "PJSIP/1002", "#641001*14"+"12125551234"); f.Endpoint != "Local/+12125551234@out" {
+		t.Errorf("*14 then the prompted number: %+v", f)
 	}
 	// Permissions granted per executive open exactly their class.
 	yes := true
@@ -68,5 +74,43 @@ func TestInitiatePermissions(t *testing.T) {
 	cfg.User("1001").CallingPerms = &config.Permissions{International: &yes, Premium: &yes}
 	if f := ParseFAC(cfg, "PJSIP/1002", "#641001911"); f.Endpoint != "" {
 		t.Errorf("emergency is never dialled as the executive: %+v", f)
+	}
+}
+
+// TestRefusalsSayWhy: each kind of refusal names its own announcement.
+func TestRefusalsSayWhy(t *testing.T) {
+	cfg := load(t, "all", "")
+	for digits, want := range map[string]string{
+		"#6412":                  RefusedNotAllowed,  // 12 is no executive
+		"#641001*7215551234":     RefusedInvalid,     // feature code digits
+		"#641001011442071234567": RefusedDestination, // international, not permitted
+		"#69":                    RefusedInvalid,
+	} {
+		if f := ParseFAC(cfg, "PJSIP/1002", digits); f.Refusal != want {
+			t.Errorf("%s: refusal %q (%s), want %q", digits, f.Refusal, f.Refused, want)
+		}
+	}
+	if f := ParseFAC(cfg, "PJSIP/1001", "*111009"); f.Refusal != RefusedNotInPool {
+		t.Errorf("*11 for someone outside the pool: %+v", f)
+	}
+	cfg.Users = append(cfg.Users, config.User{Extension: "1009", Devices: []string{"PJSIP/1009"}, Assistant: &config.Assistant{}})
+	if f := ParseFAC(cfg, "PJSIP/1009", "#661001"); f.Refusal != RefusedNotInPool {
+		t.Errorf("#66 from outside the pool: %+v", f)
+	}
+}
+
+// TestOptInOutUnsetMeansNotAllowed: SPEC 4: without allow_opt_in_out the FACs are
+// refused, and an opt-out recorded while it was allowed no longer counts.
+func TestOptInOutUnsetMeansNotAllowed(t *testing.T) {
+	cfg := load(t, "all", "")
+	cfg.User("1001").Executive.AllowOptInOut = nil
+	if f := ParseFAC(cfg, "PJSIP/1002", "#661001"); f.Refusal != RefusedNotAllowed || !strings.Contains(f.Refused, "does not allow") {
+		t.Fatalf("#66: %+v", f)
+	}
+	no := false
+	rt := store.Runtime{Assistants: map[string]store.AssistantState{"1002": {OptedIn: map[string]bool{"1001": no}}}}
+	d := Decide(cfg, rt, "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
+	if len(d.Assistants) != 2 || d.Assistants[0].Who != "1002" {
+		t.Fatalf("a stale opt-out counted: %+v", d.Assistants)
 	}
 }

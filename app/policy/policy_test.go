@@ -23,6 +23,7 @@ users:
     anywhere: [+15559870001]
     executive:
       assistants: ["1002", "1003"]
+      allow_opt_in_out: true
       filtering:
         enabled: true
         mode: %MODE%
@@ -236,6 +237,17 @@ func TestScheduleOnDSTChangeDays(t *testing.T) {
 	} {
 		if got, why := InSchedule(s, c.at); got != c.want {
 			t.Errorf("%s: %v (%s)", c.at, got, why)
+		}
+	}
+}
+
+// TestEmptyCallsFromMeansAnyCaller: calls_from: {} selects every caller, as the model
+// says ("no field set means any caller").
+func TestEmptyCallsFromMeansAnyCaller(t *testing.T) {
+	cfg := load(t, "custom", "        filters:\n          - {name: everyone, calls_from: {}, action: filter}")
+	for _, call := range []Call{{CallerNumber: "+15557770000", Dialled: "1001"}, {CallerNumber: "1004", Dialled: "1001"}, {Anonymous: true, Dialled: "1001"}} {
+		if d := Decide(cfg, store.Runtime{}, "1001", call, officeHours); !d.Filtered {
+			t.Errorf("%+v not filtered: %v", call, d.Reasons)
 		}
 	}
 }
