@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"

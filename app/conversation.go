@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 )

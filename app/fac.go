@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/dialstring"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/dialstring"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"

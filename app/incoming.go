@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"

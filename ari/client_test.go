@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/net/websocket"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/rs/zerolog"

@@ -25,7 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/config"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -80,27 +80,9 @@ type Store struct {
 // Snapshot is an immutable view of the store; share it freely, never modify it.
 type Snapshot struct {
 	Config     *config.Config
-	Runtime    Runtime
+	Runtime    config.Runtime
 	ImportedAt time.Time
 	Source     string
-}
-
-// Runtime is self-service state; a nil field means "as provisioned".
-type Runtime struct {
-	Executives map[string]ExecutiveState `json:"executives,omitempty"`
-	Assistants map[string]AssistantState `json:"assistants,omitempty"`
-}
-
-// ExecutiveState is what an executive (or assistant, for them) changed: #61/#62.
-type ExecutiveState struct {
-	Filtering *bool `json:"filtering,omitempty"`
-}
-
-// AssistantState is what an assistant changed: opt-in/out per executive, divert.
-type AssistantState struct {
-	// OptedIn maps executive extension -> opted in (absent: opted in).
-	OptedIn map[string]bool `json:"opted_in,omitempty"`
-	Divert  *config.Divert  `json:"divert,omitempty"`
 }
 
 // ErrLocked means another process (usually a running `execassist serve`) holds the file.
@@ -392,20 +374,20 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 func (s *Store) Export() *config.Config { return s.Snapshot().Config }
 
 // updateRuntime applies f to a copy of the runtime state in one transaction.
-func (s *Store) updateRuntime(f func(rt *Runtime) error) error {
+func (s *Store) updateRuntime(f func(rt *config.Runtime) error) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRuntime)
-		var rt Runtime
+		var rt config.Runtime
 		if raw := b.Get([]byte("state")); raw != nil {
 			if err := json.Unmarshal(raw, &rt); err != nil {
 				return fmt.Errorf("store: runtime: %w", err)
 			}
 		}
 		if rt.Executives == nil {
-			rt.Executives = map[string]ExecutiveState{}
+			rt.Executives = map[string]config.ExecutiveState{}
 		}
 		if rt.Assistants == nil {
-			rt.Assistants = map[string]AssistantState{}
+			rt.Assistants = map[string]config.AssistantState{}
 		}
 		if err := f(&rt); err != nil {
 			return err
@@ -416,7 +398,7 @@ func (s *Store) updateRuntime(f func(rt *Runtime) error) error {
 
 // SetFiltering records #61 / #62 for an executive.
 func (s *Store) SetFiltering(exec string, on bool) error {
-	return s.updateRuntime(func(rt *Runtime) error {
+	return s.updateRuntime(func(rt *config.Runtime) error {
 		st := rt.Executives[exec]
 		st.Filtering = &on
 		rt.Executives[exec] = st
@@ -426,7 +408,7 @@ func (s *Store) SetFiltering(exec string, on bool) error {
 
 // SetOptIn records #65 / #66: assistant asst opting in to or out of exec's calls.
 func (s *Store) SetOptIn(asst, exec string, in bool) error {
-	return s.updateRuntime(func(rt *Runtime) error {
+	return s.updateRuntime(func(rt *config.Runtime) error {
 		st := rt.Assistants[asst]
 		m := map[string]bool{}
 		for k, v := range st.OptedIn {
@@ -441,7 +423,7 @@ func (s *Store) SetOptIn(asst, exec string, in bool) error {
 
 // SetDivert records an assistant's own divert setting.
 func (s *Store) SetDivert(asst string, d config.Divert) error {
-	return s.updateRuntime(func(rt *Runtime) error {
+	return s.updateRuntime(func(rt *config.Runtime) error {
 		st := rt.Assistants[asst]
 		st.Divert = &d
 		rt.Assistants[asst] = st

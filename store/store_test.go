@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/config"
 	bolt "go.etcd.io/bbolt"
 	"go.yaml.in/yaml/v3"
 )

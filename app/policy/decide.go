@@ -5,9 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/dialstring"
-	"github.com/execassist/execassist/store"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/dialstring"
 )
 
 // Call is what the policy knows of an incoming call.
@@ -64,7 +63,7 @@ func (d *Decision) why(format string, args ...any) {
 }
 
 // Decide is the whole call-to-an-executive policy (SPEC section 2).
-func Decide(cfg *config.Config, rt store.Runtime, exec string, call Call, now time.Time) Decision {
+func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now time.Time) Decision {
 	d := Decision{Executive: exec}
 	u := cfg.User(exec)
 	if u == nil {

@@ -3,8 +3,8 @@ package policy
 import (
 	"strings"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/dialstring"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/dialstring"
 )
 
 // FAC is what a dialled feature access code asks for, after every check that needs no

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execassist/execassist/app/numbering"
+	"github.com/execassist/execassist/internal/numbering"
 )
 
 func TestParseFAC(t *testing.T) {

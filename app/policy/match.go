@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/config"
 )
 
 // MatchNumber reports whether number matches a calls-from pattern: digits and # must be

@@ -3,8 +3,8 @@ package policy
 import (
 	"fmt"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/numbering"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/numbering"
 )
 
 // DialingPlan is the configuration's numbering plan: home country, prefixes, the

@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/numbering"
-	"github.com/execassist/execassist/store"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/numbering"
 )
 
 // TestInitiatePermissions: #64 destinations as an attacker would type them, under the
@@ -108,7 +107,7 @@ func TestOptInOutUnsetMeansNotAllowed(t *testing.T) {
 		t.Fatalf("#66: %+v", f)
 	}
 	no := false
-	rt := store.Runtime{Assistants: map[string]store.AssistantState{"1002": {OptedIn: map[string]bool{"1001": no}}}}
+	rt := config.Runtime{Assistants: map[string]config.AssistantState{"1002": {OptedIn: map[string]bool{"1001": no}}}}
 	d := Decide(cfg, rt, "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
 	if len(d.Assistants) != 2 || d.Assistants[0].Who != "1002" {
 		t.Fatalf("a stale opt-out counted: %+v", d.Assistants)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 )
 
 type callerID struct {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 )
 
 // These tests speak raw HTTP to the fake, independent of our client.

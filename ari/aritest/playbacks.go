@@ -3,7 +3,7 @@ package aritest
 import (
 	"strings"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 )
 
 type playback struct {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/clock"
+	"github.com/execassist/execassist/internal/clock"
 	"golang.org/x/net/websocket"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 	"go.yaml.in/yaml/v3"
 )

@@ -7,9 +7,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/execassist/execassist/app/config"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/app/policy"
-	"github.com/execassist/execassist/app/safetext"
+	"github.com/execassist/execassist/internal/safetext"
 	"github.com/execassist/execassist/store"
 )
 
@@ -76,17 +76,17 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func loadForExplain(s settings) (*config.Config, store.Runtime, string, error) {
+func loadForExplain(s settings) (*config.Config, config.Runtime, string, error) {
 	if s.ConfigFile != "" {
 		cfg, err := config.Load(s.ConfigFile)
 		if err != nil {
-			return nil, store.Runtime{}, "", &exitError{code: 1, msg: err.Error()}
+			return nil, config.Runtime{}, "", &exitError{code: 1, msg: err.Error()}
 		}
-		return cfg, store.Runtime{}, s.ConfigFile + " (provisioning only, no runtime state)", nil
+		return cfg, config.Runtime{}, s.ConfigFile + " (provisioning only, no runtime state)", nil
 	}
 	st, err := store.OpenReader(s.Store)
 	if err != nil {
-		return nil, store.Runtime{}, "", err
+		return nil, config.Runtime{}, "", err
 	}
 	defer st.Close()
 	snap := st.Snapshot()

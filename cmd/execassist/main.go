@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/execassist/execassist/app/safetext"
+	"github.com/execassist/execassist/internal/safetext"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

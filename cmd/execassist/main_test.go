@@ -148,7 +148,7 @@ func TestConfigCommands(t *testing.T) {
 	}
 	out.Reset()
 	errOut.Reset()
-	bad := "../../app/config/testdata/invalid/bad-enums.yaml"
+	bad := "../../internal/config/testdata/invalid/bad-enums.yaml"
 	if code := run(context.Background(), []string{"config", "check", bad}, &out, &errOut); code != 1 ||
 		!strings.Contains(errOut.String(), `bad-enums.yaml:7: users[0].executive.alerting.rollover.action: "voicemail2" is not one of voice-messaging, forward, no-answer-processing`) {
 		t.Fatalf("check bad: %d %s", code, errOut.String())

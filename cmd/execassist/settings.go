@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/execassist/execassist/app/config"
-	"github.com/execassist/execassist/app/safetext"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/safetext"
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/spf13/pflag"

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/safetext"
+	"github.com/execassist/execassist/internal/safetext"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -9,9 +9,9 @@ import (
 	"time"
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's tzdata
 
-	"github.com/execassist/execassist/app/dialstring"
-	"github.com/execassist/execassist/app/numbering"
-	"github.com/execassist/execassist/app/safetext"
+	"github.com/execassist/execassist/internal/dialstring"
+	"github.com/execassist/execassist/internal/numbering"
+	"github.com/execassist/execassist/internal/safetext"
 )
 
 // Limits from SPEC: pool size, rings, rollover timer, caller-ID text.
