@@ -289,15 +289,20 @@ func TestBridgeJoinsThreeWayWithRepeatingWarningTone(t *testing.T) {
 	if n := len(h.fake.Live().Playbacks); n != 1 {
 		t.Fatalf("%d playbacks while the warning plays", n)
 	}
-	h.clock.Advance(1500 * time.Millisecond)
-	h.eventually("the warning tone stopped", func() bool { return len(h.fake.Live().Playbacks) == 0 })
+	// The stop timer is armed once Play has answered: advance in steps until it fires.
+	h.eventually("the warning tone stopped", func() bool {
+		h.clock.Advance(100 * time.Millisecond)
+		return len(h.fake.Live().Playbacks) == 0
+	})
 	if !h.bridged(caller, leg, b) {
 		t.Fatal("stopping the tone broke the call")
 	}
 	h.clock.Advance(30 * time.Second)
 	h.eventually("the tone repeats", func() bool { return tones() == 2 })
-	h.clock.Advance(1500 * time.Millisecond)
-	h.eventually("the repeated tone stopped", func() bool { return len(h.fake.Live().Playbacks) == 0 })
+	h.eventually("the repeated tone stopped", func() bool {
+		h.clock.Advance(100 * time.Millisecond)
+		return len(h.fake.Live().Playbacks) == 0
+	})
 	// The assistant leaves: caller and executive stay connected.
 	h.fake.Hangup(leg)
 	h.clock.Advance(time.Second)
