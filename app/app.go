@@ -7,8 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/app"
-	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )

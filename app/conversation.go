@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
-	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 )
 
@@ -98,20 +98,8 @@ func (v *conversation) run(ctx context.Context, s *session) behaviour {
 // dialplan goes on there (to the executive's own Dial), every other party and every
 // leg still ringing is released, and the bridge destroyed. Nothing is left in Stasis.
 func (v *conversation) failOpen(ctx context.Context, s *session, reason string) {
-	v.done = true
 	s.app.registry.remove(s)
-	for _, t := range []clock.Timer{v.recall, v.warn, v.warnStop} {
-		if t != nil {
-			t.Stop()
-		}
-	}
-	v.recall, v.warn, v.warnStop, v.warnPB = nil, nil, nil, nil
-	for id := range v.ringing {
-		v.hangup(ctx, id)
-	}
-	for id := range v.parties {
-		v.hangup(ctx, id)
-	}
+	v.releaseAllButRemote(ctx)
 	if v.remote.id != "" {
 		if v.remoteInDialplan {
 			s.log.Warn().Str("reason", reason).Msg("answered call failed; the caller continues in the dialplan")
@@ -501,8 +489,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// end hangs up whoever is left and destroys the bridge.
-func (v *conversation) end(ctx context.Context) {
+// releaseAllButRemote ends the conversation's timers and releases every leg still
+// ringing and every party but the remote one.
+func (v *conversation) releaseAllButRemote(ctx context.Context) {
 	v.done = true
 	for _, t := range []clock.Timer{v.recall, v.warn, v.warnStop} {
 		if t != nil {
@@ -516,6 +505,11 @@ func (v *conversation) end(ctx context.Context) {
 	for id := range v.parties {
 		v.hangup(ctx, id)
 	}
+}
+
+// end hangs up whoever is left and destroys the bridge.
+func (v *conversation) end(ctx context.Context) {
+	v.releaseAllButRemote(ctx)
 	if v.remote.id != "" {
 		v.hangup(ctx, v.remote.id)
 	}

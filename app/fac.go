@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/internal/config"
-	"github.com/execassist/execassist/internal/dialstring"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/dialstring"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )

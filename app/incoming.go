@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/internal/clock"
-	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 )
 

@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/net/websocket"
 
-	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/clock"
 	"github.com/rs/zerolog"
 )
 

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/safetext"
 	"github.com/execassist/execassist/store"
 )

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/safetext"
-	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
