@@ -26,7 +26,7 @@ func (a *App) adoptBridges(ctx context.Context) {
 		return
 	}
 	for _, b := range bridges {
-		if !strings.HasPrefix(b.Name, "execassist-") || len(b.Channels) == 0 {
+		if !strings.HasPrefix(b.Name, bridgePrefix) || len(b.Channels) == 0 {
 			continue
 		}
 		a.onDispatcher(func() { a.startAdopted(ctx, b) })

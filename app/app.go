@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -147,7 +148,7 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		kind = ev.Args[0]
 	}
 	switch kind {
-	case "leg":
+	case argLeg:
 		// Our own outgoing leg: args are leg,<session id>.
 		if len(ev.Args) > 1 {
 			if s := a.sessions[ev.Args[1]]; s != nil {
@@ -158,9 +159,9 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		}
 		a.log.Warn().Str("channel", ch.ID).Msg("leg of an ended session; hanging up")
 		go a.cli.Channel().Hangup(ctx, ch.Key(), "normal")
-	case "exec":
+	case argExec:
 		a.start(ctx, ev, newIncomingCall)
-	case "fac":
+	case argFAC:
 		a.start(ctx, ev, newFACCall)
 	default:
 		if ev.ReplaceChannel != nil && len(ev.Args) == 0 {
@@ -323,7 +324,7 @@ func (a *App) unownedChannels(ctx context.Context) ([]ari.ChannelData, error) {
 
 func isIncomingCaller(c ari.ChannelData, app string) bool {
 	d := c.Dialplan.AppData
-	return c.Dialplan.AppName == "Stasis" && len(d) > len(app)+5 && d[:len(app)+6] == app+",exec,"
+	return c.Dialplan.AppName == "Stasis" && strings.HasPrefix(d, app+","+argExec+",")
 }
 
 // continueCaller puts a caller back on the dialplan: at each target in turn (a target

@@ -403,7 +403,7 @@ func (v *conversation) ring(ctx context.Context, role, who string, devices ...st
 		id := v.callID + "-" + v.s.id + "-c" + strconv.Itoa(v.nextLeg)
 		p := &party{id: id, role: role, who: who, device: d}
 		v.ringing[id] = p
-		_, err := v.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: d, AppArgs: "leg," + v.s.id,
+		_, err := v.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: d, AppArgs: legArgs(v.s.id),
 			ChannelID: id, Originator: v.remote.id,
 			Variables: map[string]string{"CONNECTEDLINE(name)": name, "CONNECTEDLINE(num)": num}})
 		if err != nil {

@@ -230,7 +230,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		num = e.Numbers[0]
 	}
 	legID := me.ID + "-" + s.id + "-dest"
-	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: "leg," + s.id, ChannelID: legID,
+	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: legArgs(s.id), ChannelID: legID,
 		Originator: me.ID, Variables: map[string]string{"CONNECTEDLINE(name)": e.Name, "CONNECTEDLINE(num)": num}})
 	if err != nil {
 		f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable: "+err.Error())
@@ -300,7 +300,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	me := s.start.Channel
 	answeredAt := s.app.clock.Now()
 	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt})
-	b, err := cli.Bridge().Create(ctx, nil, "mixing", "execassist-"+me.ID)
+	b, err := cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+me.ID)
 	if err == nil {
 		if err = cli.Channel().Answer(ctx, me.Key()); err == nil {
 			if err = b.AddChannel(ctx, me.ID, ari.AddChannelOptions{}); err == nil {

@@ -216,7 +216,7 @@ func (c *incomingCall) create(ctx context.Context, l *leg) error {
 		vars["CONNECTEDLINE(name)"] = c.caller.Caller.Name
 		vars["CONNECTEDLINE(num)"] = c.caller.Caller.Number
 	}
-	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: "leg," + c.s.id,
+	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: legArgs(c.s.id),
 		ChannelID: l.id, Originator: c.caller.ID, Variables: vars})
 	return err
 }
@@ -368,7 +368,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 		c.callerGone(ctx, "caller-hung-up")
 		return
 	}
-	b, err := c.cli.Bridge().Create(ctx, nil, "mixing", "execassist-"+c.caller.ID)
+	b, err := c.cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+c.caller.ID)
 	if err == nil {
 		c.bridge = b.Key()
 		err = b.AddChannel(ctx, c.caller.ID, ari.AddChannelOptions{})
