@@ -34,9 +34,7 @@ func TestBridgeFailureContinuesTheCaller(t *testing.T) {
 func TestContinueFailureFallsBackToTheNextPriority(t *testing.T) {
 	h := newHarness(t, baseYAML)
 	remove := h.fake.InjectFault(aritest.Fault{Method: "POST", Path: `/continue$`, Status: 500, Times: 1})
-	caller := h.call()
-	h.ringing("PJSIP/1002")
-	h.clock.Advance(30 * time.Second)
+	caller := h.rolledOver()
 	if to := h.continuedTo(caller); to != "from-internal,1001,2" {
 		t.Fatalf("caller went to %s", to)
 	}
@@ -44,9 +42,7 @@ func TestContinueFailureFallsBackToTheNextPriority(t *testing.T) {
 	remove()
 
 	h.fake.InjectFault(aritest.Fault{Method: "POST", Path: `/continue$`, Status: 500})
-	caller = h.call()
-	h.ringing("PJSIP/1002")
-	h.clock.Advance(30 * time.Second)
+	caller = h.rolledOver()
 	h.eventually("the caller hung up as the last resort", func() bool { return h.gone(caller) })
 	h.settle()
 }
@@ -141,9 +137,7 @@ func TestAnnouncementEndsWhenTheCallerLeftDuringADrop(t *testing.T) {
 // dialplan as EXECASSIST_MAILBOX.
 func TestRolloverUsesTheExecutivesMailbox(t *testing.T) {
 	h := newHarness(t, baseYAML, "mobile: +15559871001", "mobile: +15559871001\n    voicemail: 2001@sales")
-	caller := h.call()
-	h.ringing("PJSIP/1002")
-	h.clock.Advance(30 * time.Second)
+	caller := h.rolledOver()
 	if to := h.continuedTo(caller); to != "execassist-voicemail,1001,1" {
 		t.Fatalf("caller went to %s", to)
 	}

@@ -227,3 +227,13 @@ func (h *harness) dialled(prefix string) int {
 	}
 	return n
 }
+
+// rolledOver places a call to the executive, waits until the assistants ring and lets
+// the 30 s rollover timer of baseYAML run out; it returns the caller's channel.
+func (h *harness) rolledOver() string {
+	h.t.Helper()
+	caller := h.call()
+	h.ringing("PJSIP/1002")
+	h.clock.Advance(30 * time.Second)
+	return caller
+}

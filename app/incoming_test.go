@@ -168,9 +168,7 @@ func TestRolloverTimerVoiceMessaging(t *testing.T) {
 
 func TestRolloverNoAnswerProcessingUsesTheLabel(t *testing.T) {
 	h := newHarness(t, baseYAML, "action: voice-messaging", "action: no-answer-processing")
-	caller := h.call()
-	h.ringing("PJSIP/1004")
-	h.clock.Advance(30 * time.Second)
+	caller := h.rolledOver()
 	if to := h.continuedTo(caller); to != "from-internal,1001,execassist-noanswer" {
 		t.Fatalf("rollover to %s", to)
 	}
@@ -192,9 +190,7 @@ func TestRolloverWhenAllAssistantsBusy(t *testing.T) {
 func TestRolloverForwardConnectsTheCaller(t *testing.T) {
 	h := newHarness(t, baseYAML, "action: voice-messaging", "action: forward, to: '+15550003333'")
 	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+15550003333@execassist-outbound", Number: "+15550003333"})
-	caller := h.call()
-	h.ringing("PJSIP/1002")
-	h.clock.Advance(30 * time.Second)
+	caller := h.rolledOver()
 	fwd := h.ringing("Local/+15550003333@execassist-outbound")
 	if _, num := h.fake.Connected(fwd); num != "+15557770000" {
 		t.Fatalf("the forward destination sees %s, want the caller", num)
