@@ -43,7 +43,7 @@ type App struct {
 	grace    time.Duration
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
-	metrics  metrics
+	metrics  *metrics
 }
 
 // New builds an App; Run starts it.
@@ -54,10 +54,12 @@ func New(opts Options) *App {
 	if opts.ResyncGrace <= 0 {
 		opts.ResyncGrace = time.Second
 	}
-	return &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock, grace: opts.ResyncGrace,
+	a := &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock, grace: opts.ResyncGrace,
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
+	a.metrics = newMetrics(a.ActiveSessions)
+	return a
 }
 
 // ActiveSessions counts sessions still running (tests assert it returns to zero).
@@ -110,9 +112,7 @@ func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	case *ari.Connected:
 		a.metrics.connected.Store(true)
 		if ev.Reconnect {
-			a.metrics.reconnects.Add(1)
-		}
-		if ev.Reconnect {
+			a.metrics.reconnects.Inc()
 			// Events were lost while the socket was down: every session re-reads the
 			// state of its channels.
 			for _, s := range a.sessions {

@@ -89,7 +89,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	}
 	eventually(t, "the call in /metrics", func() bool {
 		_, m := get("/metrics")
-		return strings.Contains(m, `execassist_calls_total{kind="call",decision="normal",outcome="continued"} 1`) &&
+		return strings.Contains(m, `execassist_calls_total{decision="normal",kind="call",outcome="continued"} 1`) &&
 			strings.Contains(m, "execassist_ari_connected 1")
 	})
 	// A StasisStart with arguments execassist does not know also fails open.

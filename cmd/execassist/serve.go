@@ -120,10 +120,7 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 // to ARI, 503 otherwise).
 func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger) (func(), error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		a.WriteMetrics(w)
-	})
+	mux.Handle("/metrics", a.MetricsHandler())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !a.Healthy() {
 			http.Error(w, "not connected to ARI\n", http.StatusServiceUnavailable)
