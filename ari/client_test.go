@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/net/websocket"
+	"github.com/coder/websocket"
 
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
@@ -597,12 +598,17 @@ func TestListenKeepsRetryingWhileAsteriskIsDown(t *testing.T) {
 func TestDeadEventsConnectionIsDroppedAndRedialled(t *testing.T) {
 	var mu sync.Mutex
 	accepted := 0
-	dead := httptest.NewServer(websocket.Server{Handler: func(ws *websocket.Conn) {
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.CloseNow()
 		mu.Lock()
 		accepted++
 		mu.Unlock()
-		<-ws.Request().Context().Done() // never reads: pings go unanswered
-	}})
+		<-r.Context().Done() // never reads: pings go unanswered
+	}))
 	defer dead.Close()
 	c, err := ari.New(ari.Options{URL: dead.URL + "/ari", Username: "u", Password: "p", Application: "execassist",
 		PingEvery: 10 * time.Millisecond, DeadAfter: 50 * time.Millisecond, ReconnectMin: time.Millisecond})
@@ -724,3 +730,35 @@ func TestWrongPasswordSaysAuthenticationFailed(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestEventsHandshakeSendsOriginAndCredentials: Asterisk checks the Origin header
+// against ari.conf's allowed_origins and the credentials before upgrading; the client
+// names the ARI server itself as Origin.
+func TestEventsHandshakeSendsOriginAndCredentials(t *testing.T) {
+	got := make(chan *http.Request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- r:
+		default:
+		}
+		http.Error(w, "no", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c, err := ari.New(ari.Options{URL: srv.URL + "/ari", Username: "u", Password: "p", Application: "execassist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.Listen(ctx)
+	r := <-got
+	if o := r.Header.Get("Origin"); o != srv.URL {
+		t.Errorf("Origin %q, want %q", o, srv.URL)
+	}
+	if u, p, ok := r.BasicAuth(); !ok || u != "u" || p != "p" {
+		t.Errorf("basic auth %q %q %v", u, p, ok)
+	}
+	if r.URL.Path != "/ari/events" || r.URL.Query().Get("app") != "execassist" {
+		t.Errorf("dialled %s", r.URL)
+	}
+}

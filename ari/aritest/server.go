@@ -1,6 +1,7 @@
 package aritest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -10,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/execassist/execassist/internal/clock"
-	"golang.org/x/net/websocket"
 )
 
 // Options configure a Server.
@@ -55,7 +56,6 @@ type Server struct {
 	continued map[string]Continuation
 	requests  []Request
 	events    []json.RawMessage
-	pending   map[*http.Request]*wsConn
 	faults    []*fault
 }
 
@@ -94,7 +94,6 @@ func New(opts Options) *Server {
 		apps:      map[string]*application{},
 		labels:    map[string]bool{},
 		continued: map[string]Continuation{},
-		pending:   map[*http.Request]*wsConn{},
 	}
 	if s.Username == "" {
 		s.Username, s.Password = "execassist", "secret"
@@ -107,7 +106,7 @@ func New(opts Options) *Server {
 	}
 	s.epoch = s.clock.Now().Unix()
 	mux := http.NewServeMux()
-	mux.Handle("/ari/events", websocket.Server{Handler: s.serveEvents, Handshake: s.wsHandshake})
+	mux.HandleFunc("/ari/events", s.serveEvents)
 	mux.HandleFunc("/ari/", s.serveREST)
 	s.hs = httptest.NewServer(mux)
 	s.URL = s.hs.URL + "/ari"
@@ -126,36 +125,6 @@ func (s *Server) authorised(r *http.Request) bool {
 	}
 	return r.URL.Query().Get("api_key") == s.Username+":"+s.Password
 }
-
-func (s *Server) wsHandshake(cfg *websocket.Config, r *http.Request) error {
-	if !s.authorised(r) {
-		return errUnauthorised
-	}
-	names := r.URL.Query().Get("app")
-	if names == "" {
-		return errNoApp
-	}
-	// Register the app before the 101 answer reaches the client, as Asterisk does:
-	// events from then on are queued for this connection.
-	c := &wsConn{}
-	c.cond = sync.NewCond(&c.mu)
-	s.mu.Lock()
-	for _, n := range strings.Split(names, ",") {
-		s.appLocked(n).conns[c] = true
-	}
-	s.pending[r] = c
-	s.mu.Unlock()
-	return nil
-}
-
-type wsErr string
-
-func (e wsErr) Error() string { return string(e) }
-
-const (
-	errUnauthorised = wsErr("unauthorised")
-	errNoApp        = wsErr("app required")
-)
 
 // wsConn queues events for one WebSocket; a writer goroutine drains the queue so that
 // emitting under the state lock never waits for the network.
@@ -183,31 +152,58 @@ func (c *wsConn) close() {
 	ws := c.ws
 	c.mu.Unlock()
 	if ws != nil {
-		ws.Close()
+		ws.CloseNow()
 	}
 }
 
-func (s *Server) serveEvents(ws *websocket.Conn) {
-	s.mu.Lock()
-	c := s.pending[ws.Request()]
-	delete(s.pending, ws.Request())
-	s.mu.Unlock()
-	if c == nil {
-		ws.Close()
+// serveEvents is GET /ari/events: Asterisk answers a bad user or password with 401
+// and a missing app with 400 before any upgrade, registers the application before the
+// 101 reaches the client (events from then on are queued for this connection) and
+// refuses an Origin that is not allowed (here: any but the server's own) with 403.
+func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
+	if !s.authorised(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Asterisk REST Interface"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Authentication required"})
 		return
 	}
+	names := r.URL.Query().Get("app")
+	if names == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "Missing param 'app'"})
+		return
+	}
+	c := &wsConn{}
+	c.cond = sync.NewCond(&c.mu)
+	s.mu.Lock()
+	for _, n := range strings.Split(names, ",") {
+		s.appLocked(n).conns[c] = true
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		for _, a := range s.apps {
+			delete(a.conns, c)
+		}
+		s.mu.Unlock()
+	}()
+	ws, err := websocket.Accept(w, r, nil) // same-origin only, like allowed_origins unset
+	if err != nil {
+		return
+	}
+	ws.SetReadLimit(1 << 20)
 	c.mu.Lock()
 	c.ws = ws
 	closed := c.closed
 	c.mu.Unlock()
 	if closed {
-		ws.Close()
+		ws.CloseNow()
 		return
 	}
-	// A reader notices the peer closing.
+	// A reader answers pings and notices the peer closing.
 	go func() {
-		var b []byte
-		for websocket.Message.Receive(ws, &b) == nil {
+		for {
+			if _, _, err := ws.Read(context.Background()); err != nil {
+				break
+			}
 		}
 		c.close()
 	}()
@@ -223,16 +219,11 @@ func (s *Server) serveEvents(ws *websocket.Conn) {
 		b := c.queue[0]
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
-		if err := websocket.Message.Send(ws, string(b)); err != nil {
+		if err := ws.Write(context.Background(), websocket.MessageText, b); err != nil {
 			c.close()
 			break
 		}
 	}
-	s.mu.Lock()
-	for _, a := range s.apps {
-		delete(a.conns, c)
-	}
-	s.mu.Unlock()
 }
 
 func (s *Server) appLocked(name string) *application {
