@@ -69,8 +69,11 @@ func (c *adoptedCall) run(ctx context.Context, s *session) behaviour {
 					delete(c.parties, id)
 				}
 			}
-		case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
-			delete(c.parties, ari.ChannelID(m.(ari.Event)))
+		case eventMsg:
+			switch m.Event.(type) {
+			case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
+				delete(c.parties, ari.ChannelID(m.Event))
+			}
 		}
 	}
 	c.failOpen(ctx, s, "a party left")

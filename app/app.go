@@ -135,7 +135,7 @@ func (a *App) dispatch(ctx context.Context, e ari.Event) {
 	if s == nil {
 		return // a channel we no longer own, e.g. continued into the dialplan
 	}
-	s.box.put(e)
+	s.box.put(eventMsg{e})
 	if _, gone := e.(*ari.ChannelDestroyed); gone {
 		delete(a.owners, id)
 	}
@@ -153,7 +153,7 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		if len(ev.Args) > 1 {
 			if s := a.sessions[ev.Args[1]]; s != nil {
 				a.owners[ch.ID] = s
-				s.box.put(ev)
+				s.box.put(eventMsg{ev})
 				return
 			}
 		}
@@ -170,7 +170,7 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 			// in place of replace_channel. The call that owns that channel adopts it.
 			if s := a.owners[ev.ReplaceChannel.ID]; s != nil {
 				a.owners[ch.ID] = s
-				s.box.put(ev)
+				s.box.put(eventMsg{ev})
 				return
 			}
 			a.log.Warn().Str("channel", ch.ID).Str("replaces", ev.ReplaceChannel.ID).
@@ -180,9 +180,6 @@ func (a *App) stasisStart(ctx context.Context, ev *ari.StasisStart) {
 		a.start(ctx, ev, newUnknownEntry)
 	}
 }
-
-// resyncNeeded tells a session that events may have been lost (WebSocket reconnect).
-type resyncNeeded struct{}
 
 func (a *App) start(ctx context.Context, ev *ari.StasisStart, mk func(*ari.StasisStart) behaviour) {
 	id := "s" + strconv.FormatUint(a.seq.Add(1), 36)

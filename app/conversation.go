@@ -114,7 +114,7 @@ func (v *conversation) failOpen(ctx context.Context, s *session, reason string) 
 	v.journal("failed: "+reason, "")
 }
 
-func (v *conversation) handle(ctx context.Context, msg any) {
+func (v *conversation) handle(ctx context.Context, msg message) {
 	switch m := msg.(type) {
 	case timerFired:
 		switch m.name {
@@ -134,10 +134,7 @@ func (v *conversation) handle(ctx context.Context, msg any) {
 		v.resync(ctx)
 		return
 	}
-	e, ok := msg.(ari.Event)
-	if !ok {
-		return
-	}
+	e := msg.(eventMsg).Event
 	id := ari.ChannelID(e)
 	if r := v.ringing[id]; r != nil {
 		switch ev := e.(type) {
@@ -263,12 +260,11 @@ func (v *conversation) control(ctx context.Context, m control) string {
 	if v.done {
 		return "the call has ended"
 	}
-	fac := m.fac.start.Channel
 	switch m.op {
 	case "push":
 		var asst *party
 		for _, p := range v.parties {
-			if p.role == "assistant" && p.device == fac.Device() {
+			if p.role == "assistant" && p.device == m.device {
 				asst = p
 			}
 		}
@@ -299,9 +295,9 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		}
 		role, who := "executive", v.exec.Extension
 		if m.op == "take" {
-			role, who = "assistant", m.fac.facUser
+			role, who = "assistant", m.by
 		}
-		if !v.adopt(ctx, m.fac, role, who) {
+		if !v.adopt(ctx, m, role, who) {
 			return "the calling phone hung up"
 		}
 		delete(v.parties, from.id)
@@ -316,7 +312,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		}
 		role, who := "executive", v.exec.Extension
 		if m.op == "join" {
-			role, who = "assistant", m.fac.facUser
+			role, who = "assistant", m.by
 		}
 		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
 		if tone != "none" {
@@ -325,7 +321,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		if tone == "barge-in-repeat" && v.warn == nil {
 			v.warn = v.s.after(30*time.Second, "warn")
 		}
-		if !v.adopt(ctx, m.fac, role, who) {
+		if !v.adopt(ctx, m, role, who) {
 			return "the calling phone hung up"
 		}
 		v.publish()
@@ -336,18 +332,17 @@ func (v *conversation) control(ctx context.Context, m control) string {
 	return "unknown operation"
 }
 
-// adopt takes over the FAC caller's channel and puts it into the bridge.
-func (v *conversation) adopt(ctx context.Context, fac *session, role, who string) bool {
-	ch := fac.start.Channel
+// adopt takes over the asking FAC caller's channel and puts it into the bridge.
+func (v *conversation) adopt(ctx context.Context, m control, role, who string) bool {
+	ch := m.channel
 	v.s.app.transfer(ch.ID, v.s)
-	giveBack := func() { v.s.app.transfer(ch.ID, fac) } // the FAC session announces why not
 	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
-		giveBack()
+		m.giveBack()
 		return false
 	}
 	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, ch.ID, ari.AddChannelOptions{}); err != nil {
 		v.s.log.Warn().Err(err).Msg("could not add the FAC caller to the call")
-		giveBack()
+		m.giveBack()
 		return false
 	}
 	v.parties[ch.ID] = &party{id: ch.ID, role: role, who: who, device: ch.Device()}

@@ -157,7 +157,9 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 // ask sends an operation to the session owning an executive call and waits for it.
 func (f *facCall) ask(c execCall, op string) string {
 	reply := make(chan string, 1)
-	c.sess.box.put(control{op: op, fac: f.s, reply: reply})
+	me := f.s.start.Channel
+	c.sess.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
+		giveBack: func() { f.s.app.transfer(me.ID, f.s) }}) // the FAC session announces why not
 	select {
 	case why := <-reply:
 		return why
@@ -244,7 +246,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 			_ = cli.Channel().Hangup(ctx, legKey, "normal")
 			return
 		}
-		ev, ok := msg.(ari.Event)
+		em, ok := msg.(eventMsg)
 		if !ok {
 			switch m := msg.(type) {
 			case control:
@@ -266,8 +268,8 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 			}
 			continue
 		}
-		id := ari.ChannelID(ev)
-		switch m := ev.(type) {
+		id := ari.ChannelID(em.Event)
+		switch m := em.Event.(type) {
 		case *ari.StasisStart:
 			if m.Channel.ID == legID {
 				if err := cli.Channel().Dial(ctx, legKey, "", 60*time.Second); err != nil {
@@ -353,7 +355,7 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 				}
 				break
 			}
-			switch m := msg.(type) {
+			switch m := eventOf(msg).(type) {
 			case *ari.ChannelDtmfReceived:
 				timer.Stop()
 				if m.Digit == "#" {
@@ -369,11 +371,10 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 			case *ari.StasisEnd, *ari.ChannelHangupRequest:
 				timer.Stop()
 				return "", false
-			case resyncNeeded:
-				if f.gone(ctx) {
-					timer.Stop()
-					return "", false
-				}
+			}
+			if _, ok := msg.(resyncNeeded); ok && f.gone(ctx) {
+				timer.Stop()
+				return "", false
 			}
 		}
 	}
@@ -400,7 +401,8 @@ func (f *facCall) announce(ctx context.Context, media string) {
 		defer limit.Stop()
 	wait:
 		for {
-			switch m := s.next().(type) {
+			msg := s.next()
+			switch msg.(type) {
 			case nil, timerFired:
 				break wait
 			case resyncNeeded:
@@ -410,6 +412,8 @@ func (f *facCall) announce(ctx context.Context, media string) {
 				if _, err := cli.Playback().Data(ctx, pb.Key()); errors.Is(err, ari.ErrNotFound) {
 					break wait
 				}
+			}
+			switch m := eventOf(msg).(type) {
 			case *ari.PlaybackFinished:
 				if m.Playback.ID == pb.ID() {
 					break wait

@@ -61,9 +61,6 @@ func phase(name, exec string) {
 	}
 }
 
-// timerFired is posted to the session's mailbox by its timers.
-type timerFired struct{ name string }
-
 func newIncomingCall(ev *ari.StasisStart) behaviour {
 	c := &incomingCall{legs: map[string]*leg{}}
 	if len(ev.Args) > 1 {
@@ -253,22 +250,22 @@ func (c *incomingCall) loop(ctx context.Context) behaviour {
 	return nil
 }
 
-func (c *incomingCall) handle(ctx context.Context, msg any) {
-	if t, ok := msg.(timerFired); ok {
-		if t.name == "rollover" && !c.handled {
+func (c *incomingCall) handle(ctx context.Context, msg message) {
+	var e ari.Event
+	switch m := msg.(type) {
+	case timerFired:
+		if m.name == "rollover" && !c.handled {
 			c.doRollover(ctx, "no answer within "+c.dec.Rollover.After.String())
 		}
 		return
-	}
-	e, ok := msg.(ari.Event)
-	if !ok {
-		switch m := msg.(type) {
-		case control:
-			m.reply <- "the call is not answered yet"
-		case resyncNeeded:
-			c.resync(ctx)
-		}
+	case control:
+		m.reply <- "the call is not answered yet"
 		return
+	case resyncNeeded:
+		c.resync(ctx)
+		return
+	case eventMsg:
+		e = m.Event
 	}
 	id := ari.ChannelID(e)
 	if id == c.caller.ID {

@@ -52,10 +52,3 @@ func (r *registry) find(match func(execCall) bool) []execCall {
 	sort.Slice(out, func(i, j int) bool { return out[i].answeredAt.After(out[j].answeredAt) })
 	return out
 }
-
-// control asks the session owning an executive call to act on it for a FAC.
-type control struct {
-	op    string // push, retrieve, bridge, join (assistant *15), take (assistant *11)
-	fac   *session
-	reply chan string // "" = done; otherwise why not
-}

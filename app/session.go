@@ -105,7 +105,7 @@ func (s *session) end() {
 }
 
 // next waits for the next event or internal message; nil when execassist stops.
-func (s *session) next() any {
+func (s *session) next() message {
 	for {
 		if v, ok := s.box.take(); ok {
 			return v
