@@ -398,9 +398,7 @@ func (v *conversation) ring(ctx context.Context, role, who string, devices ...st
 		id := v.callID + "-" + v.s.id + "-c" + strconv.Itoa(v.nextLeg)
 		p := &party{id: id, role: role, who: who, device: d}
 		v.ringing[id] = p
-		_, err := v.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: d, AppArgs: legArgs(v.s.id),
-			ChannelID: id, Originator: v.remote.id,
-			Variables: map[string]string{"CONNECTEDLINE(name)": name, "CONNECTEDLINE(num)": num}})
+		err := createLeg(ctx, v.cli, v.s.id, outgoingLeg{id: id, endpoint: d, originator: v.remote.id, shownName: name, shownNum: num})
 		if err != nil {
 			delete(v.ringing, id)
 			v.s.log.Info().Err(err).Str("device", d).Msg("push/recall leg not created")

@@ -232,8 +232,8 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		num = e.Numbers[0]
 	}
 	legID := me.ID + "-" + s.id + "-dest"
-	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: legArgs(s.id), ChannelID: legID,
-		Originator: me.ID, Variables: map[string]string{"CONNECTEDLINE(name)": e.Name, "CONNECTEDLINE(num)": num}})
+	// The destination sees the executive, not the assistant.
+	err := createLeg(ctx, cli, s.id, outgoingLeg{id: legID, endpoint: endpoint, originator: me.ID, shownName: e.Name, shownNum: num})
 	if err != nil {
 		f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable: "+err.Error())
 		return
@@ -302,20 +302,14 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	me := s.start.Channel
 	answeredAt := s.app.clock.Now()
 	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt})
-	b, err := cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+me.ID)
-	if err == nil {
-		if err = cli.Channel().Answer(ctx, me.Key()); err == nil {
-			if err = b.AddChannel(ctx, me.ID, ari.AddChannelOptions{}); err == nil {
-				err = b.AddChannel(ctx, legID, ari.AddChannelOptions{})
-			}
-		}
-	}
+	bridge, err := connectCall(ctx, cli, me.ID, legID, false)
 	if err != nil {
+		s.log.Warn().Err(err).Msg("could not connect the call placed as the executive")
 		s.app.registry.remove(s)
-		_ = cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, legID), "normal")
-		_ = cli.Channel().Hangup(ctx, me.Key(), "normal")
-		if b != nil {
-			_ = b.Delete(ctx)
+		s.release(ctx, legID, "normal")
+		s.release(ctx, me.ID, "normal")
+		if bridge != nil {
+			_ = cli.Bridge().Delete(ctx, bridge)
 		}
 		return
 	}
@@ -323,7 +317,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	s.app.journal(f.entry)
 	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
 	remote := party{id: legID, role: "remote", number: dest}
-	f.next = newConversation(s, f.cfg, e, b.Key(), remote, first, me.ID, answeredAt)
+	f.next = newConversation(s, f.cfg, e, bridge, remote, first, me.ID, answeredAt)
 }
 
 // collect prompts for digits: '#' ends, a pause ends, three tries.

@@ -200,22 +200,15 @@ func (c *incomingCall) newLeg(t policy.Target, kind, endpoint string) *leg {
 }
 
 // create asks Asterisk for the leg; safe to run in parallel (it reads only l and c.dec).
+// Assistants see the caller ID the executive's settings compose; the far end of a
+// forward sees the original caller.
 func (c *incomingCall) create(ctx context.Context, l *leg) error {
-	vars := map[string]string{}
-	if l.kind != "forward" {
-		vars["CONNECTEDLINE(name)"] = c.dec.CallerIDName
-		vars["CONNECTEDLINE(num)"] = c.dec.CallerIDNumber
-		if l.target.AlertInfo != "" && strings.HasPrefix(l.endpoint, "PJSIP/") {
-			vars["PJSIP_HEADER(add,Alert-Info)"] = l.target.AlertInfo
-		}
-	} else {
-		// The far end of a forward sees the original caller.
-		vars["CONNECTEDLINE(name)"] = c.caller.Caller.Name
-		vars["CONNECTEDLINE(num)"] = c.caller.Caller.Number
+	out := outgoingLeg{id: l.id, endpoint: l.endpoint, originator: c.caller.ID,
+		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
+	if l.kind == "forward" {
+		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""
 	}
-	_, err := c.cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: legArgs(c.s.id),
-		ChannelID: l.id, Originator: c.caller.ID, Variables: vars})
-	return err
+	return createLeg(ctx, c.cli, c.s.id, out)
 }
 
 // legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
@@ -361,20 +354,14 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	if l.kind == "forward" {
 		who = "forward@" + l.endpoint
 	}
-	if err := c.cli.Channel().Answer(ctx, c.caller.Key()); err != nil && ari.IsGone(err) {
-		c.callerGone(ctx, "caller-hung-up")
-		return
-	}
-	b, err := c.cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+c.caller.ID)
-	if err == nil {
-		c.bridge = b.Key()
-		err = b.AddChannel(ctx, c.caller.ID, ari.AddChannelOptions{})
-		if err == nil {
-			err = b.AddChannel(ctx, l.id, ari.AddChannelOptions{InhibitConnectedLineUpdates: true})
-		}
-	}
+	bridge, err := connectCall(ctx, c.cli, c.caller.ID, l.id, true)
+	c.bridge = bridge
 	if err != nil {
-		c.bridgeFailed(ctx, l, err)
+		if bridge == nil && ari.IsGone(err) {
+			c.callerGone(ctx, "caller-hung-up")
+		} else {
+			c.bridgeFailed(ctx, l, err)
+		}
 		return
 	}
 	after := c.s.app.clock.Now().Sub(c.start)

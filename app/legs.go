@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/execassist/execassist/ari"
+)
+
+// outgoingLeg is a channel execassist places for a call: an assistant alerted, the
+// executive rung for a push, a #64 destination. Every leg enters Stasis with the
+// leg,<session> arguments (so its StasisStart finds the call) and shows the called phone
+// who is calling through CONNECTEDLINE (the phone displays it while ringing).
+type outgoingLeg struct {
+	id         string // our channel id: registered before the create, found by its StasisStart
+	endpoint   string
+	originator string // the channel the leg is placed for (codec and linkedid)
+	shownName  string
+	shownNum   string
+	alertInfo  string // PJSIP Alert-Info header (distinctive ring), if any
+}
+
+// createLeg asks Asterisk for the leg. Safe to call from several goroutines at once
+// (a fork's legs are created in parallel).
+func createLeg(ctx context.Context, cli ari.Client, sessionID string, l outgoingLeg) error {
+	vars := map[string]string{"CONNECTEDLINE(name)": l.shownName, "CONNECTEDLINE(num)": l.shownNum}
+	if l.alertInfo != "" && strings.HasPrefix(l.endpoint, "PJSIP/") {
+		vars["PJSIP_HEADER(add,Alert-Info)"] = l.alertInfo
+	}
+	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: legArgs(sessionID),
+		ChannelID: l.id, Originator: l.originator, Variables: vars})
+	return err
+}
+
+// connectCall answers the caller and puts it with the answering leg into a new mixing
+// bridge named for the caller (bridgePrefix: found again after a restart). The bridge
+// is returned even on error, so that the caller of connectCall releases it.
+// inhibitLeg keeps the leg's phone from updating the caller's connected line (the caller
+// keeps seeing the executive, not the assistant who answered).
+func connectCall(ctx context.Context, cli ari.Client, caller, leg string, inhibitLeg bool) (*ari.Key, error) {
+	if err := cli.Channel().Answer(ctx, ari.NewKey(ari.ChannelKey, caller)); err != nil {
+		return nil, err
+	}
+	b, err := cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+caller)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.AddChannel(ctx, caller, ari.AddChannelOptions{}); err != nil {
+		return b.Key(), err
+	}
+	return b.Key(), b.AddChannel(ctx, leg, ari.AddChannelOptions{InhibitConnectedLineUpdates: inhibitLeg})
+}
