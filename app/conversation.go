@@ -24,22 +24,24 @@ type conversation struct {
 	bridge *ari.Key
 	remote party
 	// parties in the bridge besides the remote one, by channel id.
-	parties  map[string]*party
-	ringing  map[string]*party // push/recall legs not yet answered
-	pushing  bool              // remote on hold, the executive being alerted
-	recallTo string            // assistant device for the recall
-	recallBy string
-	moh      bool
-	recall   clock.Timer
-	warn     clock.Timer // the next barge-in-repeat tone
-	warnStop clock.Timer // stops the tone playing now
-	warnPB   *ari.Key
-	answered time.Time
-	nextLeg  int
-	done     bool
-	held     bool
-	callID   string
-	gone     []transferRecord // parties replaced by a transfer
+	parties    map[string]*party
+	ringing    map[string]*party // push/recall legs not yet answered
+	pushing    bool              // remote on hold, the executive being alerted
+	recallTo   string            // assistant device for the recall
+	recallBy   string
+	moh        bool
+	recall     clock.Timer
+	warn       clock.Timer // the next barge-in-repeat tone
+	warnStop   clock.Timer // stops the tone playing now
+	warnPB     *ari.Key
+	answered   time.Time
+	arrived    time.Time
+	answeredBy string
+	nextLeg    int
+	done       bool
+	held       bool
+	callID     string
+	gone       []transferRecord // parties replaced by a transfer
 	// remoteInDialplan: the remote party is a caller that came from the dialplan
 	// (Stasis exec): failing open continues it there instead of hanging it up.
 	remoteInDialplan bool
@@ -59,14 +61,15 @@ type party struct {
 func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *ari.Key, remote party, first *party, callID string, answeredAt time.Time) *conversation {
 	v := &conversation{s: s, cli: s.app.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
 		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
-		answered: answeredAt, callID: callID}
+		answered: answeredAt, callID: callID, arrived: s.began, answeredBy: first.who}
 	v.publish()
 	return v
 }
 
 // publish tells the registry where the call is now.
 func (v *conversation) publish() {
-	c := execCall{sess: v.s, exec: v.exec.Extension, answeredAt: v.answered, held: v.held}
+	c := execCall{sess: v.s, exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: v.pushing,
+		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
 	for _, p := range v.parties {
 		switch p.role {
 		case "assistant":
@@ -77,6 +80,7 @@ func (v *conversation) publish() {
 	}
 	if v.pushing {
 		c.assistant, c.device = "", ""
+		c.ringing = []string{v.exec.Extension}
 	}
 	v.s.app.registry.set(c)
 }

@@ -301,7 +301,8 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	s, cli := f.s, f.s.app.cli
 	me := s.start.Channel
 	answeredAt := s.app.clock.Now()
-	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt})
+	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
+		callerNumber: dest, arrived: s.began, answeredBy: s.facUser})
 	bridge, err := connectCall(ctx, cli, me.ID, legID, false)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("could not connect the call placed as the executive")

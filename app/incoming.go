@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,7 +83,33 @@ func (c *incomingCall) run(ctx context.Context, s *session) behaviour {
 		return nil
 	}
 	c.alert(ctx)
+	c.publish()
 	return c.loop(ctx)
+}
+
+// published is the call as the registry shows it while it rings.
+func (c *incomingCall) published() execCall {
+	e := execCall{sess: c.s, exec: c.exec, callerName: c.caller.Caller.Name, callerNumber: c.caller.Caller.Number,
+		arrived: c.s.began}
+	for _, l := range c.legs {
+		if !l.gone && l.kind != "forward" && !slices.Contains(e.ringing, l.target.Who) {
+			e.ringing = append(e.ringing, l.target.Who)
+		}
+	}
+	slices.Sort(e.ringing)
+	return e
+}
+
+// publish shows the ringing call in the registry (status, the API's live calls); once
+// answered the conversation publishes it, once handed back to the dialplan it is gone.
+func (c *incomingCall) publish() {
+	switch {
+	case c.winner != nil || c.conv != nil:
+	case c.handled || c.done:
+		c.s.app.registry.remove(c.s)
+	default:
+		c.s.app.registry.set(c.published())
+	}
 }
 
 // callFacts gathers what the policy needs from the caller's channel.
@@ -236,6 +263,7 @@ func (c *incomingCall) loop(ctx context.Context) behaviour {
 			return nil
 		}
 		c.handle(ctx, msg)
+		c.publish()
 	}
 	if c.conv != nil {
 		return c.conv
@@ -327,7 +355,8 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	// Known as an executive call from the moment it is answered: a FAC dialled right
 	// away finds it, and waits in the mailbox until the call is bridged.
 	answeredAt := c.s.app.clock.Now()
-	entry := execCall{sess: c.s, exec: c.exec, answeredAt: answeredAt}
+	entry := c.published()
+	entry.ringing, entry.answeredAt, entry.answeredBy = nil, answeredAt, l.target.Who
 	switch l.kind {
 	case "assistant":
 		entry.assistant, entry.device = l.target.Who, l.endpoint

@@ -1,27 +1,82 @@
 package app
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
 )
 
-// execCall is what other sessions may know of an answered executive call: enough for
-// #63, *11 and *15 to find it. Only the owning session changes its conversation; the
-// registry is a published copy behind a mutex.
+// execCall is what other sessions, status and the API may know of an executive call:
+// enough for #63, *11 and *15 to find it and for a console to show it. Only the owning
+// session changes its call; the registry is a published copy behind a mutex.
 type execCall struct {
-	sess       *session
-	exec       string
-	assistant  string // extension of the assistant on the call ("" if none)
-	device     string // the assistant's device the call is connected at
-	atExec     bool   // the executive is on the call
-	held       bool   // the executive's phone holds it
-	answeredAt time.Time
+	sess         *session
+	exec         string
+	callerName   string
+	callerNumber string
+	ringing      []string  // extensions being alerted (an unanswered call, a push)
+	answeredBy   string    // who answered first ("" while ringing)
+	assistant    string    // extension of the assistant on the call ("" if none)
+	device       string    // the assistant's device the call is connected at
+	atExec       bool      // the executive is on the call
+	held         bool      // the executive's phone holds it
+	pushing      bool      // on hold for the executive, who is being rung
+	arrived      time.Time // when the call reached execassist
+	answeredAt   time.Time // zero while ringing
 }
 
+// answered: #63, *11 and *15 act only on answered calls.
+func (c execCall) answered() bool { return !c.answeredAt.IsZero() }
+
+// state names where the call is, for people: ringing, answered (at an assistant),
+// pushed (on hold, the executive being rung), executive, bridged (executive and
+// assistant), connected (a transfer target).
+func (c execCall) state() string {
+	switch {
+	case !c.answered():
+		return "ringing"
+	case c.pushing:
+		return "pushed"
+	case c.atExec && c.assistant != "":
+		return "bridged"
+	case c.atExec:
+		return "executive"
+	case c.assistant != "":
+		return "answered"
+	}
+	return "connected"
+}
+
+// LiveCall is a call in progress as `execassist status`, the API and the console show
+// it. Its ID is stable for the life of the call.
+type LiveCall struct {
+	ID           string    `json:"id"`
+	Executive    string    `json:"executive"`
+	CallerName   string    `json:"callerName,omitempty"`
+	CallerNumber string    `json:"callerNumber,omitempty"`
+	State        string    `json:"state"`
+	Ringing      []string  `json:"ringing,omitempty"`
+	AnsweredBy   string    `json:"answeredBy,omitempty"`
+	Assistant    string    `json:"assistant,omitempty"`
+	Held         bool      `json:"held,omitempty"`
+	Since        time.Time `json:"since"`
+	AnsweredAt   time.Time `json:"answeredAt,omitzero"`
+}
+
+func (c execCall) live() LiveCall {
+	return LiveCall{ID: c.sess.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
+		State: c.state(), Ringing: slices.Clone(c.ringing), AnsweredBy: c.answeredBy, Assistant: c.assistant,
+		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt}
+}
+
+// registry holds the published state of every executive call. changed is closed and
+// replaced on every change: watchers (the API's event stream) wait on it and read a
+// fresh snapshot, so a slow watcher never holds up a call.
 type registry struct {
-	mu    sync.Mutex
-	calls map[*session]execCall
+	mu      sync.Mutex
+	calls   map[*session]execCall
+	changed chan struct{}
 }
 
 func (r *registry) set(c execCall) {
@@ -31,20 +86,31 @@ func (r *registry) set(c execCall) {
 		r.calls = map[*session]execCall{}
 	}
 	r.calls[c.sess] = c
+	r.notifyLocked()
 }
 
 func (r *registry) remove(s *session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.calls, s)
+	if _, ok := r.calls[s]; ok {
+		delete(r.calls, s)
+		r.notifyLocked()
+	}
 }
 
-// find returns matching calls, most recently answered first.
+func (r *registry) notifyLocked() {
+	if r.changed != nil {
+		close(r.changed)
+		r.changed = nil
+	}
+}
+
+// find returns matching answered calls, most recently answered first.
 func (r *registry) find(match func(execCall) bool) []execCall {
 	r.mu.Lock()
 	var out []execCall
 	for _, c := range r.calls {
-		if match(c) {
+		if c.answered() && match(c) {
 			out = append(out, c)
 		}
 	}
@@ -52,3 +118,28 @@ func (r *registry) find(match func(execCall) bool) []execCall {
 	sort.Slice(out, func(i, j int) bool { return out[i].answeredAt.After(out[j].answeredAt) })
 	return out
 }
+
+// snapshot returns every live call, oldest first, and a channel closed at the next
+// change.
+func (r *registry) snapshot() ([]LiveCall, <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]LiveCall, 0, len(r.calls))
+	for _, c := range r.calls {
+		out = append(out, c.live())
+	}
+	if r.changed == nil {
+		r.changed = make(chan struct{})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Since.Equal(out[j].Since) {
+			return out[i].Since.Before(out[j].Since)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, r.changed
+}
+
+// LiveCalls lists the calls in progress, oldest first, and returns a channel that is
+// closed at the next change (a new call, a state change, a call ending).
+func (a *App) LiveCalls() ([]LiveCall, <-chan struct{}) { return a.registry.snapshot() }

@@ -26,6 +26,7 @@ type session struct {
 	start *ari.StasisStart
 	log   zerolog.Logger
 	done  chan struct{} // closed when the session has ended
+	began time.Time     // when the call reached execassist
 	// facUser is the extension whose device dialled this FAC session, for the call
 	// session it joins.
 	facUser string
@@ -35,7 +36,7 @@ type session struct {
 }
 
 func newSession(a *App, id string, start *ari.StasisStart, log zerolog.Logger) *session {
-	return &session{id: id, app: a, box: newMailbox(), start: start, log: log, done: make(chan struct{})}
+	return &session{id: id, app: a, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now()}
 }
 
 // behaviour is one owner of a session's channels: an incoming call, a FAC, a

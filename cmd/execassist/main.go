@@ -33,6 +33,7 @@ Usage:
                                                 what a feature access code would do, and why
   execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
                                                 the call journal
+  execassist status [--listen ADDR]             calls in progress (asks serve's listener)
   execassist store check [--store PATH]         verify the store and its last good copy
   execassist store restore [--store PATH]       put the last good copy back (serve stopped)
   execassist version
@@ -98,6 +99,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return explainCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "calls":
 		return callsCmd(args[1:], safetext.NewWriter(stdout), stderr)
+	case "status":
+		return statusCmd(ctx, args[1:], safetext.NewWriter(stdout), stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "execassist", version)
 		return nil

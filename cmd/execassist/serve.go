@@ -121,6 +121,7 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger) (func(), error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", a.MetricsHandler())
+	mux.Handle(statusPath, statusHandler(a))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !a.Healthy() {
 			http.Error(w, "not connected to ARI\n", http.StatusServiceUnavailable)

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/ari/aritest"
+)
+
+const statusYAML = `
+users:
+  - extension: "1001"
+    name: Erin Exec
+    devices: [PJSIP/1001]
+    executive:
+      assistants: ["1002"]
+      filtering: {enabled: true, mode: all}
+  - {extension: "1002", name: Ann Assist, devices: [PJSIP/1002], assistant: {}}
+`
+
+// TestStatusListsLiveCallsThroughServe: `execassist status` asks the running serve and
+// prints who is calling which executive, the state, who rings and who answered.
+func TestStatusListsLiveCallsThroughServe(t *testing.T) {
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	for _, p := range []aritest.Phone{{Endpoint: "PJSIP/trunk", Number: "+15557770000"},
+		{Endpoint: "PJSIP/1001", Number: "1001"}, {Endpoint: "PJSIP/1002", Number: "1002"}} {
+		fake.AddPhone(p)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "x.yaml")
+	if err := os.WriteFile(cfg, []byte(statusYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := l.Addr().String()
+	l.Close()
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfg, "--store", filepath.Join(dir, "x.db"),
+			"--ari-url", fake.URL, "--listen", listen}, logs, logs)
+	}()
+	defer func() { cancel(); <-done }()
+	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+
+	status := func() (int, string) {
+		var out, errs bytes.Buffer
+		code := run(context.Background(), []string{"status", "--listen", listen}, &out, &errs)
+		return code, out.String() + errs.String()
+	}
+	if code, out := status(); code != 0 || !strings.Contains(out, "no calls in progress") {
+		t.Fatalf("idle status: %d %s", code, out)
+	}
+	fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob\x1b[2JCaller", Exten: "1001", Args: []string{"exec", "1001"}})
+	var out string
+	eventually(t, "the ringing call in status", func() bool {
+		_, out = status()
+		return strings.Contains(out, "ringing") && strings.Contains(out, "1002")
+	})
+	for _, want := range []string{"EXEC", "1001", `Bob\x1b[2JCaller <+15557770000>`} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Fatalf("a terminal escape from the caller ID reached the output:\n%q", out)
+	}
+	var leg string
+	eventually(t, "the assistant to ring", func() bool {
+		for _, id := range fake.ChannelsOn("PJSIP/1002") {
+			leg = id
+		}
+		return leg != ""
+	})
+	fake.Answer(leg)
+	eventually(t, "the answered call in status", func() bool {
+		_, out = status()
+		return strings.Contains(out, "answered") && strings.Contains(out, "1002")
+	})
+}
+
+// TestStatusRefusesOtherHostsAndSaysWhatIsMissing: the live call list (caller IDs) is
+// answered to loopback clients only; without a listener status says how to get one.
+func TestStatusRefusesOtherHostsAndSaysWhatIsMissing(t *testing.T) {
+	h := statusHandler(app.New(app.Options{}))
+	for addr, want := range map[string]int{"192.0.2.7:5000": 403, "[2001:db8::1]:5000": 403, "127.0.0.1:5000": 200, "[::1]:5000": 200} {
+		r := httptest.NewRequest(http.MethodGet, statusPath, nil)
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("from %s: %d, want %d", addr, w.Code, want)
+		}
+	}
+	var out, errs bytes.Buffer
+	t.Setenv("EXECASSIST_LISTEN", "")
+	if code := run(context.Background(), []string{"status"}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "--listen") {
+		t.Fatalf("status without a listener: %d %q", code, errs.String())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	errs.Reset()
+	if code := run(ctx, []string{"status", "--listen", "127.0.0.1:1"}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "is serve running") {
+		t.Fatalf("status with serve down: %d %q", code, errs.String())
+	}
+}
