@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/execassist/execassist/internal/safetext"
 	"go.yaml.in/yaml/v3"
@@ -51,9 +53,23 @@ const (
 // Parse decodes YAML strictly: unknown keys (with a did-you-mean), wrong types and
 // duplicate keys are errors. It does not check values; Validate does.
 func Parse(file string, data []byte) (*Config, *Source, error) {
+	cfg, src, errs := parse(file, data)
+	if len(errs) > 0 {
+		return nil, src, errs
+	}
+	return cfg, src, nil
+}
+
+// parse decodes what it can: with type or unknown-key errors it still returns the rest
+// of the configuration (nil only when the file is not YAML at all), so that Load can
+// validate it and report every problem in one pass.
+func parse(file string, data []byte) (*Config, *Source, Errors) {
 	src := &Source{File: file, lines: map[string]int{}}
 	if len(data) > MaxFileSize {
 		return nil, src, Errors{{File: file, Msg: fmt.Sprintf("file is %d bytes, larger than the %d bytes a configuration may have", len(data), MaxFileSize)}}
+	}
+	if errs := invalidUTF8(file, data); len(errs) > 0 {
+		return nil, src, errs
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -65,13 +81,39 @@ func Parse(file string, data []byte) (*Config, *Source, error) {
 	}
 	d := &decoder{src: src, errs: errorList{file: file}}
 	d.decode(root.Content[0], "", reflect.ValueOf(cfg).Elem())
-	if errs := d.errs.result(); len(errs) > 0 {
-		return nil, src, errs
-	}
 	cfg.ARI.Password = expandEnv(cfg.ARI.Password)
 	cfg.ARI.Username = expandEnv(cfg.ARI.Username)
 	cfg.ARI.URL = expandEnv(cfg.ARI.URL)
-	return cfg, src, nil
+	if d.stopped {
+		return nil, src, d.errs.result()
+	}
+	return cfg, src, d.errs.result()
+}
+
+// invalidUTF8 names each line holding bytes that are not UTF-8 (YAML must be), with
+// the column of the first bad byte: the YAML library only says "invalid leading UTF-8
+// octet" without a line.
+func invalidUTF8(file string, data []byte) Errors {
+	if utf8.Valid(data) {
+		return nil
+	}
+	var l errorList
+	l.file = file
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if utf8.Valid(line) {
+			continue
+		}
+		col := 0
+		for col < len(line) {
+			r, size := utf8.DecodeRune(line[col:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			col += size
+		}
+		l.add(FieldError{File: file, Line: i + 1, Msg: fmt.Sprintf("column %d: byte 0x%02x is not UTF-8 (save the file as UTF-8)", col+1, line[col])})
+	}
+	return l.result()
 }
 
 // ParseFile reads and parses a file.
@@ -103,14 +145,48 @@ func ReadFile(file string) ([]byte, error) {
 
 // Load parses and validates a file: what `config check` and `config import` run.
 func Load(file string) (*Config, error) {
-	cfg, src, err := ParseFile(file)
+	data, err := ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	if errs := Validate(cfg, src); len(errs) > 0 {
+	return LoadBytes(file, data)
+}
+
+// LoadBytes parses and validates data read from file, reporting type, unknown-key and
+// validation problems together, in file order: an admin fixes a file in one pass. A
+// value that did not decode is not also reported as missing or invalid.
+func LoadBytes(file string, data []byte) (*Config, error) {
+	cfg, src, errs := parse(file, data)
+	if cfg == nil {
 		return nil, errs
 	}
+	l := errorList{file: file}
+	for _, e := range errs {
+		l.add(e)
+	}
+	for _, e := range Validate(cfg, src) {
+		if !coveredBy(e.Path, errs) {
+			l.add(e)
+		}
+	}
+	if out := l.result(); len(out) > 0 {
+		return nil, out
+	}
 	return cfg, nil
+}
+
+// coveredBy: a decode error at path (or above it: a mapping that did not decode)
+// already explains a validation problem there.
+func coveredBy(path string, errs Errors) bool {
+	for _, e := range errs {
+		if e.Path == "" {
+			continue
+		}
+		if path == e.Path || strings.HasPrefix(path, e.Path+".") || strings.HasPrefix(path, e.Path+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
