@@ -17,17 +17,28 @@ type AddChannelOptions struct {
 
 // Bridge is the bridges resource, after CyCoreSystems' ari.Bridge.
 type Bridge interface {
+	// Get returns a handle without asking Asterisk.
 	Get(key *Key) *BridgeHandle
 	// Create makes a bridge; key may be nil (Asterisk picks the id). typ is e.g.
 	// "mixing" or "holding"; name lets the app recognise its bridges after a restart.
 	Create(ctx context.Context, key *Key, typ, name string) (*BridgeHandle, error)
+	// List is GET /bridges: after a restart, execassist's named bridges are answered
+	// calls to adopt.
 	List(ctx context.Context) ([]BridgeData, error)
+	// Data is GET /bridges/{id}: its channels now.
 	Data(ctx context.Context, key *Key) (*BridgeData, error)
+	// AddChannel puts a channel (in Stasis) into the bridge; a channel already in
+	// another bridge is moved.
 	AddChannel(ctx context.Context, key *Key, channelID string, opts AddChannelOptions) error
+	// RemoveChannel takes a channel out of the bridge; it stays in Stasis.
 	RemoveChannel(ctx context.Context, key *Key, channelID string) error
+	// Play plays media to everyone in the bridge (the *15 warning tone).
 	Play(ctx context.Context, key *Key, playbackID string, media ...string) (*PlaybackHandle, error)
+	// MOH plays music on hold to the bridge (the remote party of a pushed call).
 	MOH(ctx context.Context, key *Key, class string) error
+	// StopMOH stops MOH.
 	StopMOH(ctx context.Context, key *Key) error
+	// Delete destroys the bridge; its channels stay up, in Stasis.
 	Delete(ctx context.Context, key *Key) error
 }
 

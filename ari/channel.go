@@ -50,27 +50,51 @@ type ContinueTarget struct {
 
 // Channel is the channels resource, after CyCoreSystems' ari.Channel.
 type Channel interface {
+	// Get returns a handle without asking Asterisk: the channel may be gone already.
 	Get(key *Key) *ChannelHandle
+	// List is GET /channels: every channel of the PBX, ours or not (resync uses it to
+	// find callers left in Stasis).
 	List(ctx context.Context) ([]ChannelData, error)
+	// Data is GET /channels/{id}: ErrNotFound once the channel has hung up, which is how
+	// a session learns what happened while the events socket was down.
 	Data(ctx context.Context, key *Key) (*ChannelData, error)
+	// Create is POST /channels/create: a leg that enters Stasis at once, unrung, so its
+	// variables are set before Dial.
 	Create(ctx context.Context, req ChannelCreateRequest) (*ChannelHandle, error)
+	// Originate is POST /channels: a channel rung at once that enters Stasis (or the
+	// dialplan) only when answered.
 	Originate(ctx context.Context, req OriginateRequest) (*ChannelHandle, error)
 	// Dial rings a created channel; caller (optional) is the caller's channel id, a
 	// timeout of 0 means none.
 	Dial(ctx context.Context, key *Key, caller string, timeout time.Duration) error
+	// Answer answers a channel in Stasis (the caller, before it is bridged).
 	Answer(ctx context.Context, key *Key) error
+	// Ring sends ringback to an unanswered caller while its legs ring.
 	Ring(ctx context.Context, key *Key) error
+	// StopRing stops the ringback Ring started.
 	StopRing(ctx context.Context, key *Key) error
 	// Hangup ends the channel; reason is one of ARI's (normal, busy, answered_elsewhere...).
 	Hangup(ctx context.Context, key *Key, reason string) error
+	// Continue takes the channel out of Stasis into the dialplan: empty target fields
+	// mean the next priority. This is how a caller fails open.
 	Continue(ctx context.Context, key *Key, to ContinueTarget) error
+	// Redirect sends an unanswered channel to another endpoint (SIP 302 on PJSIP).
 	Redirect(ctx context.Context, key *Key, endpoint string) error
+	// Hold tells the channel's far end that it is held (Asterisk's hold indication).
 	Hold(ctx context.Context, key *Key) error
+	// StopHold ends Hold.
 	StopHold(ctx context.Context, key *Key) error
+	// MOH plays music on hold of class ("" = the channel's default) to the channel.
 	MOH(ctx context.Context, key *Key, class string) error
+	// StopMOH stops MOH.
 	StopMOH(ctx context.Context, key *Key) error
+	// Play plays media (sound:, tone:, digits: URIs, in order) to the channel; the
+	// returned playback's PlaybackFinished says when it is over. playbackID may be "".
 	Play(ctx context.Context, key *Key, playbackID string, media ...string) (*PlaybackHandle, error)
+	// GetVariable reads a channel variable or function (EXECASSIST_ORIGIN when ari.conf
+	// has no channelvars).
 	GetVariable(ctx context.Context, key *Key, name string) (string, error)
+	// SetVariable sets a channel variable or function.
 	SetVariable(ctx context.Context, key *Key, name, value string) error
 }
 

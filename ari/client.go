@@ -46,13 +46,21 @@ type Options struct {
 // Client is the ARI connection the app uses: one interface per resource, as in
 // CyCoreSystems' ari.Client.
 type Client interface {
+	// ApplicationName is the Stasis application the client registers and listens as.
 	ApplicationName() string
+	// Channel is the channels resource.
 	Channel() Channel
+	// Bridge is the bridges resource.
 	Bridge() Bridge
+	// Playback is the playbacks resource.
 	Playback() Playback
+	// Application is the applications resource (subscriptions, event filter).
 	Application() Application
+	// Asterisk is the asterisk resource (which Asterisk answered).
 	Asterisk() Asterisk
+	// Endpoint is the endpoints resource (which phones are registered).
 	Endpoint() Endpoint
+	// DeviceState is the deviceStates resource (BLF lamps).
 	DeviceState() DeviceState
 	// Listen runs the events WebSocket until ctx ends, reconnecting with backoff, and
 	// delivers events on the returned channel, which is closed when Listen stops.

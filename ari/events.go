@@ -10,6 +10,7 @@ import (
 // Event is one message from the events WebSocket. Every typed event embeds EventHeader;
 // unknown types arrive as *RawEvent, never as an error.
 type Event interface {
+	// Header is the type, application and timestamp every event carries.
 	Header() *EventHeader
 }
 

@@ -7,8 +7,11 @@ import (
 
 // Playback is the playbacks resource.
 type Playback interface {
+	// Get returns a handle without asking Asterisk.
 	Get(key *Key) *PlaybackHandle
+	// Data is GET /playbacks/{id}: ErrNotFound once it has finished.
 	Data(ctx context.Context, key *Key) (*PlaybackData, error)
+	// Stop ends a playback early (a tone plays until stopped).
 	Stop(ctx context.Context, key *Key) error
 }
 
@@ -49,6 +52,8 @@ func (h *PlaybackHandle) Stop(ctx context.Context) error { return h.c.Stop(ctx, 
 
 // Application is the applications resource.
 type Application interface {
+	// Data is GET /applications/{name}: its subscriptions and event filter; also how a
+	// refused events socket learns why (401).
 	Data(ctx context.Context, name string) (*ApplicationData, error)
 	// Subscribe adds an event source such as "bridge:ID", "endpoint:PJSIP/1001" or
 	// "deviceState:Stasis:name".
@@ -100,6 +105,7 @@ func (s applications) Filter(ctx context.Context, name string, allowed, disallow
 
 // Asterisk is the asterisk resource (info only: which Asterisk did we reach).
 type Asterisk interface {
+	// Info is GET /asterisk/info: version and system name, logged at connect.
 	Info(ctx context.Context) (*AsteriskInfo, error)
 }
 
@@ -115,7 +121,9 @@ func (s asterisk) Info(ctx context.Context) (*AsteriskInfo, error) {
 
 // Endpoint is the endpoints resource: is a phone online?
 type Endpoint interface {
+	// List is GET /endpoints: every endpoint and its state.
 	List(ctx context.Context) ([]EndpointData, error)
+	// Data is GET /endpoints/{tech}/{resource}: online, offline, unknown.
 	Data(ctx context.Context, tech, resource string) (*EndpointData, error)
 }
 
@@ -137,11 +145,14 @@ func (s endpoints) Data(ctx context.Context, tech, resource string) (*EndpointDa
 
 // DeviceState is the deviceStates resource: BLF lamps through Stasis:name devices.
 type DeviceState interface {
+	// List is GET /deviceStates: every device state ARI controls.
 	List(ctx context.Context) ([]DeviceStateData, error)
+	// Get is GET /deviceStates/{name}.
 	Get(ctx context.Context, name string) (*DeviceStateData, error)
 	// Update sets a Stasis: device state (NOT_INUSE, INUSE, BUSY, ...); Custom: devices
 	// answer 409 because ARI does not control them.
 	Update(ctx context.Context, name, state string) error
+	// Delete removes a Stasis: device state (the lamp goes dark: UNKNOWN).
 	Delete(ctx context.Context, name string) error
 }
 
