@@ -487,44 +487,41 @@ func (c *incomingCall) doRollover(ctx context.Context, why string) {
 			c.hangup(ctx, l, "normal")
 		}
 	}
-	action := c.dec.Rollover.Action
+	action, to := c.dec.Rollover.Action, c.dec.RolloverTo
 	c.s.log.Info().Str("executive", c.exec).Str("why", why).Str("action", action).Msg("rollover")
 	c.dec.Reasons = append(c.dec.Reasons, "rollover: "+why)
-	dial := c.cfg.EffectiveDialing()
-	switch action {
-	case "forward":
-		if !c.createLeg(ctx, policy.Target{Who: "forward", Location: "forward"}, "forward", c.dec.RolloverEndpoint) {
+	if to.Endpoint != "" {
+		if !c.createLeg(ctx, policy.Target{Who: "forward", Location: "forward"}, "forward", to.Endpoint) {
 			c.forwardFailed(ctx)
 		}
-	case "no-answer-processing":
-		c.settled = true
-		continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, ari.ContinueTarget{Context: c.caller.Dialplan.Context,
-			Extension: c.caller.Dialplan.Exten, Label: dial.NoAnswerLabel})
-		c.finish(ctx, "rollover:no-answer-processing")
-	default:
-		c.toVoicemail(ctx, dial)
-		c.finish(ctx, "rollover:voice-messaging")
+		return
 	}
+	c.continueTo(ctx, to)
+	c.finish(ctx, "rollover:"+action)
 }
 
-// toVoicemail continues the caller at the voice-messaging context with the executive's
-// extension; an executive with its own mailbox (users[].voicemail) has it passed in
-// EXECASSIST_MAILBOX, which the dialplan include gives to VoiceMail.
-func (c *incomingCall) toVoicemail(ctx context.Context, dial config.Dialing) {
+// continueTo puts the caller back on the dialplan where the decision says; a label
+// without a context is at the caller's own extension. An executive with its own mailbox
+// has it passed in EXECASSIST_MAILBOX, which the dialplan include gives to VoiceMail.
+func (c *incomingCall) continueTo(ctx context.Context, to policy.RolloverTarget) {
 	c.settled = true
-	if u := c.cfg.User(c.exec); u != nil && u.Voicemail != "" {
-		if err := c.cli.Channel().SetVariable(ctx, c.caller.Key(), "EXECASSIST_MAILBOX", u.Voicemail); err != nil && !ari.IsGone(err) {
+	if to.Mailbox != "" {
+		if err := c.cli.Channel().SetVariable(ctx, c.caller.Key(), "EXECASSIST_MAILBOX", to.Mailbox); err != nil && !ari.IsGone(err) {
 			c.s.log.Warn().Err(err).Msg("mailbox not passed to the dialplan; the executive's extension is used")
 		}
 	}
-	continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, ari.ContinueTarget{Context: dial.VoicemailContext, Extension: c.exec, Priority: 1})
+	t := ari.ContinueTarget{Context: to.Context, Extension: to.Extension, Priority: to.Priority, Label: to.Label}
+	if t.Context == "" {
+		t.Context, t.Extension = c.caller.Dialplan.Context, c.caller.Dialplan.Exten
+	}
+	continueCaller(ctx, c.cli, c.caller.Key(), c.s.log, t)
 }
 
 // forwardFailed: the forward destination did not answer; voice messaging is the
 // safe place for the caller.
 func (c *incomingCall) forwardFailed(ctx context.Context) {
 	c.s.log.Info().Str("executive", c.exec).Msg("rollover forward failed; voice messaging instead")
-	c.toVoicemail(ctx, c.cfg.EffectiveDialing())
+	c.continueTo(ctx, policy.VoicemailTarget(c.cfg.User(c.exec), c.cfg.EffectiveDialing()))
 	c.finish(ctx, "rollover:forward-failed:voice-messaging")
 }
 

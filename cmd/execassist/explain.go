@@ -72,7 +72,7 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 		call.Dialled = *exec
 	}
 	d := policy.Decide(cfg, rt, *exec, call, now)
-	printDecision(stdout, cfg, u, call, now, d, source)
+	printDecision(stdout, u, call, now, d, source)
 	return nil
 }
 
@@ -93,7 +93,7 @@ func loadForExplain(s settings) (*config.Config, config.Runtime, string, error) 
 	return snap.Config, snap.Runtime, s.Store, nil
 }
 
-func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
+func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
 	esc := safetext.Escape
 	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, esc(u.Name), esc(call.Who()), esc(call.Dialled), now.Format(time.RFC3339), esc(source))
 	if !d.Filtered {
@@ -114,12 +114,7 @@ func printDecision(w io.Writer, cfg *config.Config, u *config.User, call policy.
 		for _, t := range d.Screening {
 			fmt.Fprintf(w, "screening: executive %s %s with Alert-Info %s\n", t.Location, strings.Join(t.Endpoints, " & "), t.AlertInfo)
 		}
-		dial := cfg.EffectiveDialing()
-		target := map[string]string{
-			"voice-messaging":      fmt.Sprintf("continue to %s,%s,1", dial.VoicemailContext, u.Extension),
-			"no-answer-processing": fmt.Sprintf("continue at label %s after the executive's Dial", dial.NoAnswerLabel),
-			"forward":              "dial " + d.RolloverEndpoint,
-		}[d.Rollover.Action]
+		target := esc(d.RolloverTo.String())
 		if d.Rollover.Enabled {
 			fmt.Fprintf(w, "rollover: after %s, or when no assistant is left: %s (%s)\n", d.Rollover.After, d.Rollover.Action, target)
 		} else {
