@@ -43,10 +43,10 @@ type Decision struct {
 	Rollover          config.EffectiveRollover
 	RolloverEndpoint  string // forward: the validated dial string
 	// RolloverTo is where a rolled-over caller goes, for the session and for explain.
-	RolloverTo RolloverTarget
-	CallerIDName      string
-	CallerIDNumber    string
-	AlertInfo         string
+	RolloverTo     RolloverTarget
+	CallerIDName   string
+	CallerIDNumber string
+	AlertInfo      string
 }
 
 // Who names the caller for people: the number, or anonymous / unavailable.
