@@ -65,7 +65,7 @@ func (c *adoptedCall) run(ctx context.Context, s *session) behaviour {
 			return nil // stopping again: the call stays connected
 		case resyncNeeded:
 			for id := range c.parties {
-				if _, err := s.app.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id)); errors.Is(err, ari.ErrNotFound) {
+				if _, err := s.env.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id)); errors.Is(err, ari.ErrNotFound) {
 					delete(c.parties, id)
 				}
 			}
@@ -85,7 +85,7 @@ func (c *adoptedCall) failOpen(ctx context.Context, s *session, _ string) {
 	for id := range c.parties {
 		s.release(ctx, id, "normal")
 	}
-	if err := s.app.cli.Bridge().Delete(ctx, c.bridge.Key()); err != nil && !ari.IsGone(err) {
+	if err := s.env.cli.Bridge().Delete(ctx, c.bridge.Key()); err != nil && !ari.IsGone(err) {
 		s.log.Warn().Err(err).Msg("destroy bridge")
 	}
 }

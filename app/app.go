@@ -43,6 +43,7 @@ type App struct {
 	grace    time.Duration
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
+	env      *callEnv
 	metrics  *metrics
 }
 
@@ -59,6 +60,10 @@ func New(opts Options) *App {
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
 	a.metrics = newMetrics(a.ActiveSessions)
+	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer}
+	if a.store != nil {
+		a.env.settings = a.store
+	}
 	return a
 }
 

@@ -59,7 +59,7 @@ type party struct {
 // newConversation takes over an answered call; answeredAt orders calls for *11/*15
 // without digits ("the most recently answered").
 func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *ari.Key, remote party, first *party, callID string, answeredAt time.Time) *conversation {
-	v := &conversation{s: s, cli: s.app.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
+	v := &conversation{s: s, cli: s.env.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
 		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
 		answered: answeredAt, callID: callID, arrived: s.began, answeredBy: first.who}
 	v.publish()
@@ -82,7 +82,7 @@ func (v *conversation) publish() {
 		c.assistant, c.device = "", ""
 		c.ringing = []string{v.exec.Extension}
 	}
-	v.s.app.registry.set(c)
+	v.s.env.registry.set(c)
 }
 
 func (v *conversation) run(ctx context.Context, s *session) behaviour {
@@ -102,7 +102,7 @@ func (v *conversation) run(ctx context.Context, s *session) behaviour {
 // dialplan goes on there (to the executive's own Dial), every other party and every
 // leg still ringing is released, and the bridge destroyed. Nothing is left in Stasis.
 func (v *conversation) failOpen(ctx context.Context, s *session, reason string) {
-	s.app.registry.remove(s)
+	s.env.registry.remove(s)
 	v.releaseAllButRemote(ctx)
 	if v.remote.id != "" {
 		if v.remoteInDialplan {
@@ -339,7 +339,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 // adopt takes over the asking FAC caller's channel and puts it into the bridge.
 func (v *conversation) adopt(ctx context.Context, m control, role, who string) bool {
 	ch := m.channel
-	v.s.app.transfer(ch.ID, v.s)
+	v.s.env.transfer(ch.ID, v.s)
 	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
 		m.giveBack()
 		return false
@@ -431,7 +431,7 @@ func (v *conversation) pickedUp(ctx context.Context, r *party) {
 	}
 	v.parties[r.id] = r
 	v.pushing = false
-	v.answered = v.s.app.clock.Now()
+	v.answered = v.s.env.clock.Now()
 	v.publish()
 	v.journal("answered after push", r.who)
 }
@@ -518,6 +518,6 @@ func (v *conversation) end(ctx context.Context) {
 func (v *conversation) hangup(ctx context.Context, id string) { v.s.release(ctx, id, "normal") }
 
 func (v *conversation) journal(outcome, who string) {
-	v.s.app.journal(store.JournalEntry{At: v.s.app.clock.Now(), CallID: v.callID, Kind: "call-control",
+	v.s.env.journal(store.JournalEntry{At: v.s.env.clock.Now(), CallID: v.callID, Kind: "call-control",
 		Executive: v.exec.Extension, Decision: outcome, AnsweredBy: who, Outcome: outcome})
 }

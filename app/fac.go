@@ -52,11 +52,11 @@ func (f *facCall) run(ctx context.Context, s *session) behaviour {
 
 func (f *facCall) serve(ctx context.Context, s *session) {
 	f.s = s
-	f.cfg = s.app.store.Snapshot().Config
+	f.cfg = s.env.settings.Snapshot().Config
 	f.prompts = f.cfg.EffectivePrompts()
 	ch := s.start.Channel
 	f.log = s.log.With().Str("device", ch.Device()).Logger()
-	f.entry = store.JournalEntry{At: s.app.clock.Now(), CallID: ch.ID, Kind: "fac", Caller: ch.Device()}
+	f.entry = store.JournalEntry{At: s.env.clock.Now(), CallID: ch.ID, Kind: "fac", Caller: ch.Device()}
 	p := policy.ParseFAC(f.cfg, ch.Device(), f.digits)
 	// Missing digits are prompted for: an executive, then (for #64) a destination.
 	for tries := 0; p.Need != "" && p.Refused == "" && tries < 2; tries++ {
@@ -88,7 +88,7 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 		f.filtering(ctx, p.Code == "filtering_on", p.Executive)
 	case "opt_in", "opt_out":
 		in := p.Code == "opt_in"
-		if err := s.app.store.SetOptIn(p.User, p.Executive, in); err != nil {
+		if err := s.env.settings.SetOptIn(p.User, p.Executive, in); err != nil {
 			f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
 			return
 		}
@@ -96,7 +96,7 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 	case "push":
 		f.push(ctx)
 	case "retrieve", "bridge":
-		calls := s.app.registry.find(func(c execCall) bool {
+		calls := s.env.registry.find(func(c execCall) bool {
 			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)
 		})
 		if len(calls) == 0 {
@@ -128,19 +128,19 @@ func (f *facCall) refuse(ctx context.Context, prompt, why string) {
 	f.log.Info().Str("digits", f.digits).Str("why", why).Msg("FAC refused")
 	f.entry.Outcome = "refused"
 	f.entry.Reasons = append(f.entry.Reasons, why)
-	f.s.app.journal(f.entry)
+	f.s.env.journal(f.entry)
 	f.announce(ctx, prompt)
 }
 
 func (f *facCall) confirm(ctx context.Context, prompt, outcome string) {
 	f.log.Info().Str("digits", f.digits).Str("outcome", outcome).Msg("FAC done")
 	f.entry.Outcome = outcome
-	f.s.app.journal(f.entry)
+	f.s.env.journal(f.entry)
 	f.announce(ctx, prompt)
 }
 
 func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
-	if err := f.s.app.store.SetFiltering(exec, on); err != nil {
+	if err := f.s.env.settings.SetFiltering(exec, on); err != nil {
 		f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
 		return
 	}
@@ -148,7 +148,7 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 	if on {
 		state, prompt = "INUSE", f.prompts.FilteringOn
 	}
-	if err := f.s.app.cli.DeviceState().Update(ctx, FilteringDevice(exec), state); err != nil {
+	if err := f.s.env.cli.DeviceState().Update(ctx, FilteringDevice(exec), state); err != nil {
 		f.log.Warn().Err(err).Msg("BLF device state not updated")
 	}
 	f.confirm(ctx, prompt, map[bool]string{true: "filtering-on", false: "filtering-off"}[on])
@@ -159,7 +159,7 @@ func (f *facCall) ask(c execCall, op string) string {
 	reply := make(chan string, 1)
 	me := f.s.start.Channel
 	c.sess.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
-		giveBack: func() { f.s.app.transfer(me.ID, f.s) }}) // the FAC session announces why not
+		giveBack: func() { f.s.env.transfer(me.ID, f.s) }}) // the FAC session announces why not
 	select {
 	case why := <-reply:
 		return why
@@ -175,7 +175,7 @@ func (f *facCall) ask(c execCall, op string) string {
 // push: #63 needs exactly one answered executive call at the dialling device.
 func (f *facCall) push(ctx context.Context) {
 	device := f.s.start.Channel.Device()
-	calls := f.s.app.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
+	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
 	if len(calls) != 1 {
 		f.refuse(ctx, f.prompts.NoCall, fmt.Sprintf("%d answered executive calls at %s; push needs exactly one", len(calls), device))
 		return
@@ -196,13 +196,13 @@ func (f *facCall) join(ctx context.Context, c execCall, op string) {
 		return
 	}
 	f.entry.Outcome = op
-	f.s.app.journal(f.entry)
+	f.s.env.journal(f.entry)
 }
 
 func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 	switch p.Special {
 	case "retrieve":
-		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
+		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
 		if len(calls) == 0 {
 			f.refuse(ctx, f.prompts.NoCall, "no held call of "+p.Executive)
 			return
@@ -210,7 +210,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 		f.join(ctx, calls[0], "take")
 		return
 	case "bridge":
-		calls := f.s.app.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
+		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
 			f.refuse(ctx, f.prompts.NoCall, "no answered call of "+p.Executive)
 			return
@@ -224,7 +224,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 // placeCall rings the destination with the executive's caller ID while the assistant
 // hears ringing; on answer the two are bridged and the call is an executive call.
 func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest string) {
-	s, cli := f.s, f.s.app.cli
+	s, cli := f.s, f.s.env.cli
 	me := s.start.Channel
 	_ = cli.Channel().Ring(ctx, me.Key())
 	num := e.Extension
@@ -255,7 +255,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 				if f.gone(ctx) {
 					s.release(ctx, legID, "normal")
 					f.entry.Outcome = "caller-hung-up"
-					s.app.journal(f.entry)
+					s.env.journal(f.entry)
 					return
 				}
 				if d, err := cli.Channel().Data(ctx, legKey); errors.Is(err, ari.ErrNotFound) {
@@ -286,7 +286,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 			if id == me.ID {
 				_ = cli.Channel().Hangup(ctx, legKey, "normal")
 				f.entry.Outcome = "caller-hung-up"
-				s.app.journal(f.entry)
+				s.env.journal(f.entry)
 				return
 			}
 			if id == legID {
@@ -298,15 +298,15 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 }
 
 func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, dest string) {
-	s, cli := f.s, f.s.app.cli
+	s, cli := f.s, f.s.env.cli
 	me := s.start.Channel
-	answeredAt := s.app.clock.Now()
-	s.app.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
+	answeredAt := s.env.clock.Now()
+	s.env.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
 		callerNumber: dest, arrived: s.began, answeredBy: s.facUser})
 	bridge, err := connectCall(ctx, cli, me.ID, legID, false)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("could not connect the call placed as the executive")
-		s.app.registry.remove(s)
+		s.env.registry.remove(s)
 		s.release(ctx, legID, "normal")
 		s.release(ctx, me.ID, "normal")
 		if bridge != nil {
@@ -315,7 +315,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 		return
 	}
 	f.entry.Outcome, f.entry.AnsweredBy = "initiated", dest
-	s.app.journal(f.entry)
+	s.env.journal(f.entry)
 	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
 	remote := party{id: legID, role: "remote", number: dest}
 	f.next = newConversation(s, f.cfg, e, bridge, remote, first, me.ID, answeredAt)
@@ -323,7 +323,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 
 // collect prompts for digits: '#' ends, a pause ends, three tries.
 func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
-	s, cli := f.s, f.s.app.cli
+	s, cli := f.s, f.s.env.cli
 	if !f.answered {
 		if err := cli.Channel().Answer(ctx, s.start.Channel.Key()); err != nil {
 			return "", false
@@ -379,7 +379,7 @@ func (f *facCall) collect(ctx context.Context, prompt string) (string, bool) {
 // announce answers, plays media to the end (or until the caller hangs up) and hangs up.
 func (f *facCall) announce(ctx context.Context, media string) {
 	s := f.s
-	cli, key := s.app.cli, s.start.Channel.Key()
+	cli, key := s.env.cli, s.start.Channel.Key()
 	if !f.answered {
 		if err := cli.Channel().Answer(ctx, key); err != nil {
 			return
@@ -430,7 +430,7 @@ const maxAnnouncement = time.Minute
 
 // gone asks Asterisk whether the FAC caller has hung up (after events were lost).
 func (f *facCall) gone(ctx context.Context) bool {
-	_, err := f.s.app.cli.Channel().Data(ctx, f.s.start.Channel.Key())
+	_, err := f.s.env.cli.Channel().Data(ctx, f.s.start.Channel.Key())
 	return errors.Is(err, ari.ErrNotFound)
 }
 

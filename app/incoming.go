@@ -71,9 +71,9 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 }
 
 func (c *incomingCall) run(ctx context.Context, s *session) behaviour {
-	c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
-	c.start = s.app.clock.Now()
-	snap := s.app.store.Snapshot()
+	c.s, c.cli, c.caller = s, s.env.cli, s.start.Channel
+	c.start = s.env.clock.Now()
+	snap := s.env.settings.Snapshot()
 	c.cfg = snap.Config
 	call := c.callFacts(ctx)
 	c.dec = policy.Decide(snap.Config, snap.Runtime, c.exec, call, c.start)
@@ -106,9 +106,9 @@ func (c *incomingCall) publish() {
 	switch {
 	case c.winner != nil || c.conv != nil:
 	case c.handled || c.done:
-		c.s.app.registry.remove(c.s)
+		c.s.env.registry.remove(c.s)
 	default:
-		c.s.app.registry.set(c.published())
+		c.s.env.registry.set(c.published())
 	}
 }
 
@@ -354,7 +354,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	c.stopRollover()
 	// Known as an executive call from the moment it is answered: a FAC dialled right
 	// away finds it, and waits in the mailbox until the call is bridged.
-	answeredAt := c.s.app.clock.Now()
+	answeredAt := c.s.env.clock.Now()
 	entry := c.published()
 	entry.ringing, entry.answeredAt, entry.answeredBy = nil, answeredAt, l.target.Who
 	switch l.kind {
@@ -363,7 +363,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	case "screening":
 		entry.atExec = true
 	}
-	c.s.app.registry.set(entry)
+	c.s.env.registry.set(entry)
 	var losers []*leg
 	for _, other := range c.legs {
 		if other != l && !other.gone {
@@ -393,7 +393,7 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 		}
 		return
 	}
-	after := c.s.app.clock.Now().Sub(c.start)
+	after := c.s.env.clock.Now().Sub(c.start)
 	c.outcome = "answered"
 	if l.kind == "forward" {
 		c.outcome = "rollover:forward"
@@ -422,7 +422,7 @@ func (c *incomingCall) bridgeFailed(ctx context.Context, l *leg, err error) {
 		c.bridge = nil
 	}
 	c.winner = nil
-	c.s.app.registry.remove(c.s)
+	c.s.env.registry.remove(c.s)
 	c.dec.Reasons = append(c.dec.Reasons, "bridging failed: "+err.Error())
 	c.stopRollover()
 	c.settled, c.done = true, true
@@ -583,7 +583,7 @@ func (c *incomingCall) normal(ctx context.Context, reason string) {
 // executive's own Dial.
 func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) {
 	if c.s == nil {
-		c.s, c.cli, c.caller = s, s.app.cli, s.start.Channel
+		c.s, c.cli, c.caller = s, s.env.cli, s.start.Channel
 	}
 	if c.conv != nil {
 		c.conv.failOpen(ctx, s, reason)
@@ -601,7 +601,7 @@ func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) 
 		}
 		c.bridge = nil
 	}
-	s.app.registry.remove(s)
+	s.env.registry.remove(s)
 	if c.settled {
 		return
 	}
@@ -615,12 +615,12 @@ func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) 
 	if c.dec.Filtered {
 		decision = "filtered"
 	}
-	c.s.app.journal(store.JournalEntry{At: c.s.app.clock.Now(), CallID: c.caller.ID, Kind: "call", Executive: c.exec,
+	c.s.env.journal(store.JournalEntry{At: c.s.env.clock.Now(), CallID: c.caller.ID, Kind: "call", Executive: c.exec,
 		Caller: c.caller.Caller.Number, Decision: decision, Reasons: c.dec.Reasons, Legs: c.tried,
 		AnsweredBy: answeredBy, AnswerAfter: after, Outcome: outcome})
 }
 
 // after posts timerFired{name} to the session's mailbox once d has passed.
 func (s *session) after(d time.Duration, name string) clock.Timer {
-	return s.app.clock.AfterFunc(d, func() { s.box.put(timerFired{name: name}) })
+	return s.env.clock.AfterFunc(d, func() { s.box.put(timerFired{name: name}) })
 }

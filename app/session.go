@@ -21,7 +21,8 @@ const shutdownGrace = 3 * time.Second
 type session struct {
 	stop  context.Context // done when execassist stops: only for waiting on events
 	id    string
-	app   *App
+	app   *App // lifecycle only (dispatcher maps, wait group); behaviours use env
+	env   *callEnv
 	box   *mailbox
 	start *ari.StasisStart
 	log   zerolog.Logger
@@ -36,7 +37,7 @@ type session struct {
 }
 
 func newSession(a *App, id string, start *ari.StasisStart, log zerolog.Logger) *session {
-	return &session{id: id, app: a, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now()}
+	return &session{id: id, app: a, env: a.env, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now()}
 }
 
 // behaviour is one owner of a session's channels: an incoming call, a FAC, a
@@ -93,7 +94,7 @@ func (s *session) failOpen(ctx context.Context, b behaviour, reason string) {
 // end removes the session and its channels from the dispatcher's maps and the
 // registry of executive calls.
 func (s *session) end() {
-	s.app.registry.remove(s)
+	s.env.registry.remove(s)
 	close(s.done)
 	s.app.onDispatcher(func() {
 		delete(s.app.sessions, s.id)
@@ -126,7 +127,7 @@ func (s *session) release(ctx context.Context, id, reason string) {
 	s.releases.Add(1)
 	go func() {
 		defer s.releases.Done()
-		if err := s.app.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), reason); err != nil && !ari.IsGone(err) {
+		if err := s.env.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), reason); err != nil && !ari.IsGone(err) {
 			s.log.Warn().Err(err).Str("channel", id).Msg("hang up")
 		}
 	}()
@@ -140,10 +141,10 @@ func newUnknownEntry(*ari.StasisStart) behaviour { return unknownEntry{} }
 
 func (unknownEntry) run(ctx context.Context, s *session) behaviour {
 	s.log.Warn().Strs("args", s.start.Args).Msg("unknown Stasis arguments; continuing in the dialplan")
-	continueCaller(ctx, s.app.cli, s.start.Channel.Key(), s.log)
+	continueCaller(ctx, s.env.cli, s.start.Channel.Key(), s.log)
 	return nil
 }
 
 func (unknownEntry) failOpen(ctx context.Context, s *session, _ string) {
-	continueCaller(ctx, s.app.cli, s.start.Channel.Key(), s.log)
+	continueCaller(ctx, s.env.cli, s.start.Channel.Key(), s.log)
 }

@@ -1,0 +1,30 @@
+package app
+
+import (
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/store"
+)
+
+// settings is the part of the store a call may touch: the configuration snapshot it
+// decides with, and the two settings a FAC changes.
+type settings interface {
+	Snapshot() *store.Snapshot
+	SetFiltering(exec string, on bool) error
+	SetOptIn(asst, exec string, in bool) error
+}
+
+// callEnv is everything a behaviour may use. Behaviours never reach the App itself
+// (its dispatcher maps, its lifecycle): what they share with other calls goes through
+// the registry, the journal and transfer.
+type callEnv struct {
+	cli      ari.Client
+	clock    clock.Clock
+	settings settings
+	registry *registry
+	// journal queues an entry; it never blocks a call.
+	journal func(store.JournalEntry)
+	// transfer makes session to the owner of a channel's events (a FAC caller joining
+	// a call, or handed back).
+	transfer func(channelID string, to *session)
+}
