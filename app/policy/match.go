@@ -49,13 +49,29 @@ func compiled(pattern string) *regexp.Regexp {
 	return re
 }
 
+var locations sync.Map // time zone name -> *time.Location: memo, not state
+
+// location loads a time zone once: time.LoadLocation reads the zoneinfo file on every
+// call, which a decision per incoming call must not do.
+func location(name string) (*time.Location, error) {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
+}
+
 var dayIndex = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
 	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 
 // InSchedule reports whether t falls in the schedule's weekly windows or dates (in the
 // schedule's own time zone, so DST shifts follow the zone), and says why.
 func InSchedule(s config.Schedule, t time.Time) (bool, string) {
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := location(s.Timezone)
 	if err != nil {
 		return false, fmt.Sprintf("time zone %q unknown", s.Timezone)
 	}
