@@ -30,7 +30,7 @@ import (
 )
 
 // SchemaVersion is the layout this build writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 var (
 	bMeta      = []byte("meta")
@@ -39,6 +39,8 @@ var (
 	bUsers     = []byte("users")     // provisioning: order key -> User
 	bRuntime   = []byte("runtime")   // self-service state
 	bJournal   = []byte("journal")   // call journal, time-ordered keys
+	bAccounts  = []byte("accounts")  // extension -> argon2id hash set with `user passwd`
+	bAudit     = []byte("audit")     // self-service changes, sequence keys
 
 	provisioning = [][]byte{bSettings, bSchedules, bUsers}
 )
@@ -47,6 +49,14 @@ var (
 var migrations = map[int]func(tx *bolt.Tx) error{
 	0: func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bMeta, bSettings, bSchedules, bUsers, bRuntime, bJournal} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	1: func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bAccounts, bAudit} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -79,7 +89,11 @@ type Store struct {
 
 // Snapshot is an immutable view of the store; share it freely, never modify it.
 type Snapshot struct {
-	Config     *config.Config
+	// Config is what calls are decided with: the provisioning with what users changed
+	// themselves laid over it (config.WithRuntime); export and explain show it.
+	Config *config.Config
+	// Provisioned is the imported provisioning alone.
+	Provisioned *config.Config
 	Runtime    config.Runtime
 	ImportedAt time.Time
 	Source     string
@@ -247,7 +261,7 @@ func (s *Store) reload() error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		cfg := snap.Config
 		st := tx.Bucket(bSettings)
-		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults} {
+		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults, "admins": &cfg.Admins} {
 			if raw := st.Get([]byte(key)); raw != nil {
 				if err := json.Unmarshal(raw, dst); err != nil {
 					return fmt.Errorf("store: settings %s: %w", key, err)
@@ -292,6 +306,8 @@ func (s *Store) reload() error {
 	if err != nil {
 		return err
 	}
+	snap.Provisioned = snap.Config
+	snap.Config = config.WithRuntime(snap.Provisioned, snap.Runtime)
 	s.snap.Store(snap)
 	return nil
 }
@@ -325,7 +341,7 @@ func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 			}
 		}
 		st := tx.Bucket(bSettings)
-		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults} {
+		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults, "admins": p.Admins} {
 			if err := putJSON(st, key, v); err != nil {
 				return err
 			}
@@ -370,24 +386,17 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 	return b.Put([]byte(key), raw)
 }
 
-// Export returns the stored provisioning as a config (for `config export`).
-func (s *Store) Export() *config.Config { return s.Snapshot().Config }
+// Export returns the effective configuration (provisioning with users' own changes),
+// without secrets, for `config export`.
+func (s *Store) Export() *config.Config { return s.Snapshot().Config.WithoutSecrets() }
 
 // updateRuntime applies f to a copy of the runtime state in one transaction.
 func (s *Store) updateRuntime(f func(rt *config.Runtime) error) error {
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bRuntime)
-		var rt config.Runtime
-		if raw := b.Get([]byte("state")); raw != nil {
-			if err := json.Unmarshal(raw, &rt); err != nil {
-				return fmt.Errorf("store: runtime: %w", err)
-			}
-		}
-		if rt.Executives == nil {
-			rt.Executives = map[string]config.ExecutiveState{}
-		}
-		if rt.Assistants == nil {
-			rt.Assistants = map[string]config.AssistantState{}
+		rt, err := readRuntime(b)
+		if err != nil {
+			return err
 		}
 		if err := f(&rt); err != nil {
 			return err

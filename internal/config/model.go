@@ -7,6 +7,7 @@
 package config
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -23,6 +24,8 @@ type Config struct {
 	Schedules map[string]Schedule `yaml:"schedules,omitempty"`
 	Defaults  Settings            `yaml:"defaults,omitempty"`
 	Users     []User              `yaml:"users,omitempty"`
+	// Admins sign in to the self-service API with every right (SPEC 4's admin row).
+	Admins []Admin `yaml:"admins,omitempty"`
 
 	indexOnce sync.Once
 	index     map[string]int
@@ -196,6 +199,15 @@ type User struct {
 	Executive         *Executive   `yaml:"executive,omitempty"`
 	Assistant         *Assistant   `yaml:"assistant,omitempty"`
 	CallingPerms      *Permissions `yaml:"calling_permissions,omitempty"`
+	// SecretHash is the argon2id hash (PHC string) of the secret the user signs in
+	// with; `execassist user passwd` sets one in the store instead. Never exported.
+	SecretHash string `yaml:"secret_hash,omitempty" json:",omitempty"`
+}
+
+// Admin is an administrator of the self-service API: a name and an argon2id hash.
+type Admin struct {
+	Name       string `yaml:"name"`
+	SecretHash string `yaml:"secret_hash"`
 }
 
 // Executive is the Executive service on a user.
@@ -269,5 +281,16 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 // operational ari, store, listen and log sections (and so never a password).
 func (c *Config) Provisioning() *Config {
 	return &Config{Dialing: c.Dialing, Codes: c.Codes, Prompts: c.Prompts, Schedules: c.Schedules,
-		Defaults: c.Defaults, Users: c.Users}
+		Defaults: c.Defaults, Users: c.Users, Admins: c.Admins}
+}
+
+// WithoutSecrets is a copy fit to print or export: no password hashes.
+func (c *Config) WithoutSecrets() *Config {
+	out := &Config{ARI: c.ARI, Store: c.Store, Listen: c.Listen, Log: c.Log, Dialing: c.Dialing, Codes: c.Codes,
+		Prompts: c.Prompts, Schedules: c.Schedules, Defaults: c.Defaults, Users: slices.Clone(c.Users)}
+	out.ARI.Password = ""
+	for i := range out.Users {
+		out.Users[i].SecretHash = ""
+	}
+	return out
 }

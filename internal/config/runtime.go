@@ -1,16 +1,27 @@
 package config
 
-// Runtime is what executives and assistants changed themselves (FACs today, the
-// self-service API later): it lives beside the provisioning, survives re-imports, and
-// the policy core reads it with the provisioning. A nil field means "as provisioned".
+import "slices"
+
+// Runtime is what executives and assistants changed themselves (FACs and the
+// self-service API): it lives beside the provisioning, survives re-imports, and the
+// policy core reads it with the provisioning. A nil field means "as provisioned".
 type Runtime struct {
 	Executives map[string]ExecutiveState `json:"executives,omitempty"`
 	Assistants map[string]AssistantState `json:"assistants,omitempty"`
 }
 
-// ExecutiveState is what an executive (or assistant, for them) changed: #61/#62.
+// ExecutiveState is what an executive (or an assigned assistant, for them) changed.
+// Each non-nil section replaces the provisioned one as a whole (WithRuntime), so a
+// later re-import changes what nobody has touched and keeps what users set.
 type ExecutiveState struct {
-	Filtering *bool `json:"filtering,omitempty"`
+	// Filtering is #61/#62 and the API's callFiltering.enabled.
+	Filtering     *bool      `json:"filtering,omitempty"`
+	FilterMode    *string    `json:"filter_mode,omitempty"`
+	Filters       *[]Filter  `json:"filters,omitempty"`
+	Assistants    *[]string  `json:"assistants,omitempty"`
+	AllowOptInOut *bool      `json:"allow_opt_in_out,omitempty"`
+	Alerting      *Alerting  `json:"alerting,omitempty"`
+	Screening     *Screening `json:"screening,omitempty"`
 }
 
 // AssistantState is what an assistant changed: opt-in/out per executive, divert.
@@ -18,4 +29,44 @@ type AssistantState struct {
 	// OptedIn maps executive extension -> opted in (absent: opted in).
 	OptedIn map[string]bool `json:"opted_in,omitempty"`
 	Divert  *Divert         `json:"divert,omitempty"`
+}
+
+// WithRuntime returns the configuration calls are decided with: the provisioning with
+// every executive's own changes laid over it. cfg is not modified (snapshots are
+// shared); users without changes share their provisioned sections.
+func WithRuntime(cfg *Config, rt Runtime) *Config {
+	if len(rt.Executives) == 0 {
+		return cfg
+	}
+	out := &Config{ARI: cfg.ARI, Store: cfg.Store, Listen: cfg.Listen, Log: cfg.Log, Dialing: cfg.Dialing,
+		Codes: cfg.Codes, Prompts: cfg.Prompts, Schedules: cfg.Schedules, Defaults: cfg.Defaults,
+		Admins: cfg.Admins, Users: slices.Clone(cfg.Users)}
+	for i := range out.Users {
+		u := &out.Users[i]
+		st, ok := rt.Executives[u.Extension]
+		if !ok || u.Executive == nil {
+			continue
+		}
+		e := *u.Executive
+		if st.Assistants != nil {
+			e.Assistants = slices.Clone(*st.Assistants)
+		}
+		if st.AllowOptInOut != nil {
+			e.AllowOptInOut = st.AllowOptInOut
+		}
+		if st.FilterMode != nil {
+			e.Filtering.Mode = *st.FilterMode
+		}
+		if st.Filters != nil {
+			e.Filtering.Filters = slices.Clone(*st.Filters)
+		}
+		if st.Alerting != nil {
+			e.Alerting = st.Alerting
+		}
+		if st.Screening != nil {
+			e.Screening = st.Screening
+		}
+		u.Executive = &e
+	}
+	return out
 }

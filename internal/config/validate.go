@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/execassist/execassist/internal/secret"
 	"net"
 	"net/url"
 	"regexp"
@@ -111,7 +112,26 @@ func Validate(c *Config, src *Source) Errors {
 		v.add("defaults.alerting.rollover.to", "is required: rollover action is forward")
 	}
 	v.users(c)
+	v.admins(c)
 	return v.errs.result()
+}
+
+// admins: a name that is not an extension (sign-in tells them apart) and a usable hash.
+func (v *validator) admins(c *Config) {
+	seen := map[string]bool{}
+	for i, a := range c.Admins {
+		p := fmt.Sprintf("admins[%d]", i)
+		switch {
+		case !nameRE.MatchString(a.Name) || extensionRE.MatchString(a.Name):
+			v.add(p+".name", "%q: 1-64 letters, digits, - and _, not all digits (extensions sign in as users)", a.Name)
+		case seen[a.Name]:
+			v.add(p+".name", "%q is listed twice", a.Name)
+		}
+		seen[a.Name] = true
+		if err := secret.Valid(a.SecretHash); err != nil {
+			v.add(p+".secret_hash", "%v (make one with: execassist user hash)", err)
+		}
+	}
 }
 
 func (v *validator) ari(c *Config) {
@@ -353,6 +373,11 @@ func (v *validator) users(c *Config) {
 				v.add(p+".extension", "%q is also users[%d]", u.Extension, j)
 			} else {
 				byExt[u.Extension] = i
+			}
+		}
+		if u.SecretHash != "" {
+			if err := secret.Valid(u.SecretHash); err != nil {
+				v.add(p+".secret_hash", "%v (make one with: execassist user hash)", err)
 			}
 		}
 		if len([]rune(u.Name)) > MaxCustomName || strings.ContainsAny(u.Name, "\"<>\r\n\\") {

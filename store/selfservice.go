@@ -1,0 +1,154 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/execassist/execassist/internal/config"
+	bolt "go.etcd.io/bbolt"
+)
+
+// AuditEntry records one self-service change: who, what, before, after, when, from
+// where. Before and After are the resource as the API showed it.
+type AuditEntry struct {
+	At       time.Time       `json:"at"`
+	Who      string          `json:"who"`  // extension or admin name
+	Role     string          `json:"role"` // executive, assistant, admin
+	From     string          `json:"from"` // remote address
+	Resource string          `json:"resource"`
+	Before   json.RawMessage `json:"before,omitempty"`
+	After    json.RawMessage `json:"after,omitempty"`
+}
+
+// ChangeRuntime is one self-service write. apply changes the runtime state, seeing the
+// effective configuration it starts from (to check an ETag or build the new section
+// from the old). The configuration that results is validated as a whole with the YAML
+// import's validator; the state and audit (filled in by apply) are written in one
+// transaction, or nothing is. Validation problems come back as config.Errors.
+func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(effective *config.Config, rt *config.Runtime) error) error {
+	return s.update(func(tx *bolt.Tx) error {
+		rt, err := readRuntime(tx.Bucket(bRuntime))
+		if err != nil {
+			return err
+		}
+		prov := s.Snapshot().Provisioned // writers are serialised: this is current
+		if err := apply(config.WithRuntime(prov, rt), &rt); err != nil {
+			return err
+		}
+		if errs := config.Validate(config.WithRuntime(prov, rt), nil); len(errs) > 0 {
+			return errs
+		}
+		if err := putJSON(tx.Bucket(bRuntime), "state", rt); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		if audit.At.IsZero() {
+			audit.At = s.opts.Now().UTC()
+		}
+		return appendAudit(tx, *audit)
+	})
+}
+
+func readRuntime(b *bolt.Bucket) (config.Runtime, error) {
+	var rt config.Runtime
+	if raw := b.Get([]byte("state")); raw != nil {
+		if err := json.Unmarshal(raw, &rt); err != nil {
+			return rt, fmt.Errorf("store: runtime: %w", err)
+		}
+	}
+	if rt.Executives == nil {
+		rt.Executives = map[string]config.ExecutiveState{}
+	}
+	if rt.Assistants == nil {
+		rt.Assistants = map[string]config.AssistantState{}
+	}
+	return rt, nil
+}
+
+// auditMax bounds the audit log; the oldest records go first.
+const auditMax = 100_000
+
+func appendAudit(tx *bolt.Tx, e AuditEntry) error {
+	b := tx.Bucket(bAudit)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), raw); err != nil {
+		return err
+	}
+	if n := b.Stats().KeyN; n >= auditMax {
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil && n >= auditMax; k, _ = c.Next() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n--
+		}
+	}
+	return nil
+}
+
+// Audit lists audit records, newest first: all (who == "") or one user's, at most limit.
+func (s *Store) Audit(who string, limit int) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("store: audit record %x: %w", k, err)
+			}
+			if who == "" || e.Who == who {
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetSecretHash stores the argon2id hash a user signs in with (`execassist user
+// passwd`); it wins over a secret_hash in the YAML. The change is audited, the hash is
+// not.
+func (s *Store) SetSecretHash(ext, hash string, audit AuditEntry) error {
+	return s.update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bAccounts).Put([]byte(ext), []byte(hash)); err != nil {
+			return err
+		}
+		if audit.At.IsZero() {
+			audit.At = s.opts.Now().UTC()
+		}
+		return appendAudit(tx, audit)
+	})
+}
+
+// SecretHash returns the hash user ext signs in with: the one set with `user passwd`,
+// else the YAML's; "" when the user has none (and cannot sign in).
+func (s *Store) SecretHash(ext string) (string, error) {
+	var h string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bAccounts); b != nil {
+			h = string(b.Get([]byte(ext)))
+		}
+		return nil
+	})
+	if err == nil && h == "" {
+		if u := s.Snapshot().Provisioned.User(ext); u != nil {
+			h = u.SecretHash
+		}
+	}
+	return h, err
+}
