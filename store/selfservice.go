@@ -23,18 +23,19 @@ type AuditEntry struct {
 }
 
 // ChangeRuntime is one self-service write. apply changes the runtime state, seeing the
-// effective configuration it starts from (to check an ETag or build the new section
-// from the old). The configuration that results is validated as a whole with the YAML
+// provisioning it lays over (config.WithRuntime(prov, *rt) is the effective
+// configuration, before and after: to check an ETag, build the new section from the
+// old, record the audit). The configuration that results is validated as a whole with the YAML
 // import's validator; the state and audit (filled in by apply) are written in one
 // transaction, or nothing is. Validation problems come back as config.Errors.
-func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(effective *config.Config, rt *config.Runtime) error) error {
+func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(prov *config.Config, rt *config.Runtime) error) error {
 	return s.update(func(tx *bolt.Tx) error {
 		rt, err := readRuntime(tx.Bucket(bRuntime))
 		if err != nil {
 			return err
 		}
 		prov := s.Snapshot().Provisioned // writers are serialised: this is current
-		if err := apply(config.WithRuntime(prov, rt), &rt); err != nil {
+		if err := apply(prov, &rt); err != nil {
 			return err
 		}
 		if errs := config.Validate(config.WithRuntime(prov, rt), nil); len(errs) > 0 {

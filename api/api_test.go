@@ -1,0 +1,506 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/secret"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// testYAML: executive 1001 (pool 1002, 1003; opt-in/out allowed), executive 1006
+// (pool 1004), users 1005 without service; everyone's secret is "secret-<ext>", the
+// admin's "secret-root".
+const testYAML = `
+dialing: {outbound: 'Local/{number}@execassist-outbound'}
+admins: [{name: root, secret_hash: '%root%'}]
+users:
+  - {extension: "1001", name: Erin Exec, devices: [PJSIP/1001], secret_hash: '%1001%',
+     executive: {assistants: ["1002", "1003"], allow_opt_in_out: true, filtering: {enabled: true, mode: all}}}
+  - {extension: "1002", name: Ann Assist, devices: [PJSIP/1002], secret_hash: '%1002%', assistant: {}}
+  - {extension: "1003", name: Alan Assist, devices: [PJSIP/1003], secret_hash: '%1003%', assistant: {}}
+  - {extension: "1004", name: Ada Assist, devices: [PJSIP/1004], secret_hash: '%1004%', assistant: {}}
+  - {extension: "1005", name: Uma User, devices: [PJSIP/1005], secret_hash: '%1005%'}
+  - {extension: "1006", name: Eve Exec, devices: [PJSIP/1006], secret_hash: '%1006%', executive: {assistants: ["1004"]}}
+`
+
+type rig struct {
+	t     *testing.T
+	srv   *httptest.Server
+	api   *Server
+	store *store.Store
+	fake  *aritest.Server
+	app   *app.App
+	clock *clock.Fake
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	y := testYAML
+	for _, who := range []string{"root", "1001", "1002", "1003", "1004", "1005", "1006"} {
+		h, err := secret.HashWith("secret-"+who, secret.Params{Memory: 64, Time: 1, Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		y = strings.Replace(y, "%"+who+"%", h, 1)
+	}
+	cfg, err := config.LoadBytes("t.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Import(cfg, store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fake := aritest.New(aritest.Options{})
+	t.Cleanup(fake.Close)
+	for _, ext := range []string{"1001", "1002", "1003", "1004", "1005", "1006"} {
+		fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/" + ext, Number: ext})
+	}
+	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Number: "+15557770000"})
+	cli, err := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password, Application: "execassist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop()})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	c := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	s := New(Options{App: a, Store: st, Log: zerolog.Nop(), Clock: c})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	r := &rig{t: t, srv: srv, api: s, store: st, fake: fake, app: a, clock: c}
+	r.eventually("the app to connect", func() bool { return fake.Connections() == 1 })
+	return r
+}
+
+func (r *rig) eventually(what string, f func() bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// client is a signed-in user: a bearer token, or a cookie jar plus the CSRF token.
+type client struct {
+	r      *rig
+	token  string
+	csrf   string
+	cookie bool
+	http   *http.Client
+}
+
+func (r *rig) login(user string) *client {
+	r.t.Helper()
+	c := &client{r: r, http: &http.Client{}}
+	code, body := c.do("POST", "/v1/login", map[string]string{"user": user, "secret": "secret-" + user}, nil)
+	if code != 200 {
+		r.t.Fatalf("login %s: %d %s", user, code, body)
+	}
+	var lr loginReply
+	json.Unmarshal([]byte(body), &lr)
+	c.token, c.csrf = lr.Token, lr.CSRFToken
+	return c
+}
+
+func (r *rig) loginCookie(user string) *client {
+	jar, _ := cookiejar.New(nil)
+	c := &client{r: r, http: &http.Client{Jar: jar}, cookie: true}
+	code, body := c.do("POST", "/v1/login", map[string]string{"user": user, "secret": "secret-" + user}, nil)
+	if code != 200 {
+		r.t.Fatalf("login %s: %d %s", user, code, body)
+	}
+	var lr loginReply
+	json.Unmarshal([]byte(body), &lr)
+	c.csrf = lr.CSRFToken
+	return c
+}
+
+// do sends body (a value to encode, or raw []byte / string) and returns status and body.
+func (c *client) do(method, path string, body any, hdr map[string]string) (int, string) {
+	c.r.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, c.r.srv.URL+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" && !c.cookie {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if c.cookie && c.csrf != "" && method != "GET" {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	for k, v := range hdr {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if e := resp.Header.Get("ETag"); e != "" {
+		lastETag = e
+	}
+	return resp.StatusCode, string(b)
+}
+
+var lastETag string
+
+// runtime is the stored runtime state as JSON: refusals must leave it unchanged.
+func (r *rig) runtime() string {
+	b, _ := json.Marshal(r.store.Snapshot().Runtime)
+	return string(b)
+}
+
+func TestSignInRefusalsAndLockout(t *testing.T) {
+	r := newRig(t)
+	anon := &client{r: r, http: &http.Client{}}
+	for _, tc := range []struct {
+		body any
+		code int
+	}{
+		{map[string]string{"user": "1001", "secret": "wrong"}, 401},
+		{map[string]string{"user": "9999", "secret": "secret-9999"}, 401},
+		{map[string]string{"user": "1001"}, 401},
+		{map[string]any{"user": 1001, "secret": "x"}, 400},
+		{map[string]string{"user": "1001", "secret": "x", "role": "admin"}, 400},
+		{"{", 400},
+	} {
+		if code, body := anon.do("POST", "/v1/login", tc.body, nil); code != tc.code || !strings.Contains(body, `"error"`) {
+			t.Errorf("%v: %d %s", tc.body, code, body)
+		}
+	}
+	// Unauthenticated reads and a made-up token.
+	if code, _ := anon.do("GET", "/v1/me", nil, nil); code != 401 {
+		t.Errorf("no session: %d", code)
+	}
+	if code, _ := anon.do("GET", "/v1/me", nil, map[string]string{"Authorization": "Bearer forged"}); code != 401 {
+		t.Errorf("forged token: %d", code)
+	}
+	// 1002: four more failures (five in all) lock the name; the right secret is refused
+	// too, with Retry-After; after the wait it works.
+	for i := 0; i < 4; i++ {
+		anon.do("POST", "/v1/login", map[string]string{"user": "1002", "secret": "guess"}, nil)
+	}
+	code, body := anon.do("POST", "/v1/login", map[string]string{"user": "1002", "secret": "guess"}, nil)
+	if code != 429 || !strings.Contains(body, "locked") {
+		t.Fatalf("fifth failure: %d %s", code, body)
+	}
+	if code, _ := anon.do("POST", "/v1/login", map[string]string{"user": "1002", "secret": "secret-1002"}, nil); code != 429 {
+		t.Fatalf("locked account accepted the right secret: %d", code)
+	}
+	r.clock.Advance(31 * time.Second)
+	r.login("1002")
+}
+
+func TestSessionExpiresAndLogoutEndsIt(t *testing.T) {
+	r := newRig(t)
+	c := r.login("1001")
+	if code, _ := c.do("GET", "/v1/me", nil, nil); code != 200 {
+		t.Fatal(code)
+	}
+	r.clock.Advance(8*time.Hour + time.Second)
+	if code, body := c.do("GET", "/v1/me", nil, nil); code != 401 || !strings.Contains(body, "expired") {
+		t.Fatalf("expired session: %d %s", code, body)
+	}
+	c = r.login("1001")
+	c.do("POST", "/v1/logout", nil, nil)
+	if code, _ := c.do("GET", "/v1/me", nil, nil); code != 401 {
+		t.Fatalf("after logout: %d", code)
+	}
+}
+
+func TestExecutiveAndAssistantChangeSettingsAsSpecSectionFourSays(t *testing.T) {
+	r := newRig(t)
+	exec, asst, other := r.login("1001"), r.login("1002"), r.login("1004")
+
+	code, body := exec.do("GET", "/v1/people/me/executive/alert", nil, nil)
+	if code != 200 || !strings.Contains(body, `"alertingMode":"SIMULTANEOUS"`) || !strings.Contains(body, `"rolloverAction":"VOICE_MESSAGING"`) {
+		t.Fatalf("alert: %d %s", code, body)
+	}
+	code, body = exec.do("PUT", "/v1/people/me/executive/alert", map[string]any{"alertingMode": "SEQUENTIAL", "nextAssistantNumberOfRings": 3}, nil)
+	if code != 200 || !strings.Contains(body, `"alertingMode":"SEQUENTIAL"`) || !strings.Contains(body, `"nextAssistantNumberOfRings":3`) {
+		t.Fatalf("put alert: %d %s", code, body)
+	}
+	if e := r.store.Snapshot().Config.ExecutiveSettings(r.store.Snapshot().Config.User("1001")); e.AlertingMode != "sequential" || e.RingsPerAssistant != 3 {
+		t.Fatalf("the next call would not alert sequentially with 3 rings: %+v", e)
+	}
+	// The assigned assistant changes filtering; the lamp follows.
+	code, body = asst.do("PUT", "/v1/people/1001/executive/callFiltering", map[string]any{"enabled": false}, nil)
+	if code != 200 || !strings.Contains(body, `"enabled":false`) {
+		t.Fatalf("assistant put filtering: %d %s", code, body)
+	}
+	r.eventually("the BLF lamp to go off", func() bool {
+		st, _ := r.fake.DeviceState(app.FilteringDevice("1001"))
+		return st == "NOT_INUSE"
+	})
+	// ... but not the pool; another executive's assistant sees nothing of 1001.
+	before := r.runtime()
+	for _, tc := range []struct {
+		c            *client
+		method, path string
+		body         any
+		code         int
+	}{
+		{asst, "PUT", "/v1/people/1001/executive/assignedAssistants", map[string]any{"assistantIds": []string{"1002"}}, 403},
+		{asst, "GET", "/v1/people/1001/executive/availableAssistants", nil, 403},
+		{other, "GET", "/v1/people/1001/executive/callFiltering", nil, 403},
+		{other, "PUT", "/v1/people/1001/executive/callFiltering", map[string]any{"enabled": true}, 403},
+		{exec, "GET", "/v1/people/1006/executive/alert", nil, 403},
+		{exec, "PUT", "/v1/people/1002/executive/assistant", map[string]any{"forwardFilteredCallsEnabled": true}, 403},
+		{asst, "PUT", "/v1/people/1003/executive/assistant", map[string]any{"forwardFilteredCallsEnabled": true}, 403},
+		{exec, "GET", "/v1/people/4242/executive/alert", nil, 404},
+		{exec, "GET", "/v1/people/..%2F1006/executive/alert", nil, 404},
+		{exec, "GET", "/v1/people/1001/executive/../../../etc/passwd", nil, 404},
+		{exec, "PUT", "/v1/people/me/executive/alert", map[string]any{"alertingMode": "LOUD"}, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", map[string]any{"alertingMode": 3}, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", map[string]any{"bogus": 1}, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", map[string]any{"rolloverAction": "FORWARD", "rolloverForwardToPhoneNumber": ""}, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", map[string]any{"nextAssistantNumberOfRings": 99}, 400},
+		{exec, "PUT", "/v1/people/me/executive/assignedAssistants", map[string]any{"assistantIds": []string{"1005"}}, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", bytes.Repeat([]byte(" "), 10<<20), 413},
+		{exec, "PUT", "/v1/people/me/executive/alert", `{"alertingMode":"SEQUENTIAL"}{}`, 400},
+		{exec, "PUT", "/v1/people/me/executive/alert", "", 400},
+	} {
+		code, body := tc.c.do(tc.method, tc.path, tc.body, nil)
+		if code != tc.code || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, code, body, tc.code)
+		}
+	}
+	if after := r.runtime(); after != before {
+		t.Fatalf("a refused request changed the runtime state:\n%s\n%s", before, after)
+	}
+	// A validation error names the API field.
+	_, body = exec.do("PUT", "/v1/people/me/executive/alert", map[string]any{"rolloverAction": "FORWARD", "rolloverForwardToPhoneNumber": ""}, nil)
+	if !strings.Contains(body, `"field":"rolloverForwardToPhoneNumber"`) {
+		t.Errorf("validation error without the field: %s", body)
+	}
+	// The assistant: own divert and opt-out (1001 allows it).
+	code, body = asst.do("PUT", "/v1/people/me/executive/assistant", map[string]any{"forwardFilteredCallsEnabled": true, "forwardToPhoneNumber": "+15559990000",
+		"executives": []map[string]any{{"id": "1001", "optInEnabled": false}}}, nil)
+	if code != 200 || !strings.Contains(body, `"optInEnabled":false`) {
+		t.Fatalf("assistant settings: %d %s", code, body)
+	}
+	rt := r.store.Snapshot().Runtime.Assistants["1002"]
+	if rt.Divert == nil || !rt.Divert.Enabled || rt.OptedIn["1001"] {
+		t.Fatalf("runtime %+v", rt)
+	}
+	// 1004 may not opt out of 1006 (not allowed there).
+	if code, body := other.do("PUT", "/v1/people/me/executive/assistant", map[string]any{"executives": []map[string]any{{"id": "1006", "optInEnabled": false}}}, nil); code != 403 {
+		t.Fatalf("opt-out where not allowed: %d %s", code, body)
+	}
+	// Every change is audited with before and after.
+	audit, _ := r.store.Audit("", 0)
+	if len(audit) != 3 || audit[2].Who != "1001" || !strings.Contains(string(audit[2].Before), "SIMULTANEOUS") || !strings.Contains(string(audit[2].After), "SEQUENTIAL") {
+		t.Fatalf("audit %+v", audit)
+	}
+}
+
+func TestIfMatchStopsASilentOverwrite(t *testing.T) {
+	r := newRig(t)
+	a, b := r.login("1001"), r.login("1002")
+	a.do("GET", "/v1/people/1001/executive/screening", nil, nil)
+	seen := lastETag
+	if code, _ := b.do("PUT", "/v1/people/1001/executive/screening", map[string]any{"enabled": true}, nil); code != 200 {
+		t.Fatal(code)
+	}
+	before := r.runtime()
+	code, body := a.do("PUT", "/v1/people/1001/executive/screening", map[string]any{"alertType": "RING_SPLASH"}, map[string]string{"If-Match": seen})
+	if code != 412 || r.runtime() != before {
+		t.Fatalf("stale If-Match: %d %s", code, body)
+	}
+	a.do("GET", "/v1/people/1001/executive/screening", nil, nil)
+	if code, _ := a.do("PUT", "/v1/people/1001/executive/screening", map[string]any{"alertType": "RING_SPLASH"}, map[string]string{"If-Match": lastETag}); code != 200 {
+		t.Fatalf("fresh If-Match: %d", code)
+	}
+}
+
+func TestCookieWritesNeedTheCSRFToken(t *testing.T) {
+	r := newRig(t)
+	c := r.loginCookie("1001")
+	if code, _ := c.do("GET", "/v1/people/me/executive/alert", nil, nil); code != 200 {
+		t.Fatalf("cookie read: %d", code)
+	}
+	before := r.runtime()
+	if code, body := c.do("PUT", "/v1/people/me/executive/callFiltering", map[string]any{"enabled": false}, map[string]string{"X-CSRF-Token": ""}); code != 403 || !strings.Contains(body, "csrf") {
+		t.Fatalf("no CSRF token: %d %s", code, body)
+	}
+	if code, _ := c.do("PUT", "/v1/people/me/executive/callFiltering", map[string]any{"enabled": false}, map[string]string{"X-CSRF-Token": "forged"}); code != 403 {
+		t.Fatalf("wrong CSRF token: %d", code)
+	}
+	if r.runtime() != before {
+		t.Fatal("a write without the CSRF token changed something")
+	}
+	if code, _ := c.do("PUT", "/v1/people/me/executive/callFiltering", map[string]any{"enabled": false}, nil); code != 200 {
+		t.Fatalf("with the CSRF token: %d", code)
+	}
+}
+
+func TestLiveCallsEventsAndPush(t *testing.T) {
+	r := newRig(t)
+	asst, otherExec := r.login("1002"), r.login("1006")
+	// The assistant's event stream.
+	req, _ := http.NewRequest("GET", r.srv.URL+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+asst.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan string, 100)
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := resp.Body.Read(buf)
+			if n > 0 {
+				events <- string(buf[:n])
+			}
+			if err != nil {
+				close(events)
+				return
+			}
+		}
+	}()
+	placed := time.Now()
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}})
+	var got strings.Builder
+	for !strings.Contains(got.String(), `"state":"ringing"`) {
+		select {
+		case e := <-events:
+			got.WriteString(e)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no ringing call on the stream: %s", got.String())
+		}
+	}
+	t.Logf("the ringing call reached the event stream %s after the call was placed", time.Since(placed).Round(time.Millisecond))
+	_, body := asst.do("GET", "/v1/calls", nil, nil)
+	var calls Calls
+	json.Unmarshal([]byte(body), &calls)
+	if len(calls.Items) != 1 || calls.Items[0].Executive != "1001" || calls.Items[0].CallerName != "Bob Caller" {
+		t.Fatalf("calls: %s", body)
+	}
+	id := calls.Items[0].ID
+	if _, body := otherExec.do("GET", "/v1/calls", nil, nil); strings.Contains(body, id) {
+		t.Fatalf("another executive sees 1001's call: %s", body)
+	}
+	// Push before anybody answered: refused, nothing rings at the executive.
+	if code, _ := asst.do("POST", "/v1/calls/"+id+"/push", nil, nil); code != 409 {
+		t.Fatalf("push of a ringing call: %d", code)
+	}
+	var leg string
+	r.eventually("1002 to ring", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1002") {
+			leg = l
+		}
+		return leg != ""
+	})
+	r.fake.Answer(leg)
+	r.eventually("the call answered at 1002", func() bool {
+		calls, _ := r.app.LiveCalls()
+		return len(calls) == 1 && calls[0].State == "answered" && calls[0].Assistant == "1002"
+	})
+	if code, _ := otherExec.do("POST", "/v1/calls/"+id+"/push", nil, nil); code != 404 {
+		t.Fatalf("another executive pushed 1001's call: %d", code)
+	}
+	if code, body := asst.do("POST", "/v1/calls/"+id+"/push", nil, nil); code != 200 {
+		t.Fatalf("push: %d %s", code, body)
+	}
+	r.eventually("the executive's phone to ring", func() bool { return len(r.fake.ChannelsOn("PJSIP/1001")) > 0 })
+	for !strings.Contains(got.String(), `"state":"pushed"`) {
+		select {
+		case e := <-events:
+			got.WriteString(e)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the push did not reach the stream: %s", got.String())
+		}
+	}
+	r.fake.Hangup(caller)
+	for !strings.Contains(got.String(), "event: call-ended") {
+		select {
+		case e := <-events:
+			got.WriteString(e)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the end did not reach the stream: %s", got.String())
+		}
+	}
+}
+
+// TestOpenAPIDocumentsEveryRoute walks the route table: every route is in the document,
+// answers on its path (never 404/405), and without a session every non-public one
+// answers 401.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	r := newRig(t)
+	anon := &client{r: r, http: &http.Client{}}
+	code, body := anon.do("GET", "/v1/openapi.json", nil, nil)
+	if code != 200 {
+		t.Fatal(code)
+	}
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, rt := range routes() {
+		if doc.Paths[rt.pattern][strings.ToLower(rt.method)] == nil {
+			t.Errorf("%s %s is not documented", rt.method, rt.pattern)
+		}
+		n++
+		path := strings.ReplaceAll(rt.pattern, "{id}", "1001")
+		if rt.public {
+			continue
+		}
+		code, body := anon.do(rt.method, path, nil, nil)
+		if code != 401 {
+			t.Errorf("%s %s without a session: %d %s", rt.method, path, code, body)
+		}
+	}
+	documented := 0
+	for _, ops := range doc.Paths {
+		documented += len(ops)
+	}
+	if documented != n {
+		t.Errorf("%d operations documented, %d routes", documented, n)
+	}
+}

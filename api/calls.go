@@ -1,0 +1,168 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/internal/config"
+)
+
+// refreshLamps sets the BLF lamps after a filtering change, in the background (a slow
+// Asterisk must not hold up the answer).
+func (s *Server) refreshLamps() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.app.RefreshLamps(ctx)
+	}()
+}
+
+// visible: the calls a principal may see: an admin all, an executive their own, an
+// assistant those of the executives whose pool they are in.
+func visible(cfg *config.Config, who policy.Principal, c app.LiveCall) bool {
+	return policy.Allowed(cfg, who, policy.ResCalls, c.Executive, "", false).OK
+}
+
+// Calls is GET /v1/calls.
+type Calls struct {
+	Items []app.LiveCall `json:"items"`
+}
+
+func handleCalls(s *Server, w http.ResponseWriter, r *request) error {
+	calls, _ := s.app.LiveCalls()
+	cfg := s.store.Snapshot().Config
+	out := Calls{Items: []app.LiveCall{}}
+	for _, c := range calls {
+		if visible(cfg, r.who, c) {
+			out.Items = append(out.Items, c)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// findCall returns the live call id if the principal may see it; otherwise 404 (no
+// hint that a call exists for someone else).
+func (s *Server) findCall(r *request) (app.LiveCall, error) {
+	id := r.PathValue("id")
+	calls, _ := s.app.LiveCalls()
+	cfg := s.store.Snapshot().Config
+	for _, c := range calls {
+		if c.ID == id && visible(cfg, r.who, c) {
+			return c, nil
+		}
+	}
+	return app.LiveCall{}, errorf(http.StatusNotFound, "not_found", "", "no live call %q", id)
+}
+
+// ActionReply says what a call action did.
+type ActionReply struct {
+	Call string `json:"call"`
+	Done string `json:"done"`
+}
+
+// handlePush is POST /v1/calls/{id}/push: the assistant on the call sends it to the
+// executive (remote party on hold, the executive's phones ring, recall to the
+// assistant on no answer), as #63 does from the assistant's phone.
+func handlePush(s *Server, w http.ResponseWriter, r *request) error {
+	c, err := s.findCall(r)
+	if err != nil {
+		return err
+	}
+	if err := s.allow(r, policy.ResCallPush, c.Executive, "", true); err != nil {
+		return err
+	}
+	if !r.who.Admin && c.Assistant != r.who.Name {
+		return errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", r.who.Name)
+	}
+	if err := s.app.Push(c.ID); err != nil {
+		return errorf(http.StatusConflict, "refused", "", "%v", err)
+	}
+	s.log.Info().Str("who", r.who.Name).Str("call", c.ID).Msg("call pushed through the API")
+	writeJSON(w, http.StatusOK, ActionReply{Call: c.ID, Done: "pushed"})
+	return nil
+}
+
+// handleEvents is GET /v1/events, Server-Sent Events for the console: a "call" event
+// with the call whenever one the user may see appears or changes, "call-ended" with
+// its id when it is gone; a comment every 15 s keeps proxies from closing the stream.
+func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		return errorf(http.StatusInternalServerError, "internal", "", "streaming unsupported")
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fl.Flush()
+	last := map[string]string{}
+	ping := time.NewTicker(15 * time.Second)
+	defer ping.Stop()
+	for {
+		calls, changed := s.app.LiveCalls()
+		cfg := s.store.Snapshot().Config
+		now := map[string]string{}
+		for _, c := range calls {
+			if !visible(cfg, r.who, c) {
+				continue
+			}
+			b, _ := json.Marshal(c)
+			now[c.ID] = string(b)
+			if last[c.ID] != string(b) {
+				fmt.Fprintf(w, "event: call\ndata: %s\n\n", b)
+			}
+		}
+		ended := []string{}
+		for id := range last {
+			if _, ok := now[id]; !ok {
+				ended = append(ended, id)
+			}
+		}
+		slices.Sort(ended)
+		for _, id := range ended {
+			b, _ := json.Marshal(map[string]string{"id": id})
+			fmt.Fprintf(w, "event: call-ended\ndata: %s\n\n", b)
+		}
+		fl.Flush()
+		last = now
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-changed:
+		case <-ping.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+			fl.Flush()
+		}
+	}
+}
+
+// Me is GET /v1/me: who is signed in and what they are.
+type Me struct {
+	User        string   `json:"user"`
+	DisplayName string   `json:"displayName,omitempty"`
+	Admin       bool     `json:"admin,omitempty"`
+	Executive   bool     `json:"executive,omitempty"`
+	Assistant   bool     `json:"assistant,omitempty"`
+	Executives  []string `json:"executives,omitempty"` // whose pool the user is in
+}
+
+func handleMe(s *Server, w http.ResponseWriter, r *request) error {
+	me := Me{User: r.who.Name, Admin: r.who.Admin, Executives: []string{}}
+	cfg := s.store.Snapshot().Config
+	if u := cfg.User(r.who.Name); u != nil {
+		me.DisplayName, me.Executive, me.Assistant = u.Name, u.Executive != nil, u.Assistant != nil
+		for _, e := range cfg.Users {
+			if e.Executive != nil && slices.Contains(e.Executive.Assistants, u.Extension) {
+				me.Executives = append(me.Executives, e.Extension)
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, me)
+	return nil
+}

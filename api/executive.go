@@ -1,0 +1,463 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/dialstring"
+	"github.com/execassist/execassist/store"
+)
+
+// webexEnum turns one of our YAML words (voice-messaging) into Webex's (VOICE_MESSAGING)
+// and back; the allowed lists are per field.
+func webexEnum(ours string) string { return strings.ToUpper(strings.ReplaceAll(ours, "-", "_")) }
+func oursEnum(webex string) string { return strings.ToLower(strings.ReplaceAll(webex, "_", "-")) }
+
+var filterTypes = map[string]string{"all": "ALL_CALLS", "internal": "ALL_INTERNAL_CALLS", "external": "ALL_EXTERNAL_CALLS", "custom": "CUSTOM_CALL_FILTERS"}
+
+func enumIn(field, v string, allowed ...string) error {
+	if !slices.Contains(allowed, v) {
+		return errorf(http.StatusBadRequest, "invalid", field, "%s must be one of %s", field, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// owner resolves {id}: an extension, or "me".
+func (r *request) owner() string {
+	id := r.PathValue("id")
+	if id == "me" {
+		return r.who.Name
+	}
+	return id
+}
+
+// allow asks SPEC 4's table; a refusal is 403 with the reason, an unknown user 404.
+func (s *Server) allow(r *request, res policy.Resource, owner, exec string, write bool) error {
+	cfg := s.store.Snapshot().Config
+	if cfg.User(owner) == nil {
+		return errorf(http.StatusNotFound, "not_found", "", "no user %q", owner)
+	}
+	if a := policy.Allowed(cfg, r.who, res, owner, exec, write); !a.OK {
+		return errorf(http.StatusForbidden, "forbidden", "", "%s", a.Why)
+	}
+	return nil
+}
+
+// etag is a strong validator of a representation.
+func etag(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// setting is one Webex-shaped resource over the runtime overlay: view renders it from
+// the effective configuration; change applies a decoded body to the runtime state.
+type setting[T any] struct {
+	res    policy.Resource
+	view   func(cfg *config.Config, rt config.Runtime, owner string) (T, error)
+	change func(cfg *config.Config, rt *config.Runtime, owner string, body *T) error
+}
+
+func (st setting[T]) get(s *Server, w http.ResponseWriter, r *request) error {
+	owner := r.owner()
+	if err := s.allow(r, st.res, owner, "", false); err != nil {
+		return err
+	}
+	snap := s.store.Snapshot()
+	v, err := st.view(snap.Config, snap.Runtime, owner)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(v))
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// put decodes a partial body (absent fields keep their value), checks If-Match against
+// the current representation, applies and validates the change and records the audit,
+// all in one store transaction.
+func (st setting[T]) put(s *Server, w http.ResponseWriter, r *request) error {
+	owner := r.owner()
+	if err := s.allow(r, st.res, owner, "", true); err != nil {
+		return err
+	}
+	ifMatch := r.Header.Get("If-Match")
+	audit := &store.AuditEntry{Who: r.who.Name, Role: role(r.who), From: r.RemoteAddr, Resource: r.URL.Path}
+	var after T
+	err := s.store.ChangeRuntime(audit, func(prov *config.Config, rt *config.Runtime) error {
+		cur := config.WithRuntime(prov, *rt)
+		before, err := st.view(cur, *rt, owner)
+		if err != nil {
+			return err
+		}
+		if ifMatch != "" && ifMatch != "*" && ifMatch != etag(before) {
+			return errorf(http.StatusPreconditionFailed, "conflict", "", "changed by someone else since you read it: reload and try again")
+		}
+		body := before // absent fields keep their value
+		if err := decode(r, &body); err != nil {
+			return err
+		}
+		if err := st.change(cur, rt, owner, &body); err != nil {
+			return err
+		}
+		after, err = st.view(config.WithRuntime(prov, *rt), *rt, owner)
+		if err != nil {
+			return err
+		}
+		audit.Before, _ = json.Marshal(before)
+		audit.After, _ = json.Marshal(after)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.log.Info().Str("who", r.who.Name).Str("resource", r.URL.Path).Msg("setting changed")
+	if st.res == policy.ResFiltering && s.app != nil {
+		s.refreshLamps()
+	}
+	w.Header().Set("ETag", etag(after))
+	writeJSON(w, http.StatusOK, after)
+	return nil
+}
+
+func role(p policy.Principal) string {
+	if p.Admin {
+		return "admin"
+	}
+	return "user"
+}
+
+func executiveOf(cfg *config.Config, owner string) (*config.User, error) {
+	u := cfg.User(owner)
+	if u == nil || u.Executive == nil {
+		return nil, errorf(http.StatusNotFound, "not_found", "", "%s does not have the executive service", owner)
+	}
+	return u, nil
+}
+
+func execState(rt *config.Runtime, owner string) config.ExecutiveState {
+	if rt.Executives == nil {
+		rt.Executives = map[string]config.ExecutiveState{}
+	}
+	return rt.Executives[owner]
+}
+
+// Alert is people/{id}/executive/alert (Webex field names).
+type Alert struct {
+	AlertingMode                 string `json:"alertingMode"`
+	NextAssistantNumberOfRings   int    `json:"nextAssistantNumberOfRings"`
+	RolloverEnabled              bool   `json:"rolloverEnabled"`
+	RolloverAction               string `json:"rolloverAction"`
+	RolloverForwardToPhoneNumber string `json:"rolloverForwardToPhoneNumber"`
+	RolloverWaitTimeInSecs       int    `json:"rolloverWaitTimeInSecs"`
+	ClidNameMode                 string `json:"clidNameMode"`
+	CustomCLIDName               string `json:"customCLIDName"`
+	ClidPhoneNumberMode          string `json:"clidPhoneNumberMode"`
+	CustomCLIDPhoneNumber        string `json:"customCLIDPhoneNumber"`
+}
+
+var alertSetting = setting[Alert]{res: policy.ResAlerting,
+	view: func(cfg *config.Config, _ config.Runtime, owner string) (Alert, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			return Alert{}, err
+		}
+		e := cfg.ExecutiveSettings(u)
+		return Alert{AlertingMode: webexEnum(e.AlertingMode), NextAssistantNumberOfRings: e.RingsPerAssistant,
+			RolloverEnabled: e.Rollover.Enabled, RolloverAction: webexEnum(e.Rollover.Action),
+			RolloverForwardToPhoneNumber: e.Rollover.To, RolloverWaitTimeInSecs: int(e.Rollover.After / time.Second),
+			ClidNameMode: webexEnum(e.CallerIDName), CustomCLIDName: e.CustomName,
+			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber}, nil
+	},
+	change: func(cfg *config.Config, rt *config.Runtime, owner string, a *Alert) error {
+		for _, c := range []error{
+			enumIn("alertingMode", a.AlertingMode, "SIMULTANEOUS", "SEQUENTIAL"),
+			enumIn("rolloverAction", a.RolloverAction, "VOICE_MESSAGING", "FORWARD", "NO_ANSWER_PROCESSING"),
+			enumIn("clidNameMode", a.ClidNameMode, "EXECUTIVE", "EXECUTIVE_ORIGINATOR", "ORIGINATOR_EXECUTIVE", "ORIGINATOR", "CUSTOM"),
+			enumIn("clidPhoneNumberMode", a.ClidPhoneNumberMode, "EXECUTIVE", "ORIGINATOR", "CUSTOM"),
+		} {
+			if c != nil {
+				return c
+			}
+		}
+		if a.RolloverWaitTimeInSecs < 0 || a.RolloverWaitTimeInSecs > 3600 {
+			return errorf(http.StatusBadRequest, "invalid", "rolloverWaitTimeInSecs", "rolloverWaitTimeInSecs must be 0-3600")
+		}
+		rings, after := a.NextAssistantNumberOfRings, config.Duration(time.Duration(a.RolloverWaitTimeInSecs)*time.Second)
+		enabled := a.RolloverEnabled
+		st := execState(rt, owner)
+		st.Alerting = &config.Alerting{Mode: oursEnum(a.AlertingMode), RingsPerAssistant: &rings,
+			Rollover: &config.Rollover{Enabled: &enabled, After: &after, Action: oursEnum(a.RolloverAction), To: a.RolloverForwardToPhoneNumber},
+			CallerID: &config.CallerID{Name: oursEnum(a.ClidNameMode), Number: oursEnum(a.ClidPhoneNumberMode),
+				CustomName: a.CustomCLIDName, CustomNumber: a.CustomCLIDPhoneNumber}}
+		if u := cfg.User(owner); u != nil && u.Executive.Alerting != nil {
+			st.Alerting.AlertInfo = u.Executive.Alerting.AlertInfo // not a Webex field: kept
+		}
+		rt.Executives[owner] = st
+		return nil
+	}}
+
+// Person is a user as the API lists them.
+type Person struct {
+	ID           string `json:"id"`
+	DisplayName  string `json:"displayName"`
+	OptInEnabled *bool  `json:"optInEnabled,omitempty"`
+}
+
+// AssignedAssistants is people/{id}/executive/assignedAssistants. A write sets
+// assistantIds (the pool, in alerting order) and allowOptInOutEnabled.
+type AssignedAssistants struct {
+	AllowOptInOutEnabled bool     `json:"allowOptInOutEnabled"`
+	AssistantIDs         []string `json:"assistantIds"`
+	Assistants           []Person `json:"assistants"`
+}
+
+var poolSetting = setting[AssignedAssistants]{res: policy.ResPool,
+	view: func(cfg *config.Config, rt config.Runtime, owner string) (AssignedAssistants, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			return AssignedAssistants{}, err
+		}
+		out := AssignedAssistants{AllowOptInOutEnabled: u.Executive.OptInOutAllowed(), AssistantIDs: slices.Clone(u.Executive.Assistants), Assistants: []Person{}}
+		if out.AssistantIDs == nil {
+			out.AssistantIDs = []string{}
+		}
+		for _, ext := range u.Executive.Assistants {
+			in := true
+			if v, set := rt.Assistants[ext].OptedIn[owner]; set && out.AllowOptInOutEnabled {
+				in = v
+			}
+			p := Person{ID: ext, OptInEnabled: &in}
+			if a := cfg.User(ext); a != nil {
+				p.DisplayName = a.Name
+			}
+			out.Assistants = append(out.Assistants, p)
+		}
+		return out, nil
+	},
+	change: func(_ *config.Config, rt *config.Runtime, owner string, b *AssignedAssistants) error {
+		st := execState(rt, owner)
+		ids := slices.Clone(b.AssistantIDs)
+		if ids == nil {
+			ids = []string{}
+		}
+		allow := b.AllowOptInOutEnabled
+		st.Assistants, st.AllowOptInOut = &ids, &allow
+		rt.Executives[owner] = st
+		return nil
+	}}
+
+// Available is people/{id}/executive/availableAssistants: users with the assistant
+// service who are not in the pool yet.
+type Available struct {
+	Assistants []Person `json:"assistants"`
+}
+
+var availableSetting = setting[Available]{res: policy.ResAvailable,
+	view: func(cfg *config.Config, _ config.Runtime, owner string) (Available, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			return Available{}, err
+		}
+		out := Available{Assistants: []Person{}}
+		for _, a := range cfg.Users {
+			if a.Assistant != nil && a.Extension != owner && !slices.Contains(u.Executive.Assistants, a.Extension) {
+				out.Assistants = append(out.Assistants, Person{ID: a.Extension, DisplayName: a.Name})
+			}
+		}
+		return out, nil
+	}}
+
+// Criterion is one custom filter as callFiltering lists it.
+type Criterion struct {
+	ID                string `json:"id"`
+	FilterName        string `json:"filterName"`
+	Source            string `json:"source"` // ALL_NUMBERS or SPECIFIC_NUMBERS (who it takes)
+	ActivationEnabled bool   `json:"activationEnabled"`
+	FilterEnabled     bool   `json:"filterEnabled"` // true: filter; false: do not filter
+}
+
+// CallFiltering is people/{id}/executive/callFiltering. A write sets enabled,
+// filterType and the activation of existing criteria (by id).
+type CallFiltering struct {
+	Enabled    bool        `json:"enabled"`
+	FilterType string      `json:"filterType"`
+	Criteria   []Criterion `json:"criteria"`
+}
+
+var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
+	view: func(cfg *config.Config, rt config.Runtime, owner string) (CallFiltering, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			return CallFiltering{}, err
+		}
+		f := u.Executive.Filtering
+		on := f.Enabled != nil && *f.Enabled
+		if st := rt.Executives[owner]; st.Filtering != nil {
+			on = *st.Filtering
+		}
+		mode := f.Mode
+		if mode == "" {
+			mode = "all"
+		}
+		out := CallFiltering{Enabled: on, FilterType: filterTypes[mode], Criteria: []Criterion{}}
+		for i, c := range f.Filters {
+			src := "SPECIFIC_NUMBERS"
+			if c.CallsFrom.AnyCaller() {
+				src = "ALL_NUMBERS"
+			}
+			out.Criteria = append(out.Criteria, Criterion{ID: strconv.Itoa(i), FilterName: c.Name, Source: src,
+				ActivationEnabled: c.Active == nil || *c.Active, FilterEnabled: c.Action != "dont-filter"})
+		}
+		return out, nil
+	},
+	change: func(cfg *config.Config, rt *config.Runtime, owner string, b *CallFiltering) error {
+		mode := ""
+		for k, v := range filterTypes {
+			if v == b.FilterType {
+				mode = k
+			}
+		}
+		if mode == "" {
+			return enumIn("filterType", b.FilterType, "ALL_CALLS", "ALL_INTERNAL_CALLS", "ALL_EXTERNAL_CALLS", "CUSTOM_CALL_FILTERS")
+		}
+		u := cfg.User(owner)
+		filters := slices.Clone(u.Executive.Filtering.Filters)
+		for _, c := range b.Criteria {
+			i, err := strconv.Atoi(c.ID)
+			if err != nil || i < 0 || i >= len(filters) {
+				return errorf(http.StatusBadRequest, "invalid", "criteria", "no criterion %q", c.ID)
+			}
+			active := c.ActivationEnabled
+			filters[i].Active = &active
+		}
+		st := execState(rt, owner)
+		on := b.Enabled
+		st.Filtering, st.FilterMode, st.Filters = &on, &mode, &filters
+		rt.Executives[owner] = st
+		return nil
+	}}
+
+// Screening is people/{id}/executive/screening.
+type Screening struct {
+	Enabled                                  bool   `json:"enabled"`
+	AlertType                                string `json:"alertType"`
+	AlertMobilityLocationEnabled             bool   `json:"alertMobilityLocationEnabled"`
+	AlertAnywhereLocationEnabled             bool   `json:"alertAnywhereLocationEnabled"`
+	AlertSharedCallAppearanceLocationEnabled bool   `json:"alertSharedCallAppearanceLocationEnabled"`
+}
+
+var screeningSetting = setting[Screening]{res: policy.ResScreening,
+	view: func(cfg *config.Config, _ config.Runtime, owner string) (Screening, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			return Screening{}, err
+		}
+		e := cfg.ExecutiveSettings(u)
+		return Screening{Enabled: e.ScreeningEnabled, AlertType: webexEnum(e.ScreeningAlert),
+			AlertMobilityLocationEnabled:             slices.Contains(e.ScreeningLocations, "mobility"),
+			AlertAnywhereLocationEnabled:             slices.Contains(e.ScreeningLocations, "anywhere"),
+			AlertSharedCallAppearanceLocationEnabled: slices.Contains(e.ScreeningLocations, "shared-call-appearance")}, nil
+	},
+	change: func(_ *config.Config, rt *config.Runtime, owner string, b *Screening) error {
+		if err := enumIn("alertType", b.AlertType, "SILENT", "RING_SPLASH"); err != nil {
+			return err
+		}
+		locs := []string{}
+		for name, on := range map[string]bool{"mobility": b.AlertMobilityLocationEnabled, "anywhere": b.AlertAnywhereLocationEnabled,
+			"shared-call-appearance": b.AlertSharedCallAppearanceLocationEnabled} {
+			if on {
+				locs = append(locs, name)
+			}
+		}
+		slices.Sort(locs)
+		enabled := b.Enabled
+		st := execState(rt, owner)
+		st.Screening = &config.Screening{Enabled: &enabled, Alert: oursEnum(b.AlertType), Locations: locs}
+		rt.Executives[owner] = st
+		return nil
+	}}
+
+// AssistantSettings is people/{id}/executive/assistant: the assistant's divert and
+// the executives they serve, with opt-in where the executive allows it.
+type AssistantSettings struct {
+	ForwardFilteredCallsEnabled bool            `json:"forwardFilteredCallsEnabled"`
+	ForwardToPhoneNumber        string          `json:"forwardToPhoneNumber"`
+	Executives                  []ExecutiveLink `json:"executives"`
+}
+
+// ExecutiveLink is one executive an assistant serves.
+type ExecutiveLink struct {
+	ID              string `json:"id"`
+	DisplayName     string `json:"displayName"`
+	OptInEnabled    bool   `json:"optInEnabled"`
+	OptInOutAllowed bool   `json:"optInOutAllowed"`
+}
+
+var assistantSetting = setting[AssistantSettings]{res: policy.ResAssistantView,
+	view: func(cfg *config.Config, rt config.Runtime, owner string) (AssistantSettings, error) {
+		u := cfg.User(owner)
+		if u == nil || u.Assistant == nil {
+			return AssistantSettings{}, errorf(http.StatusNotFound, "not_found", "", "%s does not have the assistant service", owner)
+		}
+		d := u.Assistant.Divert
+		if st := rt.Assistants[owner]; st.Divert != nil {
+			d = st.Divert
+		}
+		out := AssistantSettings{Executives: []ExecutiveLink{}}
+		if d != nil {
+			out.ForwardFilteredCallsEnabled, out.ForwardToPhoneNumber = d.Enabled, d.To
+		}
+		for _, e := range cfg.Users {
+			if e.Executive == nil || !slices.Contains(e.Executive.Assistants, owner) {
+				continue
+			}
+			in := true
+			if v, set := rt.Assistants[owner].OptedIn[e.Extension]; set && e.Executive.OptInOutAllowed() {
+				in = v
+			}
+			out.Executives = append(out.Executives, ExecutiveLink{ID: e.Extension, DisplayName: e.Name, OptInEnabled: in,
+				OptInOutAllowed: e.Executive.OptInOutAllowed()})
+		}
+		return out, nil
+	},
+	change: func(cfg *config.Config, rt *config.Runtime, owner string, b *AssistantSettings) error {
+		if b.ForwardFilteredCallsEnabled || b.ForwardToPhoneNumber != "" {
+			if _, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, b.ForwardToPhoneNumber); err != nil {
+				return errorf(http.StatusBadRequest, "invalid", "forwardToPhoneNumber", "forwardToPhoneNumber: %v", err)
+			}
+		}
+		if rt.Assistants == nil {
+			rt.Assistants = map[string]config.AssistantState{}
+		}
+		st := rt.Assistants[owner]
+		st.Divert = &config.Divert{Enabled: b.ForwardFilteredCallsEnabled, To: b.ForwardToPhoneNumber}
+		opted := map[string]bool{}
+		for k, v := range st.OptedIn {
+			opted[k] = v
+		}
+		for _, l := range b.Executives {
+			e := cfg.User(l.ID)
+			switch {
+			case e == nil || e.Executive == nil || !slices.Contains(e.Executive.Assistants, owner):
+				return errorf(http.StatusBadRequest, "invalid", "executives", "%s is not in %q's pool", owner, l.ID)
+			case !e.Executive.OptInOutAllowed():
+				if !l.OptInEnabled {
+					return errorf(http.StatusForbidden, "forbidden", "executives", "%s does not allow assistants to opt in or out", l.ID)
+				}
+			default:
+				opted[l.ID] = l.OptInEnabled
+			}
+		}
+		st.OptedIn = opted
+		rt.Assistants[owner] = st
+		return nil
+	}}

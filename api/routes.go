@@ -1,0 +1,34 @@
+package api
+
+import "net/http"
+
+// routes is the whole API: the mux and the OpenAPI document are both built from it.
+func routes() []route {
+	people := "/v1/people/{id}/executive/"
+	return []route{
+		{method: "POST", pattern: "/v1/login", public: true, summary: "Sign in with extension (or admin name) and secret: sets the session cookie, returns a bearer token and the CSRF token",
+			body: loginBody{}, resp: loginReply{}, handle: handleLogin},
+		{method: "POST", pattern: "/v1/logout", summary: "Sign out (ends the session)", handle: handleLogout},
+		{method: "GET", pattern: "/v1/me", summary: "Who is signed in and which services they have", resp: Me{}, handle: handleMe},
+		{method: "GET", pattern: people + "alert", summary: "Alerting: mode, rings, rollover, caller ID", resp: Alert{}, handle: alertSetting.get},
+		{method: "PUT", pattern: people + "alert", summary: "Change alerting (partial; If-Match honoured)", body: Alert{}, resp: Alert{}, handle: alertSetting.put},
+		{method: "GET", pattern: people + "assignedAssistants", summary: "The pool, in alerting order, and whether assistants may opt in/out", resp: AssignedAssistants{}, handle: poolSetting.get},
+		{method: "PUT", pattern: people + "assignedAssistants", summary: "Change the pool (executive or admin only)", body: AssignedAssistants{}, resp: AssignedAssistants{}, handle: poolSetting.put},
+		{method: "GET", pattern: people + "availableAssistants", summary: "Users with the assistant service not yet in the pool", resp: Available{}, handle: availableSetting.get},
+		{method: "GET", pattern: people + "callFiltering", summary: "Call filtering: on/off, type, criteria", resp: CallFiltering{}, handle: filteringSetting.get},
+		{method: "PUT", pattern: people + "callFiltering", summary: "Change call filtering (the BLF lamp follows)", body: CallFiltering{}, resp: CallFiltering{}, handle: filteringSetting.put},
+		{method: "GET", pattern: people + "screening", summary: "Screening: on/off, alert type, locations", resp: Screening{}, handle: screeningSetting.get},
+		{method: "PUT", pattern: people + "screening", summary: "Change screening", body: Screening{}, resp: Screening{}, handle: screeningSetting.put},
+		{method: "GET", pattern: people + "assistant", summary: "An assistant's divert and executives (with opt-in)", resp: AssistantSettings{}, handle: assistantSetting.get},
+		{method: "PUT", pattern: people + "assistant", summary: "Change divert and opt-in/out (where the executive allows it)", body: AssistantSettings{}, resp: AssistantSettings{}, handle: assistantSetting.put},
+		{method: "GET", pattern: "/v1/calls", summary: "Live calls the user may see", resp: Calls{}, handle: handleCalls},
+		{method: "POST", pattern: "/v1/calls/{id}/push", summary: "Push the call at this assistant to the executive (as #63)", resp: ActionReply{}, handle: handlePush},
+		{method: "GET", pattern: "/v1/events", summary: "Server-Sent Events: call, call-ended", handle: handleEvents},
+		{method: "GET", pattern: "/v1/openapi.json", public: true, summary: "This document", handle: handleOpenAPI},
+	}
+}
+
+func handleOpenAPI(_ *Server, w http.ResponseWriter, _ *request) error {
+	writeJSON(w, http.StatusOK, openAPI())
+	return nil
+}

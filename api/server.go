@@ -1,0 +1,263 @@
+// Package api is the self-service REST API of `execassist serve`: Webex-shaped
+// resources for executives' and assistants' own settings, live calls and call actions,
+// an event stream for the console, per-user sign-in, SPEC 4's permissions, and an audit
+// log. It sits above app (live calls) and store (settings); cmd wires it in.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
+)
+
+// Options configure a Server.
+type Options struct {
+	App   *app.App
+	Store *store.Store
+	Log   zerolog.Logger
+	Clock clock.Clock
+	// SessionTTL is how long a sign-in lasts without use (default 8 h).
+	SessionTTL time.Duration
+	// Secure marks the session cookie Secure (serve sets it when it serves TLS).
+	Secure bool
+}
+
+// Server serves /v1/. Sessions live in memory: a restart of serve signs everyone out.
+type Server struct {
+	app   *app.App
+	store *store.Store
+	log   zerolog.Logger
+	clock clock.Clock
+	auth  *authenticator
+	mux   *http.ServeMux
+}
+
+// maxBody bounds a request body: the largest real one (a pool of 25, a filter list) is
+// a few kilobytes.
+const maxBody = 64 << 10
+
+// New builds the API.
+func New(o Options) *Server {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 8 * time.Hour
+	}
+	s := &Server{app: o.App, store: o.Store, log: o.Log, clock: o.Clock,
+		auth: newAuthenticator(o.Store, o.Clock, o.SessionTTL, o.Secure), mux: http.NewServeMux()}
+	for _, rt := range routes() {
+		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
+	}
+	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such resource: "+r.URL.Path, "")
+	})
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(w, r)
+}
+
+// request is what a handler gets: who asked, the path's {id} resolved, the body.
+type request struct {
+	*http.Request
+	who    policy.Principal
+	viaCSR bool // cookie-authenticated (the page)
+}
+
+// handlerFunc answers one route; an apiError (or any error) becomes the JSON error.
+type handlerFunc func(s *Server, w http.ResponseWriter, r *request) error
+
+// route is one entry of the API: the mux pattern, what the OpenAPI document says of it,
+// and who may call it (public routes need no sign-in).
+type route struct {
+	method, pattern string
+	summary         string
+	public          bool
+	body, resp      any // example values: their types make the OpenAPI schemas
+	handle          handlerFunc
+}
+
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		req := &request{Request: r}
+		if !rt.public {
+			who, viaCookie, err := s.auth.authenticate(r)
+			if err != nil {
+				writeErr(w, err)
+				return
+			}
+			if viaCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
+				if err := s.auth.checkCSRF(r); err != nil {
+					writeErr(w, err)
+					return
+				}
+			}
+			req.who, req.viaCSR = who, viaCookie
+		}
+		if err := rt.handle(s, w, req); err != nil {
+			writeErr(w, err)
+		}
+	})
+}
+
+// apiError is an error the client can act on: an HTTP status, a code, a message and
+// the field it concerns.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	field   string
+	header  http.Header
+}
+
+func (e *apiError) Error() string { return e.message }
+
+func errorf(status int, code, field, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, field: field, message: fmt.Sprintf(format, args...)}
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Field   string   `json:"field,omitempty"`
+	Details []string `json:"details,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, field string) {
+	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: field}})
+}
+
+// writeErr turns any error into a JSON answer: validation problems (config.Errors) are
+// 400 with every problem and the first field; unknown errors are 500 without detail.
+func writeErr(w http.ResponseWriter, err error) {
+	var ae *apiError
+	var ce config.Errors
+	switch {
+	case errors.As(err, &ae):
+		for k, v := range ae.header {
+			w.Header()[k] = v
+		}
+		writeError(w, ae.status, ae.code, ae.message, ae.field)
+	case errors.As(err, &ce):
+		d := errorDetail{Code: "invalid", Message: "the change is not valid"}
+		for i, e := range ce {
+			if i == 0 {
+				d.Field = jsonField(e.Path)
+				d.Message = e.Msg
+			}
+			d.Details = append(d.Details, jsonField(e.Path)+": "+e.Msg)
+		}
+		writeJSON(w, http.StatusBadRequest, errorBody{d})
+	default:
+		writeError(w, http.StatusInternalServerError, "internal", "internal error; see the serve log", "")
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decode reads a JSON body strictly: unknown fields, wrong types, trailing data, an
+// oversized body are 4xx with the field named.
+func decode(r *request, into any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(into)
+	var mbe *http.MaxBytesError
+	var ute *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case err == nil:
+		if _, err := dec.Token(); err != io.EOF {
+			return errorf(http.StatusBadRequest, "malformed", "", "one JSON object per request")
+		}
+		return nil
+	case errors.As(err, &mbe):
+		return errorf(http.StatusRequestEntityTooLarge, "too_large", "", "the body is larger than %d bytes", maxBody)
+	case errors.Is(err, io.EOF):
+		return errorf(http.StatusBadRequest, "malformed", "", "a JSON body is required")
+	case errors.As(err, &ute):
+		return errorf(http.StatusBadRequest, "wrong_type", ute.Field, "%s must be %s", ute.Field, jsonKind(ute.Type.Kind().String()))
+	case errors.As(err, &se):
+		return errorf(http.StatusBadRequest, "malformed", "", "malformed JSON at byte %d", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errorf(http.StatusBadRequest, "unknown_field", f, "unknown field %q", f)
+	}
+	return errorf(http.StatusBadRequest, "malformed", "", "malformed JSON")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "bool":
+		return "true or false"
+	case "int", "int64", "uint", "uint64":
+		return "a whole number"
+	case "string":
+		return "a string"
+	case "slice":
+		return "a list"
+	}
+	return "a " + k
+}
+
+// yamlToJSON names the validator's YAML paths (users[0].executive.alerting.mode) by the
+// API's field names, so an error points at the field the client sent.
+var yamlToJSON = []struct{ suffix, field string }{
+	{"alerting.mode", "alertingMode"},
+	{"alerting.rings_per_assistant", "nextAssistantNumberOfRings"},
+	{"alerting.rollover.to", "rolloverForwardToPhoneNumber"},
+	{"alerting.rollover.after", "rolloverWaitTimeInSecs"},
+	{"alerting.rollover.action", "rolloverAction"},
+	{"alerting.rollover", "rolloverAction"},
+	{"caller_id.custom_name", "customCLIDName"},
+	{"caller_id.custom_number", "customCLIDPhoneNumber"},
+	{"caller_id.name", "clidNameMode"},
+	{"caller_id.number", "clidPhoneNumberMode"},
+	{"executive.assistants", "assistantIds"},
+	{"screening.locations", "alertLocations"},
+	{"screening.alert", "alertType"},
+	{"filtering.mode", "filterType"},
+	{"filtering.filters", "criteria"},
+}
+
+func jsonField(path string) string {
+	p := path
+	if i := strings.IndexByte(p, '['); i >= 0 { // users[0].executive.assistants[2]
+		if j := strings.IndexByte(p[i:], '.'); j >= 0 {
+			p = p[i+j+1:]
+		}
+	}
+	for _, m := range yamlToJSON {
+		if strings.Contains(p, m.suffix) {
+			return m.field
+		}
+	}
+	return path
+}
