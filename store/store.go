@@ -94,9 +94,9 @@ type Snapshot struct {
 	Config *config.Config
 	// Provisioned is the imported provisioning alone.
 	Provisioned *config.Config
-	Runtime    config.Runtime
-	ImportedAt time.Time
-	Source     string
+	Runtime     config.Runtime
+	ImportedAt  time.Time
+	Source      string
 }
 
 // ErrLocked means another process (usually a running `execassist serve`) holds the file.
