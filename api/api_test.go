@@ -40,7 +40,7 @@ users:
 `
 
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	api   *Server
 	store *store.Store
@@ -49,7 +49,7 @@ type rig struct {
 	clock *clock.Fake
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t testing.TB) *rig {
 	t.Helper()
 	y := testYAML
 	for _, who := range []string{"root", "1001", "1002", "1003", "1004", "1005", "1006"} {

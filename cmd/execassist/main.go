@@ -33,6 +33,9 @@ Usage:
                                                 what a feature access code would do, and why
   execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
                                                 the call journal
+  execassist user passwd EXT [--store PATH]     set a user's sign-in secret (read from the terminal or stdin)
+  execassist user hash                          print an argon2id hash for the YAML's secret_hash
+  execassist audit [--user EXT] [--limit N]     self-service changes: who, what, before, after, when, from where
   execassist status [--listen ADDR]             calls in progress (asks serve's listener)
   execassist store check [--store PATH]         verify the store and its last good copy
   execassist store restore [--store PATH]       put the last good copy back (serve stopped)
@@ -99,6 +102,14 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return explainCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "calls":
 		return callsCmd(args[1:], safetext.NewWriter(stdout), stderr)
+	case "user":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return &exitError{code: 2}
+		}
+		return userCmd(args[1], args[2:], os.Stdin, stdout, stderr)
+	case "audit":
+		return auditCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "status":
 		return statusCmd(ctx, args[1:], safetext.NewWriter(stdout), stderr)
 	case "version", "--version":

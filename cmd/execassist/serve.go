@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/execassist/execassist/api"
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
@@ -87,7 +88,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 		if where := exposedListener(s.Listen); where != "" {
 			log.Warn().Str("listen", s.Listen).Msgf("the /metrics and /healthz listener is on %s: anyone who reaches it sees call counts and outcomes and whether ARI is up; bind it to 127.0.0.1 or firewall it", where)
 		}
-		stop, err := serveHTTP(ctx, s.Listen, a, log)
+		stop, err := serveHTTP(ctx, s, a, st, log)
 		if err != nil {
 			return err
 		}
@@ -118,8 +119,14 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 
 // serveHTTP exposes /metrics (Prometheus text format) and /healthz (200 while connected
 // to ARI, 503 otherwise).
-func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger) (func(), error) {
+func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log zerolog.Logger) (func(), error) {
+	addr := s.Listen
+	tls := s.TLSCert != "" || s.TLSKey != ""
+	if tls && (s.TLSCert == "" || s.TLSKey == "") {
+		return nil, fmt.Errorf("--tls-cert and --tls-key go together")
+	}
 	mux := http.NewServeMux()
+	mux.Handle("/v1/", api.New(api.Options{App: a, Store: st, Log: log, Secure: tls}))
 	mux.Handle("/metrics", a.MetricsHandler())
 	mux.Handle(statusPath, statusHandler(a))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -133,13 +140,19 @@ func serveHTTP(ctx context.Context, addr string, a *app.App, log zerolog.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
-		if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
-			log.Error().Err(err).Msg("metrics server stopped")
+		var err error
+		if tls {
+			err = srv.ServeTLS(ln, s.TLSCert, s.TLSKey)
+		} else {
+			err = srv.Serve(ln)
+		}
+		if err != nil && err != http.ErrServerClosed {
+			log.Error().Err(err).Msg("HTTP listener stopped")
 		}
 	}()
-	log.Info().Str("listen", ln.Addr().String()).Msg("serving /metrics and /healthz")
+	log.Info().Str("listen", ln.Addr().String()).Bool("tls", tls).Msg("serving /metrics, /healthz and the self-service API /v1/")
 	return func() { srv.Close() }, nil
 }
 

@@ -29,6 +29,8 @@ type settings struct {
 	LogLevel    string
 	LogFormat   string
 	Listen      string
+	TLSCert     string
+	TLSKey      string
 }
 
 func newFlags(name string, stderr io.Writer) (*pflag.FlagSet, *viper.Viper) {
@@ -48,7 +50,9 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 	fs.String("app", "", "Stasis application name (default execassist)")
 	fs.String("log-level", "", "debug, info, warn or error (default info)")
 	fs.String("log-format", "", "json or console (default json)")
-	fs.String("listen", "", "serve /metrics (Prometheus) and /healthz on this address, e.g. 127.0.0.1:9180")
+	fs.String("listen", "", "serve /metrics (Prometheus), /healthz and the self-service API /v1/ on this address, e.g. 127.0.0.1:9180")
+	fs.String("tls-cert", "", "serve the listener over TLS with this certificate (PEM), with --tls-key")
+	fs.String("tls-key", "", "the TLS private key (PEM)")
 	v.SetDefault("ari.url", "http://127.0.0.1:8088/ari")
 	v.SetDefault("ari.username", "execassist")
 	v.SetDefault("ari.app", "execassist")
@@ -66,7 +70,7 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		return settings{}, nil, &exitError{code: 2, msg: fmt.Sprintf("execassist %s: %v\nUsage of execassist %s:\n%s", fs.Name(), err, fs.Name(), strings.TrimRight(fs.FlagUsages(), "\n"))}
 	}
 	binds := map[string]string{"store": "store", "ari.url": "ari-url", "ari.username": "ari-username",
-		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen"}
+		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen", "tls.cert": "tls-cert", "tls.key": "tls-key"}
 	for key, flag := range binds {
 		if f := fs.Lookup(flag); f != nil {
 			_ = v.BindPFlag(key, f)
@@ -101,6 +105,8 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		LogLevel:    v.GetString("log.level"),
 		LogFormat:   v.GetString("log.format"),
 		Listen:      v.GetString("listen"),
+		TLSCert:     v.GetString("tls.cert"),
+		TLSKey:      v.GetString("tls.key"),
 	}
 	return s, fs.Args(), nil
 }

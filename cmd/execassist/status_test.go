@@ -60,6 +60,11 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 		code := run(context.Background(), []string{"status", "--listen", listen}, &out, &errs)
 		return code, out.String() + errs.String()
 	}
+	if resp, err := http.Get("http://" + listen + "/v1/openapi.json"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the self-service API is not on serve's listener: %v", err)
+	} else {
+		resp.Body.Close()
+	}
 	if code, out := status(); code != 0 || !strings.Contains(out, "no calls in progress") {
 		t.Fatalf("idle status: %d %s", code, out)
 	}

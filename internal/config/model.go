@@ -16,7 +16,8 @@ import (
 type Config struct {
 	ARI       ARI                 `yaml:"ari,omitempty"`
 	Store     string              `yaml:"store,omitempty"`
-	Listen    string              `yaml:"listen,omitempty"` // serve's /metrics and /healthz address
+	Listen    string              `yaml:"listen,omitempty"` // serve's /metrics, /healthz and /v1/ address
+	TLS       TLS                 `yaml:"tls,omitempty"`    // the listener's certificate, if it serves TLS
 	Log       Log                 `yaml:"log,omitempty"`
 	Dialing   Dialing             `yaml:"dialing,omitempty"`
 	Codes     Codes               `yaml:"codes,omitempty"`
@@ -38,6 +39,12 @@ type ARI struct {
 	Username string `yaml:"username,omitempty"`
 	Password string `yaml:"password,omitempty"`
 	App      string `yaml:"app,omitempty"`
+}
+
+// TLS is the listener's certificate and key (PEM files).
+type TLS struct {
+	Cert string `yaml:"cert,omitempty"`
+	Key  string `yaml:"key,omitempty"`
 }
 
 // Log selects zerolog's level and output format.

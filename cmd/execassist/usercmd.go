@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/execassist/execassist/internal/safetext"
+	"github.com/execassist/execassist/internal/secret"
+	"github.com/execassist/execassist/store"
+	"golang.org/x/term"
+)
+
+// userCmd manages sign-in secrets: `user passwd EXT` stores an argon2id hash in the
+// store (serve stopped); `user hash` prints one for the YAML (secret_hash, then SIGHUP:
+// works while serve runs). The secret is read from the terminal without echo, or one
+// line from stdin; never from a flag (the process list shows flags).
+func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, v := newFlags("user "+sub, stderr)
+	s, rest, err := resolve(fs, v, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub == "hash" && len(rest) == 0:
+		pw, err := readSecret(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		h, err := secret.Hash(pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, h)
+		return nil
+	case sub == "passwd" && len(rest) == 1:
+		ext := rest[0]
+		st, err := store.Open(s.Store, store.Options{})
+		if err != nil {
+			return fmt.Errorf("%w\n(with serve running: `execassist user hash`, put it in the YAML as secret_hash and send serve SIGHUP)", err)
+		}
+		defer st.Close()
+		if st.Snapshot().Config.User(ext) == nil {
+			return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s is not a provisioned user", safetext.Escape(ext))}
+		}
+		pw, err := readSecret(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		h, err := secret.Hash(pw)
+		if err != nil {
+			return err
+		}
+		who := os.Getenv("USER")
+		if who == "" {
+			who = "cli"
+		}
+		if err := st.SetSecretHash(ext, h, store.AuditEntry{Who: who, Role: "admin", From: "cli", Resource: "user " + ext + " secret"}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "secret of %s set\n", ext)
+		return nil
+	}
+	return &exitError{code: 2, msg: "usage: execassist user passwd EXT [--store PATH] | execassist user hash"}
+}
+
+func readSecret(stdin io.Reader, stderr io.Writer) (string, error) {
+	var pw string
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "secret: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "again: ")
+		b2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(b) != string(b2) {
+			return "", &exitError{code: 1, msg: "execassist: the two entries differ"}
+		}
+		pw = string(b)
+	} else {
+		line, err := bufio.NewReader(io.LimitReader(stdin, secret.MaxLength+2)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", err
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	if err := secret.CheckStrength(pw); err != nil {
+		return "", &exitError{code: 1, msg: "execassist: " + err.Error()}
+	}
+	return pw, nil
+}
+
+// auditCmd lists the self-service audit log, newest first.
+func auditCmd(args []string, stdout, stderr io.Writer) error {
+	fs, v := newFlags("audit", stderr)
+	who := fs.String("user", "", "only changes made by this extension or admin")
+	limit := fs.Int("limit", 100, "at most this many (the newest)")
+	s, _, err := resolve(fs, v, args)
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenReader(s.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := st.Audit(*who, *limit)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tWHO\tROLE\tFROM\tRESOURCE\tBEFORE\tAFTER")
+	for _, e := range entries {
+		fields := []string{e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After)}
+		for i := range fields {
+			fields[i] = safetext.Escape(fields[i])
+		}
+		fmt.Fprintln(tw, strings.Join(fields, "\t"))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/execassist/execassist/internal/secret"
+	"github.com/execassist/execassist/store"
+)
+
+// TestUserPasswdStoresOnlyAHashAndIsAudited: the secret never reaches the store, the
+// audit log, the export or the output; a weak one is refused.
+func TestUserPasswdStoresOnlyAHashAndIsAudited(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	cfg := filepath.Join(dir, "x.yaml")
+	os.WriteFile(cfg, []byte(statusYAML), 0o600)
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"config", "import", cfg, "--store", db}, &out, &errs); code != 0 {
+		t.Fatalf("import: %s", errs.String())
+	}
+	if err := userCmd("passwd", []string{"1001", "--store", db}, strings.NewReader("short\n"), &out, &errs); err == nil {
+		t.Fatal("a 5-character secret was accepted")
+	}
+	if err := userCmd("passwd", []string{"4242", "--store", db}, strings.NewReader("long enough secret\n"), &out, &errs); err == nil {
+		t.Fatal("a secret for an unknown user was accepted")
+	}
+	out.Reset()
+	if err := userCmd("passwd", []string{"1001", "--store", db}, strings.NewReader("long enough secret\n"), &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := st.SecretHash("1001")
+	if secret.Verify("long enough secret", h) != nil {
+		t.Fatalf("stored hash %q does not verify", h)
+	}
+	st.Close()
+	raw, _ := os.ReadFile(db)
+	if bytes.Contains(raw, []byte("long enough secret")) {
+		t.Fatal("the secret itself is in the store file")
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"audit", "--store", db}, &out, &errs); code != 0 || !strings.Contains(out.String(), "user 1001 secret") || strings.Contains(out.String(), "argon2") {
+		t.Fatalf("audit: %d %s", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"config", "export", "--store", db}, &out, &errs); code != 0 || strings.Contains(out.String(), "argon2") || strings.Contains(out.String(), "secret_hash") {
+		t.Fatalf("export: %d %s", code, out.String())
+	}
+	out.Reset()
+	if err := userCmd("hash", nil, strings.NewReader("another long secret\n"), &out, &errs); err != nil || secret.Verify("another long secret", strings.TrimSpace(out.String())) != nil {
+		t.Fatalf("user hash: %v %q", err, out.String())
+	}
+}
