@@ -504,3 +504,69 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		t.Errorf("%d operations documented, %d routes", documented, n)
 	}
 }
+
+// TestRetrieveAndBridgeThroughTheAPI: the executive's retrieve rings the executive's
+// phone and moves the call there; the other assistant's bridge rings them and joins
+// them to the call (a three-way call). An assistant may not retrieve.
+func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
+	r := newRig(t)
+	exec, ann, alan := r.login("1001"), r.login("1002"), r.login("1003")
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}})
+	var leg string
+	r.eventually("1002 to ring", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1002") {
+			leg = l
+		}
+		return leg != ""
+	})
+	r.fake.Answer(leg)
+	var id string
+	r.eventually("the call answered at 1002", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && calls[0].State == "answered" {
+			id = calls[0].ID
+			return true
+		}
+		return false
+	})
+	if code, _ := ann.do("POST", "/v1/calls/"+id+"/retrieve", nil, nil); code != 403 {
+		t.Fatalf("an assistant retrieved: %d", code)
+	}
+	// Alan bridges in.
+	if code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
+		t.Fatalf("bridge: %d %s", code, body)
+	}
+	var alanLeg string
+	r.eventually("1003 to ring for the bridge", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1003") {
+			if st, _ := r.fake.ChannelState(l); st == "Ringing" {
+				alanLeg = l
+			}
+		}
+		return alanLeg != ""
+	})
+	r.fake.Answer(alanLeg)
+	r.eventually("Alan in the call", func() bool {
+		b := r.fake.BridgeOf(caller)
+		return b != "" && r.fake.BridgeOf(alanLeg) == b && r.fake.BridgeOf(leg) == b
+	})
+	// The executive retrieves: the executive's phone rings, and on answer the
+	// assistants are released.
+	if code, body := exec.do("POST", "/v1/calls/"+id+"/retrieve", nil, nil); code != 202 {
+		t.Fatalf("retrieve: %d %s", code, body)
+	}
+	var execLeg string
+	r.eventually("1001 to ring", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1001") {
+			execLeg = l
+		}
+		return execLeg != ""
+	})
+	r.fake.Answer(execLeg)
+	r.eventually("the call at the executive, the assistants released", func() bool {
+		_, annUp := r.fake.ChannelState(leg)
+		_, alanUp := r.fake.ChannelState(alanLeg)
+		return r.fake.BridgeOf(execLeg) != "" && r.fake.BridgeOf(execLeg) == r.fake.BridgeOf(caller) && !annUp && !alanUp
+	})
+	r.fake.Hangup(caller)
+}

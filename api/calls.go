@@ -89,6 +89,43 @@ func handlePush(s *Server, w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// handleRetrieve is POST /v1/calls/{id}/retrieve: the executive's phones ring and,
+// when one answers, take the call over from the assistant.
+func handleRetrieve(s *Server, w http.ResponseWriter, r *request) error {
+	c, err := s.findCall(r)
+	if err != nil {
+		return err
+	}
+	if err := s.allow(r, policy.ResCallRetrieve, c.Executive, "", true); err != nil {
+		return err
+	}
+	if err := s.app.Retrieve(c.ID); err != nil {
+		return errorf(http.StatusConflict, "refused", "", "%v", err)
+	}
+	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "ringing the executive"})
+	return nil
+}
+
+// handleBridge is POST /v1/calls/{id}/bridge: the asker's phones ring and, when one
+// answers, join the call with the warning tone (as *15).
+func handleBridge(s *Server, w http.ResponseWriter, r *request) error {
+	c, err := s.findCall(r)
+	if err != nil {
+		return err
+	}
+	if err := s.allow(r, policy.ResCallBridge, c.Executive, "", true); err != nil {
+		return err
+	}
+	if r.who.Admin {
+		return errorf(http.StatusConflict, "refused", "", "an admin has no phone to bridge in with")
+	}
+	if err := s.app.Bridge(c.ID, r.who.Name); err != nil {
+		return errorf(http.StatusConflict, "refused", "", "%v", err)
+	}
+	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "ringing " + r.who.Name})
+	return nil
+}
+
 // handleEvents is GET /v1/events, Server-Sent Events for the console: a "call" event
 // with the call whenever one the user may see appears or changes, "call-ended" with
 // its id when it is gone; a comment every 15 s keeps proxies from closing the stream.

@@ -23,6 +23,8 @@ func routes() []route {
 		{method: "PUT", pattern: people + "assistant", summary: "Change divert and opt-in/out (where the executive allows it)", body: AssistantSettings{}, resp: AssistantSettings{}, handle: assistantSetting.put},
 		{method: "GET", pattern: "/v1/calls", summary: "Live calls the user may see", resp: Calls{}, handle: handleCalls},
 		{method: "POST", pattern: "/v1/calls/{id}/push", summary: "Push the call at this assistant to the executive (as #63)", resp: ActionReply{}, handle: handlePush},
+		{method: "POST", pattern: "/v1/calls/{id}/retrieve", summary: "Ring the executive's phones; on answer they take the call from the assistant (as *11)", resp: ActionReply{}, handle: handleRetrieve},
+		{method: "POST", pattern: "/v1/calls/{id}/bridge", summary: "Ring the asker's phones; on answer they join the call with the warning tone (as *15)", resp: ActionReply{}, handle: handleBridge},
 		{method: "GET", pattern: "/v1/events", summary: "Server-Sent Events: call, call-ended", handle: handleEvents},
 		{method: "GET", pattern: "/v1/openapi.json", public: true, summary: "This document", handle: handleOpenAPI},
 	}

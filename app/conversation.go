@@ -54,6 +54,8 @@ type party struct {
 	device string
 	name   string // caller ID, for the remote party: what push and recall legs show
 	number string
+	// joins is set on a leg rung for an API retrieve or bridge: "retrieve" or "bridge".
+	joins string
 }
 
 // newConversation takes over an answered call; answeredAt orders calls for *11/*15
@@ -146,6 +148,9 @@ func (v *conversation) handle(ctx context.Context, msg message) {
 			timeout := time.Duration(0)
 			if v.pushing && r.role == "executive" {
 				timeout = v.recallAfter() + 5*time.Second
+			}
+			if r.joins != "" {
+				timeout = joinRingTimeout
 			}
 			if err := v.cli.Channel().Dial(ctx, ari.NewKey(ari.ChannelKey, id), "", timeout); err != nil {
 				delete(v.ringing, id)
@@ -310,6 +315,30 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		v.publish()
 		v.journal("retrieved by "+who, from.who)
 		return ""
+	case "ring-retrieve", "ring-bridge":
+		// From the API: the asker's phones ring, and join the call when answered.
+		if len(v.parties) == 0 || v.pushing {
+			return "no answered call"
+		}
+		if m.op == "ring-retrieve" && !v.hasRole("assistant") {
+			return "the call is not at an assistant"
+		}
+		role := m.role
+		for _, p := range v.ringing {
+			if p.who == m.by {
+				return m.by + "'s phone is already ringing for this call"
+			}
+		}
+		n := v.ring(ctx, role, m.by, m.devices...)
+		if n == 0 {
+			return "none of " + m.by + "'s phones could be rung"
+		}
+		for _, p := range v.ringing {
+			if p.who == m.by {
+				p.joins = strings.TrimPrefix(m.op, "ring-")
+			}
+		}
+		return ""
 	case "bridge", "join":
 		if len(v.parties) == 0 || v.pushing {
 			return "no answered call to bridge into"
@@ -394,8 +423,60 @@ func (v *conversation) stopMOH(ctx context.Context) {
 	}
 }
 
-// ring creates legs to devices that join the bridge when answered.
-func (v *conversation) ring(ctx context.Context, role, who string, devices ...string) {
+// joinRingTimeout bounds how long a phone rings for an API retrieve or bridge.
+const joinRingTimeout = 30 * time.Second
+
+func (v *conversation) hasRole(role string) bool {
+	for _, p := range v.parties {
+		if p.role == role {
+			return true
+		}
+	}
+	return false
+}
+
+// joined: a phone rung for an API retrieve or bridge answered. It joins the call; a
+// retrieve then releases the assistant, a bridge plays the warning tone.
+func (v *conversation) joined(ctx context.Context, r *party) {
+	for id, p := range v.ringing {
+		if p.who == r.who {
+			delete(v.ringing, id)
+			if id != r.id {
+				v.hangup(ctx, id)
+			}
+		}
+	}
+	if r.joins == "bridge" {
+		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
+		if tone != "none" {
+			v.playWarning(ctx)
+		}
+		if tone == "barge-in-repeat" && v.warn == nil {
+			v.warn = v.s.after(30*time.Second, "warn")
+		}
+	}
+	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, r.id, ari.AddChannelOptions{}); err != nil {
+		v.hangup(ctx, r.id)
+		return
+	}
+	v.parties[r.id] = r
+	if r.joins == "retrieve" {
+		for id, p := range v.parties {
+			if p.role == "assistant" {
+				delete(v.parties, id)
+				v.hangup(ctx, id)
+			}
+		}
+		v.held = false
+	}
+	v.publish()
+	v.journal(r.joins+" by "+r.who+" (API)", r.who)
+	phase("bridged", v.exec.Extension)
+}
+
+// ring creates legs to devices that join the bridge when answered; it returns how many
+// it created.
+func (v *conversation) ring(ctx context.Context, role, who string, devices ...string) int {
 	name, num := v.remote.name, v.remote.number
 	for _, d := range devices {
 		v.nextLeg++
@@ -411,9 +492,20 @@ func (v *conversation) ring(ctx context.Context, role, who string, devices ...st
 	if len(v.ringing) == 0 {
 		v.ringFailed(ctx, &party{role: role})
 	}
+	n := 0
+	for _, p := range v.ringing {
+		if p.who == who {
+			n++
+		}
+	}
+	return n
 }
 
 func (v *conversation) pickedUp(ctx context.Context, r *party) {
+	if r.joins != "" {
+		v.joined(ctx, r)
+		return
+	}
 	delete(v.ringing, r.id)
 	for id := range v.ringing {
 		v.hangup(ctx, id)

@@ -29,6 +29,10 @@ type control struct {
 	by string
 	// device is the device the request came from (push: the assistant's phone).
 	device string
+	// role and devices: for the API's ring-retrieve and ring-bridge, the phones to ring
+	// and the role they join as (executive or assistant).
+	role    string
+	devices []string
 	// channel is the FAC caller's channel, to be answered and added to the call
 	// (retrieve, take, bridge, join).
 	channel ari.ChannelData
