@@ -181,6 +181,10 @@ func (s *Server) bridgeOp(method, id, op, sub string, p params) reply {
 			c.bridge = b.id
 			b.channels = append(b.channels, c.id)
 			s.emitLocked(s.bridgeApps(b, c), map[string]any{"type": "ChannelEnteredBridge", "bridge": b.snapshot(), "channel": c.snapshot()})
+			if c.phone != nil && c.phone.Script.TalkAfterBridged > 0 && !c.talking {
+				c.talking = true
+				s.after(c, c.phone.Script.TalkAfterBridged, func() { s.phoneHangupLocked(c) })
+			}
 		}
 		return noContent()
 	case "removeChannel POST":

@@ -31,6 +31,7 @@ type channel struct {
 	args            []string
 	vars            map[string]string
 	phone           *Phone
+	talking         bool // TalkAfterBridged's hang-up is scheduled
 	bridge          string
 	dialed          bool
 	dialCaller      *channelJSON

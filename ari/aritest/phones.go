@@ -29,6 +29,10 @@ type Script struct {
 	After time.Duration // Answer / Reject delay
 	// HangupAfter hangs up this long after answering (0: never).
 	HangupAfter time.Duration
+	// TalkAfterBridged hangs up this long after the channel first enters a bridge: a
+	// person who talks for a while once connected (0: never). Load tests use it, so a
+	// slow bridge does not turn into a phone that hung up before it was connected.
+	TalkAfterBridged time.Duration
 	// DTMF is sent digit by digit, DTMFGap apart (default 500 ms), starting DTMFAfter
 	// after answering.
 	DTMF      string

@@ -329,6 +329,21 @@ func (s *Server) Counts() (channels, bridges int) {
 	return len(s.channels), len(s.bridges)
 }
 
+// InStasis counts channels still in the app: all but those continued into the dialplan
+// (a load generator's "calls in progress"; Counts includes the continued ones, which a
+// real Asterisk would be dialling on in the dialplan).
+func (s *Server) InStasis() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id := range s.channels {
+		if _, continued := s.continued[id]; !continued {
+			n++
+		}
+	}
+	return n
+}
+
 // Requests returns every REST call served so far.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
