@@ -106,6 +106,21 @@ func (r *rig) eventually(what string, f func() bool) {
 	}
 }
 
+// ringing waits until endpoint has a leg in state Ringing and returns it.
+func (r *rig) ringing(endpoint string) string {
+	r.t.Helper()
+	var leg string
+	r.eventually(endpoint+" to ring", func() bool {
+		for _, l := range r.fake.ChannelsOn(endpoint) {
+			if st, _ := r.fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	return leg
+}
+
 // client is a signed-in user: a bearer token, or a cookie jar plus the CSRF token.
 type client struct {
 	r      *rig
@@ -427,13 +442,7 @@ func TestLiveCallsEventsAndPush(t *testing.T) {
 	if code, _ := asst.do("POST", "/v1/calls/"+id+"/push", nil, nil); code != 409 {
 		t.Fatalf("push of a ringing call: %d", code)
 	}
-	var leg string
-	r.eventually("1002 to ring", func() bool {
-		for _, l := range r.fake.ChannelsOn("PJSIP/1002") {
-			leg = l
-		}
-		return leg != ""
-	})
+	leg := r.ringing("PJSIP/1002")
 	r.fake.Answer(leg)
 	r.eventually("the call answered at 1002", func() bool {
 		calls, _ := r.app.LiveCalls()
@@ -512,13 +521,7 @@ func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 	r := newRig(t)
 	exec, ann, alan := r.login("1001"), r.login("1002"), r.login("1003")
 	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}})
-	var leg string
-	r.eventually("1002 to ring", func() bool {
-		for _, l := range r.fake.ChannelsOn("PJSIP/1002") {
-			leg = l
-		}
-		return leg != ""
-	})
+	leg := r.ringing("PJSIP/1002")
 	r.fake.Answer(leg)
 	var id string
 	r.eventually("the call answered at 1002", func() bool {
@@ -536,15 +539,7 @@ func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 	if code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
 		t.Fatalf("bridge: %d %s", code, body)
 	}
-	var alanLeg string
-	r.eventually("1003 to ring for the bridge", func() bool {
-		for _, l := range r.fake.ChannelsOn("PJSIP/1003") {
-			if st, _ := r.fake.ChannelState(l); st == "Ringing" {
-				alanLeg = l
-			}
-		}
-		return alanLeg != ""
-	})
+	alanLeg := r.ringing("PJSIP/1003")
 	r.fake.Answer(alanLeg)
 	r.eventually("Alan in the call", func() bool {
 		b := r.fake.BridgeOf(caller)
@@ -555,13 +550,7 @@ func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 	if code, body := exec.do("POST", "/v1/calls/"+id+"/retrieve", nil, nil); code != 202 {
 		t.Fatalf("retrieve: %d %s", code, body)
 	}
-	var execLeg string
-	r.eventually("1001 to ring", func() bool {
-		for _, l := range r.fake.ChannelsOn("PJSIP/1001") {
-			execLeg = l
-		}
-		return execLeg != ""
-	})
+	execLeg := r.ringing("PJSIP/1001")
 	r.fake.Answer(execLeg)
 	r.eventually("the call at the executive, the assistants released", func() bool {
 		_, annUp := r.fake.ChannelState(leg)

@@ -61,6 +61,15 @@ func (s *Server) findCall(r *request) (app.LiveCall, error) {
 	return app.LiveCall{}, errorf(http.StatusNotFound, "not_found", "", "no live call %q", id)
 }
 
+// callFor finds the call of a call action and checks that the asker may do it.
+func (s *Server) callFor(r *request, action policy.Resource) (app.LiveCall, error) {
+	c, err := s.findCall(r)
+	if err != nil {
+		return c, err
+	}
+	return c, s.allow(r, action, c.Executive, "", true)
+}
+
 // ActionReply says what a call action did.
 type ActionReply struct {
 	Call string `json:"call"`
@@ -71,11 +80,8 @@ type ActionReply struct {
 // executive (remote party on hold, the executive's phones ring, recall to the
 // assistant on no answer), as #63 does from the assistant's phone.
 func handlePush(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.findCall(r)
+	c, err := s.callFor(r, policy.ResCallPush)
 	if err != nil {
-		return err
-	}
-	if err := s.allow(r, policy.ResCallPush, c.Executive, "", true); err != nil {
 		return err
 	}
 	if !r.who.Admin && c.Assistant != r.who.Name {
@@ -92,11 +98,8 @@ func handlePush(s *Server, w http.ResponseWriter, r *request) error {
 // handleRetrieve is POST /v1/calls/{id}/retrieve: the executive's phones ring and,
 // when one answers, take the call over from the assistant.
 func handleRetrieve(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.findCall(r)
+	c, err := s.callFor(r, policy.ResCallRetrieve)
 	if err != nil {
-		return err
-	}
-	if err := s.allow(r, policy.ResCallRetrieve, c.Executive, "", true); err != nil {
 		return err
 	}
 	if err := s.app.Retrieve(c.ID); err != nil {
@@ -109,11 +112,8 @@ func handleRetrieve(s *Server, w http.ResponseWriter, r *request) error {
 // handleBridge is POST /v1/calls/{id}/bridge: the asker's phones ring and, when one
 // answers, join the call with the warning tone (as *15).
 func handleBridge(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.findCall(r)
+	c, err := s.callFor(r, policy.ResCallBridge)
 	if err != nil {
-		return err
-	}
-	if err := s.allow(r, policy.ResCallBridge, c.Executive, "", true); err != nil {
 		return err
 	}
 	if r.who.Admin {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/execassist/execassist/app/policy"
@@ -167,11 +166,7 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	since := fs.Duration("since", 24*time.Hour, "how far back")
 	limit := fs.Int("limit", 200, "at most this many (the newest)")
 	verbose := fs.Bool("why", false, "print each decision's reasons")
-	s, _, err := resolve(fs, v, args)
-	if err != nil {
-		return err
-	}
-	st, err := store.OpenReader(s.Store)
+	st, err := readStore(fs, v, args)
 	if err != nil {
 		return err
 	}
@@ -180,28 +175,21 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tKIND\tEXEC\tCALLER\tDECISION\tOUTCOME\tANSWERED BY\tAFTER\tALERTED")
+	t := newTable(stdout, "TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ALERTED")
 	for _, e := range entries {
 		after := ""
 		if e.AnswerAfter > 0 {
 			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 		}
-		// Every field is escaped: a caller ID with a newline, a tab or a terminal escape
-		// must not forge rows or columns or reach the terminal.
-		fields := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ",")}
-		for i := range fields {
-			fields[i] = safetext.Escape(fields[i])
-		}
-		fmt.Fprintln(tw, strings.Join(fields, "\t"))
+		t.row(e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
+			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ","))
 		if *verbose {
 			for _, r := range e.Reasons {
-				fmt.Fprintf(tw, "\t\t\t\t  %s\n", safetext.Escape(r))
+				t.note("\t\t\t\t  " + safetext.Escape(r))
 			}
 		}
 	}
-	tw.Flush()
+	_ = t.flush()
 	if len(entries) == 0 {
 		fmt.Fprintf(stderr, "no calls in the journal since %s\n", time.Now().Add(-*since).Format(time.RFC3339))
 	}

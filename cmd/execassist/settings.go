@@ -10,6 +10,7 @@ import (
 
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/safetext"
+	"github.com/execassist/execassist/store"
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/spf13/pflag"
@@ -109,6 +110,16 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		TLSKey:      v.GetString("tls.key"),
 	}
 	return s, fs.Args(), nil
+}
+
+// readStore resolves the flags of a read-only command and opens the store for reading
+// (a verified copy while serve holds it; never creating one).
+func readStore(fs *pflag.FlagSet, v *viper.Viper, args []string) (*store.Store, error) {
+	s, _, err := resolve(fs, v, args)
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenReader(s.Store)
 }
 
 // expandSecret resolves a ${NAME} reference written in the file.

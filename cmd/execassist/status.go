@@ -100,8 +100,7 @@ func writeStatus(w io.Writer, calls []app.LiveCall, now time.Time) {
 		fmt.Fprintln(w, "no calls in progress")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CALL\tEXEC\tCALLER\tSTATE\tRINGING\tANSWERED BY\tSINCE")
+	t := newTable(w, "CALL", "EXEC", "CALLER", "STATE", "RINGING", "ANSWERED BY", "SINCE")
 	for _, c := range calls {
 		caller := c.CallerNumber
 		if c.CallerName != "" {
@@ -111,12 +110,31 @@ func writeStatus(w io.Writer, calls []app.LiveCall, now time.Time) {
 		if c.Held {
 			state += " (held)"
 		}
-		fields := []string{c.ID, c.Executive, caller, state, strings.Join(c.Ringing, ","), c.AnsweredBy,
-			now.Sub(c.Since).Round(time.Second).String()}
-		for i := range fields {
-			fields[i] = safetext.Escape(fields[i])
-		}
-		fmt.Fprintln(tw, strings.Join(fields, "\t"))
+		t.row(c.ID, c.Executive, caller, state, strings.Join(c.Ringing, ","), c.AnsweredBy,
+			now.Sub(c.Since).Round(time.Second).String())
 	}
-	tw.Flush()
+	_ = t.flush()
 }
+
+// table prints aligned columns of untrusted text: every cell is escaped, so a caller ID
+// with a newline, a tab or a terminal escape cannot forge rows or columns or reach the
+// terminal (status, calls, audit).
+type table struct{ tw *tabwriter.Writer }
+
+func newTable(w io.Writer, header ...string) *table {
+	t := &table{tw: tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)}
+	fmt.Fprintln(t.tw, strings.Join(header, "\t"))
+	return t
+}
+
+func (t *table) row(cells ...string) {
+	for i := range cells {
+		cells[i] = safetext.Escape(cells[i])
+	}
+	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+}
+
+// note prints a line under the current row (not escaped: the caller escapes).
+func (t *table) note(line string) { fmt.Fprintln(t.tw, line) }
+
+func (t *table) flush() error { return t.tw.Flush() }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/execassist/execassist/internal/safetext"
@@ -27,11 +26,7 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Write
 	}
 	switch {
 	case sub == "hash" && len(rest) == 0:
-		pw, err := readSecret(stdin, stderr)
-		if err != nil {
-			return err
-		}
-		h, err := secret.Hash(pw)
+		h, err := readAndHash(stdin, stderr)
 		if err != nil {
 			return err
 		}
@@ -47,11 +42,7 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Write
 		if st.Snapshot().Config.User(ext) == nil {
 			return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s is not a provisioned user", safetext.Escape(ext))}
 		}
-		pw, err := readSecret(stdin, stderr)
-		if err != nil {
-			return err
-		}
-		h, err := secret.Hash(pw)
+		h, err := readAndHash(stdin, stderr)
 		if err != nil {
 			return err
 		}
@@ -66,6 +57,15 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Write
 		return nil
 	}
 	return &exitError{code: 2, msg: "usage: execassist user passwd EXT [--store PATH] | execassist user hash"}
+}
+
+// readAndHash reads a new secret and returns its argon2id hash.
+func readAndHash(stdin io.Reader, stderr io.Writer) (string, error) {
+	pw, err := readSecret(stdin, stderr)
+	if err != nil {
+		return "", err
+	}
+	return secret.Hash(pw)
 }
 
 func readSecret(stdin io.Reader, stderr io.Writer) (string, error) {
@@ -105,11 +105,7 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	fs, v := newFlags("audit", stderr)
 	who := fs.String("user", "", "only changes made by this extension or admin")
 	limit := fs.Int("limit", 100, "at most this many (the newest)")
-	s, _, err := resolve(fs, v, args)
-	if err != nil {
-		return err
-	}
-	st, err := store.OpenReader(s.Store)
+	st, err := readStore(fs, v, args)
 	if err != nil {
 		return err
 	}
@@ -118,14 +114,9 @@ func auditCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tWHO\tROLE\tFROM\tRESOURCE\tBEFORE\tAFTER")
+	t := newTable(stdout, "TIME", "WHO", "ROLE", "FROM", "RESOURCE", "BEFORE", "AFTER")
 	for _, e := range entries {
-		fields := []string{e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After)}
-		for i := range fields {
-			fields[i] = safetext.Escape(fields[i])
-		}
-		fmt.Fprintln(tw, strings.Join(fields, "\t"))
+		t.row(e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After))
 	}
-	return tw.Flush()
+	return t.flush()
 }
