@@ -28,6 +28,7 @@ import (
 // admin's "secret-root".
 const testYAML = `
 dialing: {outbound: 'Local/{number}@execassist-outbound'}
+schedules: {office: {timezone: UTC, weekly: [{days: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00"}]}}
 admins: [{name: root, secret_hash: '%root%'}]
 users:
   - {extension: "1001", name: Erin Exec, devices: [PJSIP/1001], secret_hash: '%1001%',

@@ -2,8 +2,7 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -126,59 +125,6 @@ func handleBridge(s *Server, w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-// handleEvents is GET /v1/events, Server-Sent Events for the console: a "call" event
-// with the call whenever one the user may see appears or changes, "call-ended" with
-// its id when it is gone; a comment every 15 s keeps proxies from closing the stream.
-func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		return errorf(http.StatusInternalServerError, "internal", "", "streaming unsupported")
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fl.Flush()
-	last := map[string]string{}
-	ping := time.NewTicker(15 * time.Second)
-	defer ping.Stop()
-	for {
-		calls, changed := s.app.LiveCalls()
-		cfg := s.store.Snapshot().Config
-		now := map[string]string{}
-		for _, c := range calls {
-			if !visible(cfg, r.who, c) {
-				continue
-			}
-			b, _ := json.Marshal(c)
-			now[c.ID] = string(b)
-			if last[c.ID] != string(b) {
-				fmt.Fprintf(w, "event: call\ndata: %s\n\n", b)
-			}
-		}
-		ended := []string{}
-		for id := range last {
-			if _, ok := now[id]; !ok {
-				ended = append(ended, id)
-			}
-		}
-		slices.Sort(ended)
-		for _, id := range ended {
-			b, _ := json.Marshal(map[string]string{"id": id})
-			fmt.Fprintf(w, "event: call-ended\ndata: %s\n\n", b)
-		}
-		fl.Flush()
-		last = now
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-changed:
-		case <-ping.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-			fl.Flush()
-		}
-	}
-}
-
 // Me is GET /v1/me: who is signed in and what they are.
 type Me struct {
 	User        string   `json:"user"`
@@ -201,5 +147,43 @@ func handleMe(s *Server, w http.ResponseWriter, r *request) error {
 		}
 	}
 	writeJSON(w, http.StatusOK, me)
+	return nil
+}
+
+// InitiateBody is POST /v1/calls/initiate: call destination as executive from the
+// asker's phone (device: one of the asker's, default their first).
+type InitiateBody struct {
+	Executive   string `json:"executive"`
+	Destination string `json:"destination"`
+	Device      string `json:"device,omitempty"`
+}
+
+// handleInitiate is POST /v1/calls/initiate: the asker's phone rings; when they answer,
+// the destination is called with the executive's caller ID, exactly as #64 dialled from
+// that phone (same parse, same calling permissions, checked before anything rings).
+func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
+	var b InitiateBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	if b.Executive == "" || b.Destination == "" {
+		return errorf(http.StatusBadRequest, "invalid", "destination", "executive and destination are required")
+	}
+	if err := s.allow(r, policy.ResCallInitiate, b.Executive, "", true); err != nil {
+		return err
+	}
+	err := s.app.Initiate(r.Context(), r.who.Name, b.Device, b.Executive, b.Destination)
+	var refused *app.InitiateRefused
+	switch {
+	case errors.As(err, &refused) && refused.Kind == policy.RefusedInvalid:
+		return errorf(http.StatusBadRequest, "invalid", "destination", "%s", refused.Why)
+	case errors.As(err, &refused) && refused.Kind == policy.RefusedDestination:
+		return errorf(http.StatusForbidden, "destination_not_permitted", "destination", "%s", refused.Why)
+	case errors.As(err, &refused):
+		return errorf(http.StatusForbidden, "forbidden", "", "%s", refused.Why)
+	case err != nil:
+		return errorf(http.StatusBadGateway, "asterisk", "", "%v", err)
+	}
+	writeJSON(w, http.StatusAccepted, ActionReply{Call: "", Done: "ringing " + r.who.Name + "; on answer " + b.Destination + " is called as " + b.Executive})
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -286,7 +285,8 @@ type Criterion struct {
 }
 
 // CallFiltering is people/{id}/executive/callFiltering. A write sets enabled,
-// filterType and the activation of existing criteria (by id).
+// filterType and the activation of existing criteria (by id); criteria themselves are
+// created, changed and deleted under callFiltering/criteria.
 type CallFiltering struct {
 	Enabled    bool        `json:"enabled"`
 	FilterType string      `json:"filterType"`
@@ -309,12 +309,12 @@ var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
 			mode = "all"
 		}
 		out := CallFiltering{Enabled: on, FilterType: filterTypes[mode], Criteria: []Criterion{}}
-		for i, c := range f.Filters {
+		for _, c := range f.Filters {
 			src := "SPECIFIC_NUMBERS"
 			if c.CallsFrom.AnyCaller() {
 				src = "ALL_NUMBERS"
 			}
-			out.Criteria = append(out.Criteria, Criterion{ID: strconv.Itoa(i), FilterName: c.Name, Source: src,
+			out.Criteria = append(out.Criteria, Criterion{ID: criterionID(c.Name), FilterName: c.Name, Source: src,
 				ActivationEnabled: c.Active == nil || *c.Active, FilterEnabled: c.Action != "dont-filter"})
 		}
 		return out, nil
@@ -332,8 +332,8 @@ var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
 		u := cfg.User(owner)
 		filters := slices.Clone(u.Executive.Filtering.Filters)
 		for _, c := range b.Criteria {
-			i, err := strconv.Atoi(c.ID)
-			if err != nil || i < 0 || i >= len(filters) {
+			i, err := findCriterion(filters, c.ID)
+			if err != nil {
 				return errorf(http.StatusBadRequest, "invalid", "criteria", "no criterion %q", c.ID)
 			}
 			active := c.ActivationEnabled
@@ -459,5 +459,30 @@ var assistantSetting = setting[AssistantSettings]{res: policy.ResAssistantView,
 		}
 		st.OptedIn = opted
 		rt.Assistants[owner] = st
+		return nil
+	}}
+
+// DoNotDisturb is people/{id}/doNotDisturb (as Webex's features/doNotDisturb): a user's
+// own DND. SPEC 3: an executive on DND gets no screening legs; an assistant on DND is
+// skipped as if busy.
+type DoNotDisturb struct {
+	Enabled bool `json:"enabled"`
+}
+
+var dndSetting = setting[DoNotDisturb]{res: policy.ResDND,
+	view: func(_ *config.Config, rt config.Runtime, owner string) (DoNotDisturb, error) {
+		return DoNotDisturb{Enabled: rt.OnDND(owner)}, nil
+	},
+	change: func(_ *config.Config, rt *config.Runtime, owner string, b *DoNotDisturb) error {
+		dnd := map[string]bool{}
+		for k, v := range rt.DoNotDisturb {
+			dnd[k] = v
+		}
+		if b.Enabled {
+			dnd[owner] = true
+		} else {
+			delete(dnd, owner)
+		}
+		rt.DoNotDisturb = dnd
 		return nil
 	}}

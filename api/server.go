@@ -230,6 +230,12 @@ func jsonKind(k string) string {
 // yamlToJSON names the validator's YAML paths (users[0].executive.alerting.mode) by the
 // API's field names, so an error points at the field the client sent.
 var yamlToJSON = []struct{ suffix, field string }{
+	{"].name", "filterName"}, // filtering.filters[1].name: a criterion's fields
+	{"].when", "scheduleName"},
+	{"].holidays", "holidayScheduleName"},
+	{"].calls_from.numbers", "phoneNumbers"},
+	{"].calls_to", "callsToNumbers"},
+	{"].action", "filterEnabled"},
 	{"alerting.mode", "alertingMode"},
 	{"alerting.rings_per_assistant", "nextAssistantNumberOfRings"},
 	{"alerting.rollover.to", "rolloverForwardToPhoneNumber"},

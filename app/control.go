@@ -1,8 +1,15 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/ari"
 )
 
 // ErrNoSuchCall means the call has ended (or never was one of ours).
@@ -84,4 +91,56 @@ func (a *App) Push(id string) error {
 		return errors.New("the call is not at an assistant")
 	}
 	return a.ask(c, control{op: "push", by: c.assistant, device: c.device})
+}
+
+// InitiateRefused is why Initiate did not ring the asker: the same refusal a #64 dialled
+// from the asker's phone would announce (Kind is one of policy.Refused*).
+type InitiateRefused struct {
+	Kind, Why string
+}
+
+func (e *InitiateRefused) Error() string { return e.Why }
+
+// Initiate places a call as the executive for assistant by, from the API: the
+// assistant's phone (device, or their first) rings first; when they answer, the call
+// runs exactly as if they had dialled #64<exec><destination> on it: the same parse and
+// calling permissions (checked here too, so the API can refuse before any phone rings),
+// the destination sees the executive's caller ID, and the answered call is an executive
+// call the assistant can push.
+func (a *App) Initiate(ctx context.Context, by, device, exec, destination string) error {
+	cfg := a.store.Snapshot().Config
+	u := cfg.User(by)
+	if u == nil || len(u.Devices) == 0 {
+		return &InitiateRefused{Kind: policy.RefusedNotAllowed, Why: by + " has no phone to call from"}
+	}
+	if device == "" {
+		device = u.Devices[0]
+	} else if !slices.Contains(u.Devices, device) {
+		return &InitiateRefused{Kind: policy.RefusedNotAllowed, Why: device + " is not a phone of " + by}
+	}
+	digits := cfg.EffectiveCodes().Initiate + exec + destination
+	p := policy.ParseFAC(cfg, device, digits)
+	switch {
+	case p.Refused != "":
+		return &InitiateRefused{Kind: p.Refusal, Why: p.Refused}
+	case p.Need != "":
+		return &InitiateRefused{Kind: policy.RefusedInvalid, Why: "a " + p.Need + " is needed"}
+	case p.Special != "":
+		return &InitiateRefused{Kind: policy.RefusedInvalid, Why: "retrieve and bridge have their own actions"}
+	}
+	// The assistant's phone shows whose call it is placing (quotes and angle brackets
+	// cannot break out of the caller ID's name).
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`"<>\`, r) {
+			return -1
+		}
+		return r
+	}, "As "+cfg.User(p.Executive).Name+": "+p.Destination)
+	_, err := a.cli.Channel().Originate(ctx, ari.OriginateRequest{Endpoint: device, App: a.cli.ApplicationName(),
+		AppArgs: argFAC + "," + digits, CallerID: `"` + name + `" <` + p.Destination + `>`, Timeout: 30})
+	if err != nil {
+		return fmt.Errorf("ring %s: %w", device, err)
+	}
+	a.log.Info().Str("by", by).Str("device", device).Str("executive", p.Executive).Str("destination", p.Destination).Msg("call as the executive: ringing the assistant")
+	return nil
 }

@@ -97,7 +97,13 @@ type Snapshot struct {
 	Runtime     config.Runtime
 	ImportedAt  time.Time
 	Source      string
+	superseded  chan struct{}
 }
+
+// Superseded is closed when a newer snapshot replaces this one: the console's event
+// stream waits on it to tell people about setting changes, whoever made them (FAC,
+// API, import, reload), without polling.
+func (s *Snapshot) Superseded() <-chan struct{} { return s.superseded }
 
 // ErrLocked means another process (usually a running `execassist serve`) holds the file.
 var ErrLocked = errors.New("store: the database is in use by another execassist process (is serve running?)")
@@ -257,7 +263,7 @@ func (s *Store) Snapshot() *Snapshot { return s.snap.Load() }
 
 // reload rebuilds the snapshot from the file; called at Open and after each write.
 func (s *Store) reload() error {
-	snap := &Snapshot{Config: &config.Config{}}
+	snap := &Snapshot{Config: &config.Config{}, superseded: make(chan struct{})}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		cfg := snap.Config
 		st := tx.Bucket(bSettings)
@@ -308,7 +314,9 @@ func (s *Store) reload() error {
 	}
 	snap.Provisioned = snap.Config
 	snap.Config = config.WithRuntime(snap.Provisioned, snap.Runtime)
-	s.snap.Store(snap)
+	if old := s.snap.Swap(snap); old != nil {
+		close(old.superseded)
+	}
 	return nil
 }
 

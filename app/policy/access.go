@@ -31,6 +31,7 @@ const (
 	ResCallBridge    Resource = "call-bridge"   // join a call (warning tone)
 	ResCallInitiate  Resource = "call-initiate" // place a call as the executive
 	ResAssistantView Resource = "assistant"     // an assistant's own settings page
+	ResDND           Resource = "dnd"           // a user's own do-not-disturb
 )
 
 // Access is the verdict of Allowed: why, in words the API returns with a 403.
@@ -80,6 +81,11 @@ func Allowed(cfg *config.Config, who Principal, res Resource, owner, exec string
 			return Access{false, "retrieve moves a call to the executive: the executive asks for it"}
 		}
 		return Access{true, who.Name + " is an assistant of " + owner}
+	case ResDND:
+		if !self {
+			return Access{false, "only the user (or an admin) sets their own do not disturb"}
+		}
+		return Access{true, "users set their own do not disturb"}
 	case ResDivert, ResOptIn, ResAssistantView:
 		if o.Assistant == nil {
 			return Access{false, owner + " does not have the assistant service"}

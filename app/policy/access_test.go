@@ -83,6 +83,12 @@ func TestAccessTable(t *testing.T) {
 		{user("1005"), ResFiltering, "1001", "", false, false},
 		{user("1005"), ResDivert, "1005", "", false, false},
 		{user("1005"), ResCalls, "1001", "", false, false},
+		// Do not disturb: everyone their own, nobody another's.
+		{user("1001"), ResDND, "1001", "", true, true},
+		{user("1002"), ResDND, "1002", "", true, true},
+		{user("1005"), ResDND, "1005", "", true, true},
+		{user("1002"), ResDND, "1001", "", false, false},
+		{user("1001"), ResDND, "1002", "", false, false},
 		// Unknown principals and owners.
 		{user("9999"), ResFiltering, "1001", "", false, false},
 		{user("1001"), ResFiltering, "9999", "", false, false},
@@ -92,6 +98,7 @@ func TestAccessTable(t *testing.T) {
 		{admin, ResDivert, "1002", "", true, true},
 		{admin, ResOptIn, "1004", "1006", true, true},
 		{admin, ResCalls, "1006", "", true, true},
+		{admin, ResDND, "1005", "", true, true},
 	}
 	for _, r := range rows {
 		for _, write := range []bool{false, true} {

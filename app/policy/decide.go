@@ -120,6 +120,10 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 			}
 			d.why("assistant %s (%s) opted out, but %s does not allow opting out: alerted", ext, a.Name, exec)
 		}
+		if rt.OnDND(ext) {
+			d.why("assistant %s (%s) is on do not disturb: skipped", ext, a.Name)
+			continue
+		}
 		t := Target{Who: ext, Name: a.Name, Location: "devices", AlertInfo: eff.AlertInfo}
 		divert := a.Assistant.Divert
 		if ast.Divert != nil {
@@ -153,7 +157,9 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 		names[i] = t.Who
 	}
 	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
-	if eff.ScreeningEnabled {
+	if eff.ScreeningEnabled && rt.OnDND(exec) {
+		d.why("screening is on, but the executive is on do not disturb: no screening legs")
+	} else if eff.ScreeningEnabled {
 		d.Screening = screening(cfg, u, eff, dial, &d)
 	}
 	d.Rollover = eff.Rollover

@@ -211,6 +211,27 @@ func TestScreeningAndRollover(t *testing.T) {
 	}
 }
 
+// TestDoNotDisturb is SPEC 3's DND rule: the executive on DND gets no screening legs;
+// an assistant on DND is skipped as if busy; all assistants on DND: not filtered.
+func TestDoNotDisturb(t *testing.T) {
+	cfg := load(t, "all", "")
+	on := true
+	cfg.User("1001").Executive.Screening = &config.Screening{Enabled: &on, Alert: "silent"}
+	call := Call{CallerNumber: "+15550001111"}
+	d := Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1001": true}}, "1001", call, officeHours)
+	if !d.Filtered || len(d.Screening) != 0 || !strings.Contains(strings.Join(d.Reasons, "\n"), "executive is on do not disturb") {
+		t.Fatalf("executive on DND: screening %+v, %v", d.Screening, d.Reasons)
+	}
+	d = Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true}}, "1001", call, officeHours)
+	if !d.Filtered || len(d.Assistants) != 1 || d.Assistants[0].Who != "1003" || len(d.Screening) != 1 {
+		t.Fatalf("assistant 1002 on DND: %+v", d.Assistants)
+	}
+	d = Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true, "1003": true}}, "1001", call, officeHours)
+	if d.Filtered || !strings.Contains(strings.Join(d.Reasons, "\n"), "1003 (") {
+		t.Fatalf("all assistants on DND must not filter: %v", d.Reasons)
+	}
+}
+
 func TestMatchNumber(t *testing.T) {
 	for _, c := range []struct {
 		p, n string

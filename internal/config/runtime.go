@@ -8,7 +8,13 @@ import "slices"
 type Runtime struct {
 	Executives map[string]ExecutiveState `json:"executives,omitempty"`
 	Assistants map[string]AssistantState `json:"assistants,omitempty"`
+	// DoNotDisturb lists the users who set do-not-disturb through the API (SPEC 3): an
+	// executive on DND gets no screening legs, an assistant on DND is skipped as if busy.
+	DoNotDisturb map[string]bool `json:"do_not_disturb,omitempty"`
 }
+
+// OnDND reports whether ext set do-not-disturb.
+func (rt Runtime) OnDND(ext string) bool { return rt.DoNotDisturb[ext] }
 
 // ExecutiveState is what an executive (or an assigned assistant, for them) changed.
 // Each non-nil section replaces the provisioned one as a whole (WithRuntime), so a

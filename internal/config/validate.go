@@ -473,9 +473,8 @@ func (v *validator) executive(c *Config, p string, u *User) {
 	if f.Mode == "custom" && len(f.Filters) == 0 {
 		v.add(p+".filtering.filters", "custom mode needs at least one filter")
 	}
-	if f.Mode != "custom" && f.Mode != "" && len(f.Filters) > 0 {
-		v.add(p+".filtering.filters", "filters apply only in custom mode (mode is %q)", f.Mode)
-	}
+	// Filters are kept in the other modes (unused there), as Webex keeps criteria whatever
+	// the filter type: an executive can prepare them and then switch to custom.
 	names := map[string]bool{}
 	for i, fl := range f.Filters {
 		fp := fmt.Sprintf("%s.filtering.filters[%d]", p, i)
