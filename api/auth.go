@@ -212,6 +212,20 @@ func (a *authenticator) checkCSRF(r *http.Request) error {
 	return nil
 }
 
+// csrfOf returns the CSRF token of a cookie session, so that the page, reloaded, can
+// write again without a new sign-in (a cross-site page cannot read the answer: no CORS).
+func (a *authenticator) csrfOf(r *http.Request) string {
+	c, err := r.Cookie(cookieName)
+	if err != nil {
+		return ""
+	}
+	s, err := a.session(c.Value)
+	if err != nil {
+		return ""
+	}
+	return s.csrf
+}
+
 func (a *authenticator) logout(r *http.Request) {
 	token := ""
 	if h, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {

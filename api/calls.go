@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -133,11 +134,22 @@ type Me struct {
 	Executive   bool     `json:"executive,omitempty"`
 	Assistant   bool     `json:"assistant,omitempty"`
 	Executives  []string `json:"executives,omitempty"` // whose pool the user is in
+	// Schedules are the schedule names custom filters may use.
+	Schedules []string `json:"schedules"`
+	// CSRFToken is the session's, for the page after a reload (cookie sessions only).
+	CSRFToken string `json:"csrfToken,omitempty"`
 }
 
 func handleMe(s *Server, w http.ResponseWriter, r *request) error {
 	me := Me{User: r.who.Name, Admin: r.who.Admin, Executives: []string{}}
+	if r.viaCSR {
+		me.CSRFToken = s.auth.csrfOf(r.Request)
+	}
 	cfg := s.store.Snapshot().Config
+	me.Schedules = slices.Sorted(maps.Keys(cfg.Schedules))
+	if me.Schedules == nil {
+		me.Schedules = []string{}
+	}
 	if u := cfg.User(r.who.Name); u != nil {
 		me.DisplayName, me.Executive, me.Assistant = u.Name, u.Executive != nil, u.Assistant != nil
 		for _, e := range cfg.Users {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/api/page"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
@@ -60,6 +61,9 @@ func New(o Options) *Server {
 	for _, rt := range routes() {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
 	}
+	pg := page.Handler() // the page people use, on the same origin as the API
+	s.mux.Handle("GET /{$}", pg)
+	s.mux.Handle("GET /page/{file}", pg)
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such resource: "+r.URL.Path, "")
 	})

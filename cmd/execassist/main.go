@@ -21,6 +21,7 @@ var version = "dev"
 const usage = `execassist: Executive / Executive-Assistant service for Asterisk (ARI)
 
 Usage:
+  execassist demo [--listen ADDR]               try it without a PBX: the page against a simulated Asterisk
   execassist serve [--config FILE] [flags]      run the Stasis application
   execassist config check FILE                  validate a YAML file (file:line: field: problem)
   execassist config import FILE [--reset-runtime] [--store PATH]
@@ -86,6 +87,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch args[0] {
 	case "serve":
 		return serveCmd(ctx, args[1:], stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], stdout, stderr)
 	case "config":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)

@@ -126,7 +126,7 @@ func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log
 		return nil, fmt.Errorf("--tls-cert and --tls-key go together")
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", api.New(api.Options{App: a, Store: st, Log: log, Secure: tls}))
+	mux.Handle("/", api.New(api.Options{App: a, Store: st, Log: log, Secure: tls}))
 	mux.Handle("/metrics", a.MetricsHandler())
 	mux.Handle(statusPath, statusHandler(a))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {

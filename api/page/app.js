@@ -1,0 +1,587 @@
+// The execassist page: sign-in, settings and the live console, on the self-service API.
+// Everything shown is built with DOM nodes and textContent, never HTML strings, so no
+// caller name or filter name can inject markup.
+"use strict";
+
+const state = {
+  me: null,        // GET /v1/me
+  csrf: "",        // the session's CSRF token, sent with every write
+  tab: "console",
+  execs: new Map(), // executive id -> ExecutiveSummary (the stream's "setting" events)
+  calls: new Map(), // call id -> LiveCall (the stream's "call" events)
+  stream: null,
+  chosenExec: "",   // the executive whose settings the Executives tab shows
+};
+
+// ---- small helpers ----------------------------------------------------------------
+
+function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "on") for (const [ev, f] of Object.entries(v)) el.addEventListener(ev, f);
+    else if (k === "text") el.textContent = v;
+    else if (k === "checked" || k === "disabled" || k === "value" || k === "hidden") el[k] = v;
+    else if (v === true) el.setAttribute(k, "");
+    else if (v !== false && v != null) el.setAttribute(k, v);
+  }
+  for (const c of kids.flat()) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const $ = (sel) => document.querySelector(sel);
+const slug = (s) => String(s).replace(/[^A-Za-z0-9]+/g, "-");
+
+async function api(method, path, body, etag) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && state.csrf) headers["X-CSRF-Token"] = state.csrf;
+  if (etag) headers["If-Match"] = etag;
+  let r;
+  try {
+    r = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    return { status: 0, ok: false, data: { error: { message: String(e) } } };
+  }
+  let data = null;
+  try { data = await r.json(); } catch (_) { /* 204 */ }
+  if (r.status === 401 && path !== "/v1/login") showSignIn();
+  return { status: r.status, ok: r.ok, data, etag: r.headers.get("ETag") };
+}
+
+const errorOf = (r) => (r.data && r.data.error) || { message: "HTTP " + r.status };
+
+function personName(id) {
+  const e = state.execs.get(id);
+  if (e) return e.displayName || id;
+  for (const s of state.execs.values()) for (const a of s.assistants || []) if (a.id === id) return a.displayName || id;
+  if (state.me && state.me.user === id) return state.me.displayName || id;
+  return id;
+}
+
+// ---- sign-in ------------------------------------------------------------------------
+
+function showSignIn() {
+  if (state.stream) { state.stream.close(); state.stream = null; }
+  state.me = null;
+  $("#app").hidden = true;
+  $("#signout").hidden = true;
+  $("#who").textContent = "";
+  $("#signin").hidden = false;
+  $("#user").focus();
+}
+
+$("#signin").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const err = $("#signin-error");
+  err.textContent = "";
+  const r = await api("POST", "/v1/login", { user: $("#user").value.trim(), secret: $("#secret").value });
+  $("#secret").value = "";
+  if (!r.ok) { err.textContent = errorOf(r).message; return; }
+  state.csrf = r.data.csrfToken;
+  boot();
+});
+
+$("#signout").addEventListener("click", async () => {
+  await api("POST", "/v1/logout");
+  state.csrf = "";
+  showSignIn();
+});
+
+async function boot() {
+  const r = await api("GET", "/v1/me");
+  if (!r.ok) { showSignIn(); return; }
+  state.me = r.data;
+  if (r.data.csrfToken) state.csrf = r.data.csrfToken;
+  $("#signin").hidden = true;
+  $("#app").hidden = false;
+  $("#signout").hidden = false;
+  $("#who").textContent = state.me.admin ? t("signedInAs", { name: t("admin"), user: state.me.user })
+    : t("signedInAs", { name: state.me.displayName || state.me.user, user: state.me.user });
+  state.execs.clear();
+  state.calls.clear();
+  openStream();
+  renderTabs();
+  render();
+}
+
+// ---- the events stream ----------------------------------------------------------------
+
+function openStream() {
+  if (state.stream) state.stream.close();
+  const es = new EventSource("/v1/events");
+  state.stream = es;
+  const said = $("#stream-state");
+  es.onopen = () => { said.textContent = t("streamLive"); said.className = "muted"; };
+  es.onerror = async () => {
+    said.textContent = t("streamReconnecting");
+    said.className = "error";
+    const r = await api("GET", "/v1/me"); // signed out (expired, logged out elsewhere)?
+    if (r.status === 401) es.close();
+  };
+  es.addEventListener("call", (m) => { const c = JSON.parse(m.data); state.calls.set(c.id, c); renderCalls(); });
+  es.addEventListener("call-ended", (m) => { state.calls.delete(JSON.parse(m.data).id); renderCalls(); });
+  es.addEventListener("setting", (m) => {
+    const s = JSON.parse(m.data);
+    state.execs.set(s.id, s);
+    renderExecutiveStrip();
+    renderCalls();
+    if (state.tab === "executives" && !state.chosenExec) render();
+  });
+}
+
+// ---- tabs -----------------------------------------------------------------------------
+
+function tabsFor(me) {
+  const tabs = [["console", t("tabConsole")]];
+  if (me.admin || (me.executives && me.executives.length)) tabs.push(["executives", t("tabExecutives")]);
+  if (!me.admin) tabs.push(["mine", t("tabMine")]);
+  return tabs;
+}
+
+function renderTabs() {
+  const nav = $("#tabs");
+  nav.replaceChildren(...tabsFor(state.me).map(([id, label]) =>
+    h("button", { type: "button", role: "tab", id: "tab-" + id, "aria-selected": String(state.tab === id),
+      on: { click: () => { state.tab = id; renderTabs(); render(); } } }, label)));
+}
+
+function render() {
+  const view = $("#view");
+  view.replaceChildren();
+  if (state.tab === "console") view.append(consoleView());
+  else if (state.tab === "executives") view.append(executivesView());
+  else view.append(mineView());
+  renderExecutiveStrip();
+  renderCalls();
+}
+
+// ---- console ----------------------------------------------------------------------------
+
+function consoleView() {
+  const box = h("div", { class: "console" });
+  if (state.me.admin) box.append(h("p", { class: "muted", text: t("adminNote") }));
+  box.append(h("section", { class: "card", "aria-labelledby": "execs-h" },
+    h("h2", { id: "execs-h", text: t("executives") }), h("div", { id: "exec-strip", class: "strip" })));
+  box.append(h("section", { class: "card", "aria-labelledby": "calls-h" },
+    h("h2", { id: "calls-h", text: t("calls") }), h("ul", { id: "calls", class: "calls" })));
+  if (state.me.executives && state.me.executives.length) box.append(callAsForm());
+  return box;
+}
+
+function renderExecutiveStrip() {
+  const strip = $("#exec-strip");
+  if (!strip) return;
+  const items = [...state.execs.values()].sort((a, b) => a.id.localeCompare(b.id));
+  strip.replaceChildren(...items.map((e) => {
+    const id = "filter-" + slug(e.id);
+    const sw = h("input", { type: "checkbox", id, role: "switch", checked: e.filteringEnabled,
+      on: { change: async (ev) => {
+        ev.target.disabled = true;
+        const r = await api("PUT", `/v1/people/${encodeURIComponent(e.id)}/executive/callFiltering`, { enabled: ev.target.checked });
+        ev.target.disabled = false;
+        if (!r.ok) { ev.target.checked = !ev.target.checked; note.textContent = errorOf(r).message; }
+      } } });
+    const note = h("span", { class: "error", role: "alert" });
+    return h("div", { class: "exec " + (e.filteringEnabled ? "on" : "off"), "data-exec": e.id },
+      h("span", { class: "lamp", "aria-hidden": "true" }),
+      h("label", { for: id }, sw, " ", t("filteringSwitch", { name: e.displayName || e.id })),
+      h("span", { class: "muted" }, " ", e.filteringEnabled ? t("filteringOn") : t("filteringOff")),
+      e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null, note);
+  }));
+}
+
+function stateText(c) {
+  const exec = personName(c.executive);
+  const who = c.assistant ? personName(c.assistant) : c.answeredBy || "";
+  let s;
+  switch (c.state) {
+    case "ringing": s = t("stateRinging", { who: (c.ringing || []).map(personName).join(", ") || "…" }); break;
+    case "answered": s = t("stateAnswered", { who }); break;
+    case "pushed": s = t("statePushed", { exec }); break;
+    case "executive": s = t("stateExecutive", { exec }); break;
+    case "bridged": s = t("stateBridged", { exec, who }); break;
+    default: s = t("stateConnected");
+  }
+  return c.held ? s + t("stateHeld") : s;
+}
+
+function elapsed(since) {
+  const s = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 1000));
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+}
+
+function callActions(c) {
+  const me = state.me;
+  const caller = c.callerName || c.callerNumber || t("unknownCaller");
+  const exec = personName(c.executive);
+  const out = [];
+  const act = (label, aria, verb) => h("button", { type: "button", "aria-label": aria, "data-action": verb,
+    on: { click: async (ev) => {
+      ev.target.disabled = true;
+      const r = await api("POST", `/v1/calls/${encodeURIComponent(c.id)}/${verb}`);
+      const said = ev.target.closest("li").querySelector(".said");
+      said.textContent = r.ok ? r.data.done : errorOf(r).message;
+      said.className = r.ok ? "said muted" : "said error";
+      ev.target.disabled = false;
+    } } }, label);
+  if (c.state === "answered" && (c.assistant === me.user || me.admin)) out.push(act(t("push"), t("pushLabel", { caller, exec }), "push"));
+  if ((c.state === "answered" || c.state === "bridged") && (me.user === c.executive || me.admin))
+    out.push(act(t("retrieve"), t("retrieveLabel", { caller, exec }), "retrieve"));
+  if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && !(c.state === "executive" && me.user === c.executive))
+    out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
+  return out;
+}
+
+function renderCalls() {
+  const list = $("#calls");
+  if (!list) return;
+  const calls = [...state.calls.values()].sort((a, b) => a.since.localeCompare(b.since));
+  if (!calls.length) { list.replaceChildren(h("li", { class: "muted", text: t("noCalls") })); return; }
+  // Keep what the user just read (the outcome of an action) across a re-render.
+  const said = new Map([...list.querySelectorAll("li[data-call]")].map((li) => [li.dataset.call, li.querySelector(".said")]));
+  list.replaceChildren(...calls.map((c) => h("li", { class: "call " + c.state, "data-call": c.id, "data-state": c.state },
+    h("div", { class: "who" },
+      h("strong", { text: c.callerName || t("unknownCaller") }), " ",
+      h("span", { class: "muted", text: c.callerNumber || "" }), " ",
+      h("span", { text: t("callFor", { exec: personName(c.executive) }) })),
+    h("div", { class: "state", text: stateText(c) }),
+    h("time", { class: "since", "data-since": c.since, text: elapsed(c.answeredAt || c.since) }),
+    h("div", { class: "actions" }, callActions(c)),
+    said.get(c.id) || h("p", { class: "said", role: "status" }))));
+}
+
+setInterval(() => {
+  for (const el of document.querySelectorAll("#calls time[data-since]")) {
+    const c = state.calls.get(el.closest("li").dataset.call);
+    if (c) el.textContent = elapsed(c.answeredAt || c.since);
+  }
+}, 1000);
+
+function callAsForm() {
+  const execs = state.me.executives;
+  const said = h("p", { role: "status", class: "muted" });
+  const form = h("form", { class: "card", id: "call-as", "aria-labelledby": "callas-h" },
+    h("h2", { id: "callas-h", text: t("callAs") }),
+    field("callas-exec", t("callAsExecutive"), h("select", { id: "callas-exec" }, execs.map((x) => h("option", { value: x, text: personName(x) + " (" + x + ")" })))),
+    field("callas-number", t("callAsNumber"), h("input", { id: "callas-number", inputmode: "tel", autocomplete: "off", required: true, pattern: "[0-9*#+]{1,40}" })),
+    h("button", { type: "submit", text: t("callAsButton") }), said);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const exec = $("#callas-exec").value, number = $("#callas-number").value.trim();
+    const r = await api("POST", "/v1/calls/initiate", { executive: exec, destination: number });
+    said.textContent = r.ok ? t("callAsRinging", { number, exec: personName(exec) }) : errorOf(r).message;
+    said.className = r.ok ? "muted" : "error";
+  });
+  return form;
+}
+
+// ---- settings forms ------------------------------------------------------------------------
+
+function field(id, label, input, errKey) {
+  return h("div", { class: "field" + (input.type === "checkbox" ? " check" : "") },
+    input.type === "checkbox" ? h("label", { for: id }, input, " ", label) : [h("label", { for: id, text: label }), input],
+    h("p", { class: "field-error", role: "alert", "data-error-for": errKey || "" }));
+}
+
+// input builds one control for a field descriptor {key, type, options}.
+function input(id, f, value, readOnly) {
+  switch (f.type) {
+    case "checkbox": return h("input", { type: "checkbox", id, checked: !!value, disabled: readOnly });
+    case "select": return h("select", { id, disabled: readOnly },
+      f.options.map((o) => h("option", { value: o, selected: o === value, text: f.label ? f.label(o) : t(o) })));
+    case "number": return h("input", { type: "number", id, value: value ?? "", disabled: readOnly, min: f.min, max: f.max });
+    case "list": return h("input", { id, value: (value || []).join(", "), disabled: readOnly, autocomplete: "off" });
+    default: return h("input", { id, value: value ?? "", disabled: readOnly, autocomplete: "off" });
+  }
+}
+
+function readInput(el, f) {
+  switch (f.type) {
+    case "checkbox": return el.checked;
+    case "number": return el.value === "" ? 0 : Number(el.value);
+    case "list": return el.value.split(",").map((s) => s.trim()).filter(Boolean);
+    case "bool": return el.value === "true";
+    default: return el.value;
+  }
+}
+
+// showWriteError puts an API error next to its field, or in the form's status line; a
+// 412 says that someone else changed the setting, with a reload button.
+function showWriteError(form, status, r, reload) {
+  const e = errorOf(r);
+  if (r.status === 412) {
+    status.replaceChildren(t("conflict"), " ", h("button", { type: "button", text: t("reload"), on: { click: reload } }));
+    status.className = "status error";
+    return;
+  }
+  const slot = e.field && form.querySelector(`[data-error-for="${CSS.escape(e.field)}"]`);
+  if (slot) {
+    slot.textContent = e.message;
+    const inp = slot.parentElement.querySelector("input,select");
+    if (inp) { inp.setAttribute("aria-invalid", "true"); inp.focus(); }
+  } else {
+    status.textContent = r.status === 403 ? t("forbidden", { why: e.message }) : t("failed", { why: e.message });
+    status.className = "status error";
+  }
+}
+
+function clearErrors(form) {
+  for (const el of form.querySelectorAll(".field-error")) el.textContent = "";
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+// settingForm is one resource (GET with ETag, PUT with If-Match) as a form of fields.
+function settingForm({ title, path, fields, readOnly, extraErrors }) {
+  const form = h("form", { class: "card", "aria-label": title, "data-path": path });
+  const status = h("p", { class: "status", role: "status" });
+  let etag = null, cur = null;
+  const idOf = (f) => slug(path + "-" + f.key);
+  function draw() {
+    form.replaceChildren(h("h2", { text: title }));
+    for (const f of fields) {
+      const label = t(f.labelKey || f.key);
+      form.append(field(idOf(f), label, input(idOf(f), f, cur[f.key], readOnly), f.key));
+    }
+    for (const k of extraErrors || []) form.append(h("p", { class: "field-error", role: "alert", "data-error-for": k }));
+    if (!readOnly) form.append(h("button", { type: "submit", text: t("save") }));
+    form.append(status);
+  }
+  async function load() {
+    const r = await api("GET", path);
+    if (!r.ok) { form.replaceChildren(h("h2", { text: title }), h("p", { class: "error", text: errorOf(r).message })); return; }
+    etag = r.etag; cur = r.data; draw();
+  }
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    status.textContent = "";
+    const body = {};
+    for (const f of fields) body[f.key] = readInput(form.querySelector("#" + idOf(f)), f);
+    const r = await api("PUT", path, body, etag);
+    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    etag = r.etag; cur = r.data; draw();
+    status.textContent = t("saved");
+    status.className = "status ok";
+  });
+  load();
+  return form;
+}
+
+const people = (id) => `/v1/people/${encodeURIComponent(id)}`;
+
+function executiveSettings(id) {
+  const me = state.me;
+  const poolEditable = me.admin || me.user === id;
+  const base = people(id) + "/executive/";
+  return h("div", { class: "settings", "data-exec": id },
+    poolForm(base, poolEditable),
+    filteringCard(base),
+    settingForm({ title: t("screeningTitle"), path: base + "screening", extraErrors: ["alertLocations"], fields: [
+      { key: "enabled", type: "checkbox" }, { key: "alertType", type: "select", options: ["SILENT", "RING_SPLASH"] },
+      { key: "alertMobilityLocationEnabled", type: "checkbox" }, { key: "alertAnywhereLocationEnabled", type: "checkbox" },
+      { key: "alertSharedCallAppearanceLocationEnabled", type: "checkbox" }] }),
+    settingForm({ title: t("alertingTitle"), path: base + "alert", fields: [
+      { key: "alertingMode", type: "select", options: ["SIMULTANEOUS", "SEQUENTIAL"] },
+      { key: "nextAssistantNumberOfRings", type: "number", min: 1, max: 20 },
+      { key: "rolloverEnabled", type: "checkbox" }, { key: "rolloverWaitTimeInSecs", type: "number", min: 0, max: 3600 },
+      { key: "rolloverAction", type: "select", options: ["VOICE_MESSAGING", "FORWARD", "NO_ANSWER_PROCESSING"] },
+      { key: "rolloverForwardToPhoneNumber", type: "text" },
+      { key: "clidNameMode", type: "select", options: ["EXECUTIVE", "EXECUTIVE_ORIGINATOR", "ORIGINATOR_EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
+      { key: "customCLIDName", type: "text" },
+      { key: "clidPhoneNumberMode", type: "select", options: ["EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
+      { key: "customCLIDPhoneNumber", type: "text" }] }));
+}
+
+// poolForm: the assistants in alerting order; reorder, add, remove (executive, admin);
+// read-only for an assistant.
+function poolForm(base, editable) {
+  const form = h("form", { class: "card", id: "pool", "aria-labelledby": "pool-h" });
+  const status = h("p", { class: "status", role: "status" });
+  let etag = null, ids = [], names = {}, opted = {}, allow = false, available = [];
+  function draw() {
+    const list = h("ol", { class: "pool" }, ids.length ? ids.map((x, i) => h("li", { "data-assistant": x },
+      h("span", { class: "name", text: (names[x] || x) + " (" + x + ")" }),
+      opted[x] === false ? h("span", { class: "badge", text: t("optedOut") }) : null,
+      editable ? h("span", { class: "row-actions" },
+        h("button", { type: "button", "aria-label": t("up", { name: names[x] || x }), disabled: i === 0, on: { click: () => { [ids[i - 1], ids[i]] = [ids[i], ids[i - 1]]; draw(); } } }, "↑"),
+        h("button", { type: "button", "aria-label": t("down", { name: names[x] || x }), disabled: i === ids.length - 1, on: { click: () => { [ids[i + 1], ids[i]] = [ids[i], ids[i + 1]]; draw(); } } }, "↓"),
+        h("button", { type: "button", "aria-label": t("remove", { name: names[x] || x }), on: { click: () => { ids.splice(i, 1); draw(); } } }, "✕")) : null))
+      : h("li", { class: "muted", text: t("poolEmpty") }));
+    form.replaceChildren(h("h2", { id: "pool-h", text: t("poolTitle") }), list,
+      h("p", { class: "field-error", role: "alert", "data-error-for": "assistantIds" }));
+    if (!editable) {
+      form.append(h("p", { class: "muted", text: t("poolReadOnly") }));
+      return;
+    }
+    const choices = available.filter((p) => !ids.includes(p.id));
+    const sel = h("select", { id: "pool-add" }, choices.map((p) => h("option", { value: p.id, text: (p.displayName || p.id) + " (" + p.id + ")" })));
+    form.append(
+      h("div", { class: "field inline" }, h("label", { for: "pool-add", text: t("addAssistant") }), sel,
+        h("button", { type: "button", disabled: !choices.length, on: { click: () => { if (sel.value) { ids.push(sel.value); names[sel.value] = (available.find((p) => p.id === sel.value) || {}).displayName; draw(); } } } }, t("add"))),
+      field("pool-allow", t("allowOptInOutEnabled"), h("input", { type: "checkbox", id: "pool-allow", checked: allow, on: { change: (ev) => { allow = ev.target.checked; } } }), "allowOptInOutEnabled"),
+      h("button", { type: "submit", text: t("save") }), status);
+  }
+  async function load() {
+    const r = await api("GET", base + "assignedAssistants");
+    if (!r.ok) { form.replaceChildren(h("h2", { text: t("poolTitle") }), h("p", { class: "error", text: errorOf(r).message })); return; }
+    etag = r.etag; ids = r.data.assistantIds.slice(); allow = r.data.allowOptInOutEnabled;
+    names = {}; opted = {};
+    for (const p of r.data.assistants) { names[p.id] = p.displayName; opted[p.id] = p.optInEnabled; }
+    if (editable) {
+      const a = await api("GET", base + "availableAssistants");
+      available = a.ok ? a.data.assistants : [];
+    }
+    draw();
+  }
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const r = await api("PUT", base + "assignedAssistants", { assistantIds: ids, allowOptInOutEnabled: allow }, etag);
+    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    await load();
+    status.textContent = t("saved");
+    status.className = "status ok";
+  });
+  load();
+  return form;
+}
+
+// filteringCard: on/off and type (a setting form) and the custom filters with an editor.
+function filteringCard(base) {
+  const box = h("div", { class: "filtering" });
+  const path = base + "callFiltering";
+  const typeForm = settingForm({ title: t("filteringTitle"), path, extraErrors: ["criteria"], fields: [
+    { key: "enabled", type: "checkbox" },
+    { key: "filterType", type: "select", options: ["ALL_CALLS", "ALL_INTERNAL_CALLS", "ALL_EXTERNAL_CALLS", "CUSTOM_CALL_FILTERS"] }] });
+  const crit = h("section", { class: "card", id: "criteria", "aria-labelledby": "criteria-h" });
+  const status = h("p", { class: "status", role: "status" });
+  async function load() {
+    const r = await api("GET", path);
+    if (!r.ok) { crit.replaceChildren(h("p", { class: "error", text: errorOf(r).message })); return; }
+    const rows = r.data.criteria;
+    crit.replaceChildren(h("h2", { id: "criteria-h", text: t("criteriaTitle") }),
+      rows.length ? h("ul", { class: "criteria" }, rows.map((c) => h("li", { "data-criterion": c.filterName },
+        h("span", { class: "name", text: c.filterName }),
+        h("span", { class: "muted", text: c.filterEnabled ? t("filterYes") : t("filterNo") }),
+        h("label", {}, h("input", { type: "checkbox", checked: c.activationEnabled, "aria-label": t("activeSwitch", { name: c.filterName }),
+          on: { change: async (ev) => {
+            const w = await api("PUT", `${path}/criteria/${c.id}`, { activationEnabled: ev.target.checked });
+            if (!w.ok) { ev.target.checked = !ev.target.checked; status.textContent = errorOf(w).message; status.className = "status error"; }
+          } } }), " ", t("activationEnabled")),
+        h("button", { type: "button", "aria-label": t("editFilter", { name: c.filterName }), on: { click: () => editor(c.id) } }, t("edit")),
+        h("button", { type: "button", "aria-label": t("deleteFilter", { name: c.filterName }), on: { click: async () => {
+          const w = await api("DELETE", `${path}/criteria/${c.id}`);
+          if (!w.ok) { status.textContent = errorOf(w).message; status.className = "status error"; return; }
+          load();
+        } } }, t("del")))))
+        : h("p", { class: "muted", text: t("noCriteria") }),
+      h("button", { type: "button", id: "add-filter", on: { click: () => editor("") } }, t("addFilter")), status);
+  }
+  // editor opens the filter form: a new filter (id "") or an existing one (with its ETag).
+  async function editor(id) {
+    let cur = { filterName: "", scheduleName: "", holidayScheduleName: "", callsFrom: "ANY_PHONE_NUMBER", phoneNumbers: [],
+      anonymousCallersEnabled: false, unavailableCallersEnabled: false, callsToNumbers: [], filterEnabled: true, activationEnabled: true };
+    let etag = null;
+    if (id) {
+      const r = await api("GET", `${path}/criteria/${id}`);
+      if (!r.ok) { status.textContent = errorOf(r).message; return; }
+      cur = r.data; etag = r.etag;
+    }
+    const schedules = [""].concat(state.me.schedules || []);
+    const fields = [
+      { key: "filterName", type: "text" },
+      { key: "scheduleName", type: "select", options: schedules, label: (o) => o || t("always") },
+      { key: "holidayScheduleName", type: "select", options: schedules, label: (o) => o || t("none") },
+      { key: "callsFrom", type: "select", options: ["ANY_PHONE_NUMBER", "SELECT_PHONE_NUMBERS", "ANY_INTERNAL", "ANY_EXTERNAL"] },
+      { key: "phoneNumbers", type: "list" }, { key: "anonymousCallersEnabled", type: "checkbox" },
+      { key: "unavailableCallersEnabled", type: "checkbox" }, { key: "callsToNumbers", type: "list" },
+      { key: "filterEnabled", type: "bool" }, { key: "activationEnabled", type: "checkbox" }];
+    const idOf = (f) => "filter-edit-" + f.key;
+    const form = h("form", { class: "card editor", id: "filter-editor", "aria-labelledby": "filter-editor-h" },
+      h("h2", { id: "filter-editor-h", text: id ? t("editFilter", { name: cur.filterName }) : t("addFilter") }),
+      fields.map((f) => f.type === "bool"
+        ? field(idOf(f), t(f.key), h("select", { id: idOf(f) }, h("option", { value: "true", selected: cur.filterEnabled, text: t("filterYes") }),
+          h("option", { value: "false", selected: !cur.filterEnabled, text: t("filterNo") })), f.key)
+        : field(idOf(f), t(f.key), input(idOf(f), f, cur[f.key], false), f.key)));
+    const st = h("p", { class: "status", role: "status" });
+    form.append(h("div", { class: "buttons" }, h("button", { type: "submit", text: t("save") }),
+      h("button", { type: "button", text: t("cancel"), on: { click: () => form.remove() } })), st);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      const body = {};
+      for (const f of fields) body[f.key] = readInput(form.querySelector("#" + idOf(f)), f);
+      const r = id ? await api("PUT", `${path}/criteria/${id}`, body, etag) : await api("POST", `${path}/criteria`, body);
+      if (!r.ok) { showWriteError(form, st, r, () => editor(id)); return; }
+      form.remove();
+      load();
+    });
+    const old = $("#filter-editor");
+    if (old) old.remove();
+    crit.after(form);
+    form.querySelector("input,select").focus();
+  }
+  load();
+  box.append(typeForm, crit);
+  return box;
+}
+
+function executivesView() {
+  const ids = [...state.execs.keys()].filter((x) => x !== state.me.user).sort();
+  if (!state.chosenExec || !ids.includes(state.chosenExec)) state.chosenExec = ids[0] || "";
+  const sel = h("select", { id: "choose-exec", on: { change: (ev) => { state.chosenExec = ev.target.value; render(); } } },
+    ids.map((x) => h("option", { value: x, selected: x === state.chosenExec, text: personName(x) + " (" + x + ")" })));
+  return h("div", {}, h("div", { class: "field inline" }, h("label", { for: "choose-exec", text: t("chooseExecutive") }), sel),
+    state.chosenExec ? executiveSettings(state.chosenExec) : null);
+}
+
+function mineView() {
+  const me = state.me;
+  const box = h("div", { class: "mine" });
+  if (me.executive) box.append(executiveSettings(me.user));
+  if (me.assistant) box.append(assistantForm());
+  box.append(settingForm({ title: t("dndTitle"), path: people(me.user) + "/doNotDisturb", fields: [{ key: "enabled", type: "checkbox", labelKey: "dndEnabled" }] }));
+  return box;
+}
+
+// assistantForm: my divert and my executives, each with its opt-in switch.
+function assistantForm() {
+  const path = people(state.me.user) + "/executive/assistant";
+  const form = h("form", { class: "card", id: "assistant", "aria-labelledby": "assistant-h" });
+  const status = h("p", { class: "status", role: "status" });
+  let etag = null, cur = null;
+  function draw() {
+    form.replaceChildren(h("h2", { id: "assistant-h", text: t("assistantTitle") }),
+      field("divert-on", t("forwardFilteredCallsEnabled"), h("input", { type: "checkbox", id: "divert-on", checked: cur.forwardFilteredCallsEnabled }), "forwardFilteredCallsEnabled"),
+      field("divert-to", t("forwardToPhoneNumber"), h("input", { id: "divert-to", inputmode: "tel", value: cur.forwardToPhoneNumber, autocomplete: "off" }), "forwardToPhoneNumber"),
+      h("h3", { text: t("myExecutives") }),
+      h("ul", { class: "optins" }, cur.executives.map((e) => h("li", {},
+        field("optin-" + slug(e.id), e.optInOutAllowed ? t("optIn", { name: e.displayName || e.id }) : t("optInNotAllowed", { name: e.displayName || e.id }),
+          h("input", { type: "checkbox", role: "switch", id: "optin-" + slug(e.id), "data-exec": e.id, checked: e.optInEnabled, disabled: !e.optInOutAllowed }))))),
+      h("p", { class: "field-error", role: "alert", "data-error-for": "executives" }),
+      h("button", { type: "submit", text: t("save") }), status);
+  }
+  async function load() {
+    const r = await api("GET", path);
+    if (!r.ok) { form.replaceChildren(h("p", { class: "error", text: errorOf(r).message })); return; }
+    etag = r.etag; cur = r.data; draw();
+  }
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const body = { forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
+      executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) };
+    const r = await api("PUT", path, body, etag);
+    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    etag = r.etag; cur = r.data; draw();
+    status.textContent = t("saved");
+    status.className = "status ok";
+  });
+  load();
+  return form;
+}
+
+boot();
