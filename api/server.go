@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/api/page"
+	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"

@@ -128,6 +128,7 @@ function openStream() {
     state.execs.set(s.id, s);
     renderExecutiveStrip();
     renderCalls();
+    for (const o of document.querySelectorAll("#callas-exec option")) o.textContent = personName(o.value) + " (" + o.value + ")";
     if (state.tab === "executives" && !state.chosenExec) render();
   });
 }
@@ -534,13 +535,13 @@ function executivesView() {
   if (!state.chosenExec || !ids.includes(state.chosenExec)) state.chosenExec = ids[0] || "";
   const sel = h("select", { id: "choose-exec", on: { change: (ev) => { state.chosenExec = ev.target.value; render(); } } },
     ids.map((x) => h("option", { value: x, selected: x === state.chosenExec, text: personName(x) + " (" + x + ")" })));
-  return h("div", {}, h("div", { class: "field inline" }, h("label", { for: "choose-exec", text: t("chooseExecutive") }), sel),
+  return h("div", { class: "grid" }, h("div", { class: "field inline" }, h("label", { for: "choose-exec", text: t("chooseExecutive") }), sel),
     state.chosenExec ? executiveSettings(state.chosenExec) : null);
 }
 
 function mineView() {
   const me = state.me;
-  const box = h("div", { class: "mine" });
+  const box = h("div", { class: "mine grid" });
   if (me.executive) box.append(executiveSettings(me.user));
   if (me.assistant) box.append(assistantForm());
   box.append(settingForm({ title: t("dndTitle"), path: people(me.user) + "/doNotDisturb", fields: [{ key: "enabled", type: "checkbox", labelKey: "dndEnabled" }] }));

@@ -1,0 +1,298 @@
+package demo
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/internal/secret"
+	"github.com/rs/zerolog"
+)
+
+// The page in a real browser: headless Chromium (Debian's chromium; .ci/run installs
+// it) driven over the DevTools protocol, against the demo world (real app, store, API,
+// page; the fake Asterisk). Locally without Chromium these tests skip; in CI (CI set)
+// a missing browser fails them.
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI must run the browser tests, but no Chromium is installed (apt-get install chromium)")
+	}
+	t.Skip("no Chromium installed (apt-get install chromium): browser tests skipped")
+	return ""
+}
+
+// world starts the demo company without simulated callers, with cheap hashes.
+func world(t *testing.T) *World {
+	t.Helper()
+	w, err := Start(context.Background(), Options{Listen: "127.0.0.1:0", Log: zerolog.Nop(),
+		Hash: func(s string) (string, error) { return secret.HashWith(s, secret.Params{Memory: 64, Time: 1, Threads: 1}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Close)
+	return w
+}
+
+// browser is a fresh headless Chromium (its own profile: its own cookies) at a desktop
+// window size.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	// Not t.TempDir: Chromium's helpers may still write to the profile for a moment after
+	// the browser is gone, and a failed removal must not fail the test.
+	profile, err := os.MkdirTemp("", "execassist-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 900)}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelT()
+		cancelB()
+		cancelA()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func signIn(t *testing.T, ctx context.Context, w *World, user string) {
+	t.Helper()
+	secret := ""
+	for _, s := range SignIns {
+		if s.User == user {
+			secret = s.Secret
+		}
+	}
+	run(t, ctx, "sign in as "+user, chromedp.Navigate(w.URL), chromedp.WaitVisible("#user", chromedp.ByQuery),
+		chromedp.SendKeys("#user", user, chromedp.ByQuery), chromedp.SendKeys("#secret", secret, chromedp.ByQuery),
+		chromedp.Click("#signin button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#app", chromedp.ByQuery))
+}
+
+// eventually polls a condition on the server side (store, fake Asterisk).
+func eventually(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// screenshots writes the page at desktop and phone width to the artefacts folder
+// (EXECASSIST_SCREENSHOTS, default the system temp folder).
+func screenshots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("EXECASSIST_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "execassist-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []struct {
+		suffix        string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+		var png []byte
+		run(t, ctx, "screenshot "+name,
+			emulation.SetDeviceMetricsOverride(size.width, size.height, 1, size.mobile),
+			chromedp.Sleep(150*time.Millisecond), // layout after the resize
+			chromedp.FullScreenshot(&png, 100))
+		path := filepath.Join(dir, name+"-"+size.suffix+".png")
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+	run(t, ctx, "back to desktop", emulation.ClearDeviceMetricsOverride())
+}
+
+// TestExecutiveReordersAddsAFilterAndTogglesFiltering: the executive moves Alan above
+// Ann, adds a custom filter (a duplicate name shows the validator's error next to the
+// name field), meets a conflicting edit, and switches filtering off on the console: the
+// store and the BLF lamp change.
+func TestExecutiveReordersAddsAFilterAndTogglesFiltering(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	run(t, ctx, "open my settings", chromedp.Click("#tab-mine", chromedp.ByQuery),
+		chromedp.WaitVisible(`#pool li[data-assistant="1003"]`, chromedp.ByQuery))
+	run(t, ctx, "move Alan up and save", chromedp.Click(`#pool button[aria-label="Move Alan Assist up"]`, chromedp.ByQuery),
+		chromedp.Click("#pool button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#pool .status.ok", chromedp.ByQuery))
+	eventually(t, "the pool reordered in the store", func() bool {
+		return slices.Equal(w.Store.Snapshot().Config.User("1001").Executive.Assistants, []string{"1003", "1002"})
+	})
+
+	addFilter := func(name string) {
+		run(t, ctx, "add filter "+name, chromedp.Click("#add-filter", chromedp.ByQuery), chromedp.WaitVisible("#filter-editor", chromedp.ByQuery),
+			chromedp.SendKeys("#filter-edit-filterName", name, chromedp.ByQuery),
+			chromedp.SetValue("#filter-edit-scheduleName", "office", chromedp.ByQuery),
+			chromedp.SetValue("#filter-edit-callsFrom", "SELECT_PHONE_NUMBERS", chromedp.ByQuery),
+			chromedp.SendKeys("#filter-edit-phoneNumbers", "+1555*", chromedp.ByQuery),
+			chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery))
+	}
+	addFilter("VIPs")
+	run(t, ctx, "the new filter listed", chromedp.WaitVisible(`#criteria li[data-criterion="VIPs"]`, chromedp.ByQuery))
+	f := w.Store.Snapshot().Config.User("1001").Executive.Filtering.Filters
+	if len(f) != 1 || f[0].When != "office" || f[0].CallsFrom == nil || f[0].CallsFrom.Numbers[0] != "+1555*" {
+		t.Fatalf("stored filters: %+v", f)
+	}
+	addFilter("VIPs")
+	var msg string
+	run(t, ctx, "the validator's error next to the name",
+		chromedp.WaitVisible(`#filter-editor [data-error-for="filterName"]:not(:empty)`, chromedp.ByQuery),
+		chromedp.Text(`#filter-editor [data-error-for="filterName"]`, &msg, chromedp.ByQuery))
+	if !strings.Contains(msg, "used by another filter") {
+		t.Fatalf("error next to the name: %q", msg)
+	}
+	screenshots(t, ctx, "executive-settings")
+	run(t, ctx, "close the editor", chromedp.Click(`#filter-editor button[type=button]`, chromedp.ByQuery))
+
+	// Someone else (#62 from the desk phone) changes filtering while the form is open:
+	// saving the form says so and overwrites nothing.
+	if err := w.Store.SetFiltering("1001", false); err != nil {
+		t.Fatal(err)
+	}
+	filterForm := `form[data-path="/v1/people/1001/executive/callFiltering"]`
+	run(t, ctx, "save the stale filtering form", chromedp.SetValue(filterForm+" select", "ALL_EXTERNAL_CALLS", chromedp.ByQuery),
+		chromedp.Click(filterForm+" button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(filterForm+" .status.error", chromedp.ByQuery), chromedp.Text(filterForm+" .status", &msg, chromedp.ByQuery))
+	if !strings.Contains(msg, "Someone else changed this") {
+		t.Fatalf("conflict message: %q", msg)
+	}
+	if mode := w.Store.Snapshot().Config.User("1001").Executive.Filtering.Mode; mode != "all" {
+		t.Fatalf("the stale form overwrote the mode: %q", mode)
+	}
+	if err := w.Store.SetFiltering("1001", true); err != nil {
+		t.Fatal(err)
+	}
+	// The console's switch shows the lamp's state and turns filtering off.
+	run(t, ctx, "console", chromedp.Click("#tab-console", chromedp.ByQuery), chromedp.WaitVisible(`#exec-strip .exec.on[data-exec="1001"]`, chromedp.ByQuery),
+		chromedp.Click("#filter-1001", chromedp.ByQuery), chromedp.WaitVisible(`#exec-strip .exec.off[data-exec="1001"]`, chromedp.ByQuery))
+	eventually(t, "filtering off in the store and on the lamp", func() bool {
+		st, _ := w.Fake.DeviceState(app.FilteringDevice("1001"))
+		rt := w.Store.Snapshot().Runtime.Executives["1001"]
+		return st == "NOT_INUSE" && rt.Filtering != nil && !*rt.Filtering
+	})
+}
+
+// TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut: Ann cannot change Erin's pool,
+// turns her divert on and opts out of Erin's calls.
+func TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	var buttons int
+	var note string
+	run(t, ctx, "Erin's settings", chromedp.Click("#tab-executives", chromedp.ByQuery),
+		chromedp.WaitVisible(`#pool li[data-assistant="1002"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#pool button").length`, &buttons),
+		chromedp.Text("#pool p.muted", &note, chromedp.ByQuery))
+	if buttons != 0 || !strings.Contains(note, "Only the executive changes the pool") {
+		t.Fatalf("the pool is not read-only for an assistant: %d buttons, note %q", buttons, note)
+	}
+	screenshots(t, ctx, "assistant-executive-settings")
+	run(t, ctx, "divert and opt out", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible("#divert-on", chromedp.ByQuery),
+		chromedp.Click("#divert-on", chromedp.ByQuery), chromedp.SendKeys("#divert-to", "+15551234567", chromedp.ByQuery),
+		chromedp.Click("#optin-1001", chromedp.ByQuery), chromedp.Click("#assistant button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible("#assistant .status.ok", chromedp.ByQuery))
+	rt := w.Store.Snapshot().Runtime.Assistants["1002"]
+	if rt.Divert == nil || !rt.Divert.Enabled || rt.Divert.To != "+15551234567" || rt.OptedIn["1001"] {
+		t.Fatalf("stored: %+v", rt)
+	}
+	var disabled bool
+	run(t, ctx, "Eve does not allow opting out", chromedp.Evaluate(`document.querySelector("#optin-1006").disabled`, &disabled))
+	if !disabled {
+		t.Fatal("the opt-in switch for Eve (who does not allow it) is enabled")
+	}
+	screenshots(t, ctx, "assistant-my-settings")
+}
+
+// TestConsoleShowsARingingCallAndPushRingsTheExecutive: a call to Erin appears on Ann's
+// console while it rings, then shows who answered; the push button makes the fake
+// Asterisk ring Erin's phone.
+func TestConsoleShowsARingingCallAndPushRingsTheExecutive(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	run(t, ctx, "console with Erin", chromedp.WaitVisible(`#exec-strip [data-exec="1001"]`, chromedp.ByQuery))
+	placed := time.Now()
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	appear, cancel := context.WithTimeout(ctx, time.Second)
+	err := chromedp.Run(appear, chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
+	cancel()
+	if err != nil {
+		t.Fatalf("the ringing call did not appear on the console within 1 s: %v", err)
+	}
+	t.Logf("the ringing call appeared on the console %s after it was placed", time.Since(placed).Round(time.Millisecond))
+	var text string
+	run(t, ctx, "read the ringing row", chromedp.Text(`#calls li[data-state="ringing"]`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "Bob Caller") || !strings.Contains(text, "Ringing at Ann Assist") {
+		t.Fatalf("ringing row: %q", text)
+	}
+	var leg string
+	eventually(t, "Ann's phone ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	if err := w.Fake.Answer(leg); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "answered by Ann", chromedp.WaitVisible(`#calls li[data-state="answered"] button[data-action="push"]`, chromedp.ByQuery),
+		chromedp.Text(`#calls li[data-state="answered"]`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "Answered by Ann Assist") {
+		t.Fatalf("answered row: %q", text)
+	}
+	// A second call, so that the screenshots show a ringing and an answered call.
+	second := w.Call("1001", "Carla Customer", "+15550002222")
+	run(t, ctx, "second call", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
+	screenshots(t, ctx, "console")
+	run(t, ctx, "push", chromedp.Click(`#calls li[data-state="answered"] button[data-action="push"]`, chromedp.ByQuery))
+	eventually(t, "Erin's phone ringing for the push", func() bool { return len(w.Fake.ChannelsOn("PJSIP/1001")) > 0 })
+	run(t, ctx, "on hold for the executive", chromedp.WaitVisible(`#calls li[data-state="pushed"]`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(caller)
+	_ = w.Fake.Hangup(second)
+	run(t, ctx, "the calls end on the console", chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
+}
