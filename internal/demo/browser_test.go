@@ -40,7 +40,9 @@ func chromiumPath(t *testing.T) string {
 func world(t *testing.T) *World {
 	t.Helper()
 	w, err := Start(context.Background(), Options{Listen: "127.0.0.1:0", Log: zerolog.Nop(),
-		Hash: func(s string) (string, error) { return secret.HashWith(s, secret.Params{Memory: 64, Time: 1, Threads: 1}) }})
+		Hash: func(s string) (string, error) {
+			return secret.HashWith(s, secret.Params{Memory: 64, Time: 1, Threads: 1})
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
