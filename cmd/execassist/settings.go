@@ -51,7 +51,7 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 	fs.String("app", "", "Stasis application name (default execassist)")
 	fs.String("log-level", "", "debug, info, warn or error (default info)")
 	fs.String("log-format", "", "json or console (default json)")
-	fs.String("listen", "", "serve /metrics (Prometheus), /healthz and the self-service API /v1/ on this address, e.g. 127.0.0.1:9180")
+	fs.String("listen", "", "serve the page (/), the self-service API (/v1/), /metrics (Prometheus) and /healthz on this address, e.g. 127.0.0.1:9180")
 	fs.String("tls-cert", "", "serve the listener over TLS with this certificate (PEM), with --tls-key")
 	fs.String("tls-key", "", "the TLS private key (PEM)")
 	v.SetDefault("ari.url", "http://127.0.0.1:8088/ari")
