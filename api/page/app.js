@@ -585,4 +585,8 @@ function assistantForm() {
   return form;
 }
 
+// The static words of index.html in the page's language.
+for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+document.documentElement.lang = (navigator.language || "en").slice(0, 2) in window.I18N ? (navigator.language || "en").slice(0, 2) : "en";
+
 boot();

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/secret"
@@ -221,6 +222,15 @@ func TestExecutiveReordersAddsAFilterAndTogglesFiltering(t *testing.T) {
 func TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut(t *testing.T) {
 	w := world(t)
 	ctx := browser(t)
+	var refusal string
+	run(t, ctx, "a wrong secret", chromedp.Navigate(w.URL), chromedp.WaitVisible("#user", chromedp.ByQuery),
+		chromedp.SendKeys("#user", "1002", chromedp.ByQuery), chromedp.SendKeys("#secret", "guess", chromedp.ByQuery),
+		chromedp.Click("#signin button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible("#signin-error:not(:empty)", chromedp.ByQuery), chromedp.Text("#signin-error", &refusal, chromedp.ByQuery))
+	if !strings.Contains(refusal, "wrong") && !strings.Contains(refusal, "secret") {
+		t.Fatalf("the refusal says %q", refusal)
+	}
+	screenshots(t, ctx, "sign-in")
 	signIn(t, ctx, w, "1002")
 	var buttons int
 	var note string
@@ -246,6 +256,14 @@ func TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut(t *testing.T) {
 		t.Fatal("the opt-in switch for Eve (who does not allow it) is enabled")
 	}
 	screenshots(t, ctx, "assistant-my-settings")
+	run(t, ctx, "sign out", chromedp.Click("#signout", chromedp.ByQuery), chromedp.WaitVisible("#signin", chromedp.ByQuery))
+	var code int
+	run(t, ctx, "the session is gone", chromedp.Evaluate(`fetch("/v1/me").then(r => r.status)`, &code, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	}))
+	if code != 401 {
+		t.Fatalf("after sign-out /v1/me answers %d", code)
+	}
 }
 
 // TestConsoleShowsARingingCallAndPushRingsTheExecutive: a call to Erin appears on Ann's
