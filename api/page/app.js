@@ -329,6 +329,21 @@ function showWriteError(form, status, r, reload) {
   }
 }
 
+// save PUTs a form's resource with If-Match; a refusal is shown (next to its field, or
+// as a conflict with a reload button) and save returns null.
+async function save(form, status, path, body, etag, reload) {
+  clearErrors(form);
+  status.textContent = "";
+  const r = await api("PUT", path, body, etag);
+  if (!r.ok) { showWriteError(form, status, r, reload); return null; }
+  return r;
+}
+
+function saidSaved(status) {
+  status.textContent = t("saved");
+  status.className = "status ok";
+}
+
 function clearErrors(form) {
   for (const el of form.querySelectorAll(".field-error")) el.textContent = "";
   for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -357,15 +372,12 @@ function settingForm({ title, path, fields, readOnly, extraErrors }) {
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    clearErrors(form);
-    status.textContent = "";
     const body = {};
     for (const f of fields) body[f.key] = readInput(form.querySelector("#" + idOf(f)), f);
-    const r = await api("PUT", path, body, etag);
-    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    const r = await save(form, status, path, body, etag, load);
+    if (!r) return;
     etag = r.etag; cur = r.data; draw();
-    status.textContent = t("saved");
-    status.className = "status ok";
+    saidSaved(status);
   });
   load();
   return form;
@@ -439,12 +451,9 @@ function poolForm(base, editable) {
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    clearErrors(form);
-    const r = await api("PUT", base + "assignedAssistants", { assistantIds: ids, allowOptInOutEnabled: allow }, etag);
-    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    if (!await save(form, status, base + "assignedAssistants", { assistantIds: ids, allowOptInOutEnabled: allow }, etag, load)) return;
     await load();
-    status.textContent = t("saved");
-    status.className = "status ok";
+    saidSaved(status);
   });
   load();
   return form;
@@ -572,14 +581,12 @@ function assistantForm() {
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    clearErrors(form);
     const body = { forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
       executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) };
-    const r = await api("PUT", path, body, etag);
-    if (!r.ok) { showWriteError(form, status, r, load); return; }
+    const r = await save(form, status, path, body, etag, load);
+    if (!r) return;
     etag = r.etag; cur = r.data; draw();
-    status.textContent = t("saved");
-    status.className = "status ok";
+    saidSaved(status);
   });
   load();
   return form;
