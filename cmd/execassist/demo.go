@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/execassist/execassist/internal/demo"
+	"github.com/execassist/execassist/cmd/execassist/demo"
 	"github.com/rs/zerolog"
 	"github.com/spf13/pflag"
 )
