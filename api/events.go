@@ -9,6 +9,7 @@ import (
 
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/store"
 )
 
 // ExecutiveSummary is the "setting" event: what the console shows per executive (the
@@ -63,20 +64,23 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	w.WriteHeader(http.StatusOK)
 	fl.Flush()
 	lastCalls, lastSettings := map[string]string{}, map[string]string{}
+	var lastSnap *store.Snapshot // settings are compared only when the store changed, not on every call event
 	ping := time.NewTicker(15 * time.Second)
 	defer ping.Stop()
 	for {
 		snap := s.store.Snapshot()
 		calls, changed := s.app.LiveCalls()
-		nowSettings := map[string]string{}
-		for _, e := range summaries(snap.Config, snap.Runtime, r.who) {
-			b, _ := json.Marshal(e)
-			nowSettings[e.ID] = e.Version
-			if lastSettings[e.ID] != e.Version {
-				fmt.Fprintf(w, "event: setting\ndata: %s\n\n", b)
+		if snap != lastSnap {
+			nowSettings := map[string]string{}
+			for _, e := range summaries(snap.Config, snap.Runtime, r.who) {
+				b, _ := json.Marshal(e)
+				nowSettings[e.ID] = e.Version
+				if lastSettings[e.ID] != e.Version {
+					fmt.Fprintf(w, "event: setting\ndata: %s\n\n", b)
+				}
 			}
+			lastSettings, lastSnap = nowSettings, snap
 		}
-		lastSettings = nowSettings
 		nowCalls := map[string]string{}
 		for _, c := range calls {
 			if !visible(snap.Config, r.who, c) {
