@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
@@ -98,13 +100,7 @@ func newRig(t testing.TB) *rig {
 
 func (r *rig) eventually(what string, f func() bool) {
 	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			r.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	poll.Until(r.t, 0, what, f)
 }
 
 // ringing waits until endpoint has a leg in state Ringing and returns it.
@@ -395,39 +391,10 @@ func TestCookieWritesNeedTheCSRFToken(t *testing.T) {
 func TestLiveCallsEventsAndPush(t *testing.T) {
 	r := newRig(t)
 	asst, otherExec := r.login("1002"), r.login("1006")
-	// The assistant's event stream.
-	req, _ := http.NewRequest("GET", r.srv.URL+"/v1/events", nil)
-	req.Header.Set("Authorization", "Bearer "+asst.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	events := make(chan string, 100)
-	go func() {
-		buf := make([]byte, 64<<10)
-		for {
-			n, err := resp.Body.Read(buf)
-			if n > 0 {
-				events <- string(buf[:n])
-			}
-			if err != nil {
-				close(events)
-				return
-			}
-		}
-	}()
+	events := asst.events()
 	placed := time.Now()
 	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}})
-	var got strings.Builder
-	for !strings.Contains(got.String(), `"state":"ringing"`) {
-		select {
-		case e := <-events:
-			got.WriteString(e)
-		case <-time.After(5 * time.Second):
-			t.Fatalf("no ringing call on the stream: %s", got.String())
-		}
-	}
+	r.next(events, "call", `"state":"ringing"`)
 	t.Logf("the ringing call reached the event stream %s after the call was placed", time.Since(placed).Round(time.Millisecond))
 	_, body := asst.do("GET", "/v1/calls", nil, nil)
 	var calls Calls
@@ -456,21 +423,56 @@ func TestLiveCallsEventsAndPush(t *testing.T) {
 		t.Fatalf("push: %d %s", code, body)
 	}
 	r.eventually("the executive's phone to ring", func() bool { return len(r.fake.ChannelsOn("PJSIP/1001")) > 0 })
-	for !strings.Contains(got.String(), `"state":"pushed"`) {
-		select {
-		case e := <-events:
-			got.WriteString(e)
-		case <-time.After(5 * time.Second):
-			t.Fatalf("the push did not reach the stream: %s", got.String())
-		}
-	}
+	r.next(events, "call", `"state":"pushed"`)
 	r.fake.Hangup(caller)
-	for !strings.Contains(got.String(), "event: call-ended") {
+	r.next(events, "call-ended", id)
+}
+
+// sseEvent is one Server-Sent Event of /v1/events.
+type sseEvent struct{ name, data string }
+
+// events opens the client's event stream (closed when the test ends).
+func (c *client) events() <-chan sseEvent {
+	c.r.t.Helper()
+	req, _ := http.NewRequest("GET", c.r.srv.URL+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.r.t.Fatal(err)
+	}
+	c.r.t.Cleanup(func() { resp.Body.Close() })
+	out := make(chan sseEvent, 100)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(resp.Body)
+		name := ""
+		for sc.Scan() {
+			if e, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				name = e
+			}
+			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				out <- sseEvent{name, d}
+			}
+		}
+	}()
+	return out
+}
+
+// next skips events until one named name whose data contains want (5 s at most).
+func (r *rig) next(events <-chan sseEvent, name, want string) sseEvent {
+	r.t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
 		select {
-		case e := <-events:
-			got.WriteString(e)
-		case <-time.After(5 * time.Second):
-			t.Fatalf("the end did not reach the stream: %s", got.String())
+		case e, ok := <-events:
+			if !ok {
+				r.t.Fatalf("the stream ended before a %s event with %q", name, want)
+			}
+			if e.name == name && strings.Contains(e.data, want) {
+				return e
+			}
+		case <-timeout:
+			r.t.Fatalf("no %s event with %q on the stream", name, want)
 		}
 	}
 }

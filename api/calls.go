@@ -76,55 +76,53 @@ type ActionReply struct {
 	Done string `json:"done"`
 }
 
+// callAction makes a call action's handler: find the call the asker may see and act on
+// (404 / 403 otherwise), let act do it (an error it returns is the answer; the call's
+// owner refusing is 409 with its reason), and answer what was done with status.
+func callAction(res policy.Resource, status int, act func(s *Server, r *request, c app.LiveCall) (string, error)) handlerFunc {
+	return func(s *Server, w http.ResponseWriter, r *request) error {
+		c, err := s.callFor(r, res)
+		if err != nil {
+			return err
+		}
+		done, err := act(s, r, c)
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae):
+			return err
+		case err != nil:
+			return errorf(http.StatusConflict, "refused", "", "%v", err)
+		}
+		s.log.Info().Str("who", r.who.Name).Str("call", c.ID).Str("action", string(res)).Msg("call action through the API")
+		writeJSON(w, status, ActionReply{Call: c.ID, Done: done})
+		return nil
+	}
+}
+
 // handlePush is POST /v1/calls/{id}/push: the assistant on the call sends it to the
 // executive (remote party on hold, the executive's phones ring, recall to the
 // assistant on no answer), as #63 does from the assistant's phone.
-func handlePush(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.callFor(r, policy.ResCallPush)
-	if err != nil {
-		return err
-	}
+var handlePush = callAction(policy.ResCallPush, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if !r.who.Admin && c.Assistant != r.who.Name {
-		return errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", r.who.Name)
+		return "", errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", r.who.Name)
 	}
-	if err := s.app.Push(c.ID); err != nil {
-		return errorf(http.StatusConflict, "refused", "", "%v", err)
-	}
-	s.log.Info().Str("who", r.who.Name).Str("call", c.ID).Msg("call pushed through the API")
-	writeJSON(w, http.StatusOK, ActionReply{Call: c.ID, Done: "pushed"})
-	return nil
-}
+	return "pushed", s.app.Push(c.ID)
+})
 
 // handleRetrieve is POST /v1/calls/{id}/retrieve: the executive's phones ring and,
 // when one answers, take the call over from the assistant.
-func handleRetrieve(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.callFor(r, policy.ResCallRetrieve)
-	if err != nil {
-		return err
-	}
-	if err := s.app.Retrieve(c.ID); err != nil {
-		return errorf(http.StatusConflict, "refused", "", "%v", err)
-	}
-	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "ringing the executive"})
-	return nil
-}
+var handleRetrieve = callAction(policy.ResCallRetrieve, http.StatusAccepted, func(s *Server, _ *request, c app.LiveCall) (string, error) {
+	return "ringing the executive", s.app.Retrieve(c.ID)
+})
 
 // handleBridge is POST /v1/calls/{id}/bridge: the asker's phones ring and, when one
 // answers, join the call with the warning tone (as *15).
-func handleBridge(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.callFor(r, policy.ResCallBridge)
-	if err != nil {
-		return err
-	}
+var handleBridge = callAction(policy.ResCallBridge, http.StatusAccepted, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if r.who.Admin {
-		return errorf(http.StatusConflict, "refused", "", "an admin has no phone to bridge in with")
+		return "", errorf(http.StatusConflict, "refused", "", "an admin has no phone to bridge in with")
 	}
-	if err := s.app.Bridge(c.ID, r.who.Name); err != nil {
-		return errorf(http.StatusConflict, "refused", "", "%v", err)
-	}
-	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "ringing " + r.who.Name})
-	return nil
-}
+	return "ringing " + r.who.Name, s.app.Bridge(c.ID, r.who.Name)
+})
 
 // Me is GET /v1/me: who is signed in and what they are.
 type Me struct {

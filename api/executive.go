@@ -134,6 +134,19 @@ func role(p policy.Principal) string {
 	return "user"
 }
 
+// ofExecutive makes the view of an executive's resource: a user without the executive
+// service is a 404 before the view runs.
+func ofExecutive[T any](view func(cfg *config.Config, rt config.Runtime, u *config.User) T) func(*config.Config, config.Runtime, string) (T, error) {
+	return func(cfg *config.Config, rt config.Runtime, owner string) (T, error) {
+		u, err := executiveOf(cfg, owner)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return view(cfg, rt, u), nil
+	}
+}
+
 func executiveOf(cfg *config.Config, owner string) (*config.User, error) {
 	u := cfg.User(owner)
 	if u == nil || u.Executive == nil {
@@ -164,18 +177,14 @@ type Alert struct {
 }
 
 var alertSetting = setting[Alert]{res: policy.ResAlerting,
-	view: func(cfg *config.Config, _ config.Runtime, owner string) (Alert, error) {
-		u, err := executiveOf(cfg, owner)
-		if err != nil {
-			return Alert{}, err
-		}
+	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Alert {
 		e := cfg.ExecutiveSettings(u)
 		return Alert{AlertingMode: webexEnum(e.AlertingMode), NextAssistantNumberOfRings: e.RingsPerAssistant,
 			RolloverEnabled: e.Rollover.Enabled, RolloverAction: webexEnum(e.Rollover.Action),
 			RolloverForwardToPhoneNumber: e.Rollover.To, RolloverWaitTimeInSecs: int(e.Rollover.After / time.Second),
 			ClidNameMode: webexEnum(e.CallerIDName), CustomCLIDName: e.CustomName,
-			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber}, nil
-	},
+			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber}
+	}),
 	change: func(cfg *config.Config, rt *config.Runtime, owner string, a *Alert) error {
 		for _, c := range []error{
 			enumIn("alertingMode", a.AlertingMode, "SIMULTANEOUS", "SEQUENTIAL"),
@@ -220,18 +229,14 @@ type AssignedAssistants struct {
 }
 
 var poolSetting = setting[AssignedAssistants]{res: policy.ResPool,
-	view: func(cfg *config.Config, rt config.Runtime, owner string) (AssignedAssistants, error) {
-		u, err := executiveOf(cfg, owner)
-		if err != nil {
-			return AssignedAssistants{}, err
-		}
+	view: ofExecutive(func(cfg *config.Config, rt config.Runtime, u *config.User) AssignedAssistants {
 		out := AssignedAssistants{AllowOptInOutEnabled: u.Executive.OptInOutAllowed(), AssistantIDs: slices.Clone(u.Executive.Assistants), Assistants: []Person{}}
 		if out.AssistantIDs == nil {
 			out.AssistantIDs = []string{}
 		}
 		for _, ext := range u.Executive.Assistants {
 			in := true
-			if v, set := rt.Assistants[ext].OptedIn[owner]; set && out.AllowOptInOutEnabled {
+			if v, set := rt.Assistants[ext].OptedIn[u.Extension]; set && out.AllowOptInOutEnabled {
 				in = v
 			}
 			p := Person{ID: ext, OptInEnabled: &in}
@@ -240,8 +245,8 @@ var poolSetting = setting[AssignedAssistants]{res: policy.ResPool,
 			}
 			out.Assistants = append(out.Assistants, p)
 		}
-		return out, nil
-	},
+		return out
+	}),
 	change: func(_ *config.Config, rt *config.Runtime, owner string, b *AssignedAssistants) error {
 		st := execState(rt, owner)
 		ids := slices.Clone(b.AssistantIDs)
@@ -261,19 +266,15 @@ type Available struct {
 }
 
 var availableSetting = setting[Available]{res: policy.ResAvailable,
-	view: func(cfg *config.Config, _ config.Runtime, owner string) (Available, error) {
-		u, err := executiveOf(cfg, owner)
-		if err != nil {
-			return Available{}, err
-		}
+	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Available {
 		out := Available{Assistants: []Person{}}
 		for _, a := range cfg.Users {
-			if a.Assistant != nil && a.Extension != owner && !slices.Contains(u.Executive.Assistants, a.Extension) {
+			if a.Assistant != nil && a.Extension != u.Extension && !slices.Contains(u.Executive.Assistants, a.Extension) {
 				out.Assistants = append(out.Assistants, Person{ID: a.Extension, DisplayName: a.Name})
 			}
 		}
-		return out, nil
-	}}
+		return out
+	})}
 
 // Criterion is one custom filter as callFiltering lists it.
 type Criterion struct {
@@ -294,14 +295,10 @@ type CallFiltering struct {
 }
 
 var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
-	view: func(cfg *config.Config, rt config.Runtime, owner string) (CallFiltering, error) {
-		u, err := executiveOf(cfg, owner)
-		if err != nil {
-			return CallFiltering{}, err
-		}
+	view: ofExecutive(func(cfg *config.Config, rt config.Runtime, u *config.User) CallFiltering {
 		f := u.Executive.Filtering
 		on := f.Enabled != nil && *f.Enabled
-		if st := rt.Executives[owner]; st.Filtering != nil {
+		if st := rt.Executives[u.Extension]; st.Filtering != nil {
 			on = *st.Filtering
 		}
 		mode := f.Mode
@@ -317,8 +314,8 @@ var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
 			out.Criteria = append(out.Criteria, Criterion{ID: criterionID(c.Name), FilterName: c.Name, Source: src,
 				ActivationEnabled: c.Active == nil || *c.Active, FilterEnabled: c.Action != "dont-filter"})
 		}
-		return out, nil
-	},
+		return out
+	}),
 	change: func(cfg *config.Config, rt *config.Runtime, owner string, b *CallFiltering) error {
 		mode := ""
 		for k, v := range filterTypes {
@@ -356,17 +353,13 @@ type Screening struct {
 }
 
 var screeningSetting = setting[Screening]{res: policy.ResScreening,
-	view: func(cfg *config.Config, _ config.Runtime, owner string) (Screening, error) {
-		u, err := executiveOf(cfg, owner)
-		if err != nil {
-			return Screening{}, err
-		}
+	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Screening {
 		e := cfg.ExecutiveSettings(u)
 		return Screening{Enabled: e.ScreeningEnabled, AlertType: webexEnum(e.ScreeningAlert),
 			AlertMobilityLocationEnabled:             slices.Contains(e.ScreeningLocations, "mobility"),
 			AlertAnywhereLocationEnabled:             slices.Contains(e.ScreeningLocations, "anywhere"),
-			AlertSharedCallAppearanceLocationEnabled: slices.Contains(e.ScreeningLocations, "shared-call-appearance")}, nil
-	},
+			AlertSharedCallAppearanceLocationEnabled: slices.Contains(e.ScreeningLocations, "shared-call-appearance")}
+	}),
 	change: func(_ *config.Config, rt *config.Runtime, owner string, b *Screening) error {
 		if err := enumIn("alertType", b.AlertType, "SILENT", "RING_SPLASH"); err != nil {
 			return err

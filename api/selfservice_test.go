@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bufio"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -170,55 +168,28 @@ func TestInitiateRingsTheAssistantThenCallsAsTheExecutive(t *testing.T) {
 func TestSettingEventsFollowEveryChange(t *testing.T) {
 	r := newRig(t)
 	ann, exec := r.login("1002"), r.login("1001")
-	req, _ := http.NewRequest("GET", r.srv.URL+"/v1/events", nil)
-	req.Header.Set("Authorization", "Bearer "+ann.token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	settings := make(chan ExecutiveSummary, 10)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		event := ""
-		for sc.Scan() {
-			line := sc.Text()
-			if e, ok := strings.CutPrefix(line, "event: "); ok {
-				event = e
-			}
-			if d, ok := strings.CutPrefix(line, "data: "); ok && event == "setting" {
-				var s ExecutiveSummary
-				json.Unmarshal([]byte(d), &s)
-				settings <- s
-			}
-		}
-		close(settings)
-	}()
-	next := func(what string) ExecutiveSummary {
+	events := ann.events()
+	next := func() ExecutiveSummary {
 		t.Helper()
-		select {
-		case s := <-settings:
-			return s
-		case <-time.After(5 * time.Second):
-			t.Fatalf("no setting event for %s", what)
-		}
-		return ExecutiveSummary{}
+		var s ExecutiveSummary
+		json.Unmarshal([]byte(r.next(events, "setting", "").data), &s)
+		return s
 	}
-	if s := next("the start"); s.ID != "1001" || !s.FilteringEnabled || len(s.Assistants) != 2 {
+	if s := next(); s.ID != "1001" || !s.FilteringEnabled || len(s.Assistants) != 2 {
 		t.Fatalf("first event: %+v", s)
 	}
 	select {
-	case s := <-settings:
-		t.Fatalf("1002 must not hear about 1006: %+v", s)
+	case e := <-events:
+		t.Fatalf("1002 must not hear about 1006 (nor anything else yet): %+v", e)
 	case <-time.After(50 * time.Millisecond):
 	}
 	fac := r.fake.PlaceCall(aritest.Call{From: "PJSIP/1001", Exten: "#62", Args: []string{"fac", "#62"}})
-	if s := next("#62"); s.FilteringEnabled {
+	if s := next(); s.FilteringEnabled {
 		t.Fatalf("after #62: %+v", s)
 	}
 	r.fake.Hangup(fac)
 	exec.do("PUT", "/v1/people/me/executive/assignedAssistants", map[string]any{"assistantIds": []string{"1002"}}, nil)
-	if s := next("the pool change"); len(s.Assistants) != 1 {
+	if s := next(); len(s.Assistants) != 1 {
 		t.Fatalf("after the pool change: %+v", s)
 	}
 	if st, _ := r.fake.DeviceState(app.FilteringDevice("1001")); st != "NOT_INUSE" {

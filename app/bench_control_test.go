@@ -13,6 +13,7 @@ import (
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -119,11 +120,5 @@ func BenchmarkPushAndRetrieve(b *testing.B) {
 
 func waitFor(tb testing.TB, what string, f func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for !f() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	poll.Until(tb, 2*time.Minute, what, f)
 }

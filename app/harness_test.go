@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -133,13 +135,7 @@ func (h *harness) stop() {
 
 func (h *harness) eventually(what string, f func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("timed out waiting for %s; live: %+v", what, h.fake.Live())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	poll.Until(h.t, 0, what, f, func() string { return fmt.Sprintf("live: %+v", h.fake.Live()) })
 }
 
 // call places an outside call to the executive.

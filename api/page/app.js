@@ -349,13 +349,33 @@ function clearErrors(form) {
   for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
 }
 
-// settingForm is one resource (GET with ETag, PUT with If-Match) as a form of fields.
+// resourceForm ties a form to one API resource: GET (keeping its ETag) draws it with
+// draw(cur); submit PUTs body(cur) with If-Match (save shows a refusal) and draws the
+// answer.
+function resourceForm(form, status, path, title, draw, body) {
+  let etag = null, cur = null;
+  async function load() {
+    const r = await api("GET", path);
+    if (!r.ok) { form.replaceChildren(h("h2", { text: title }), h("p", { class: "error", text: errorOf(r).message })); return; }
+    etag = r.etag; cur = r.data; draw(cur);
+  }
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await save(form, status, path, body(cur), etag, load);
+    if (!r) return;
+    etag = r.etag; cur = r.data; draw(cur);
+    saidSaved(status);
+  });
+  load();
+  return form;
+}
+
+// settingForm is one resource as a form of fields.
 function settingForm({ title, path, fields, readOnly, extraErrors }) {
   const form = h("form", { class: "card", "aria-label": title, "data-path": path });
   const status = h("p", { class: "status", role: "status" });
-  let etag = null, cur = null;
   const idOf = (f) => slug(path + "-" + f.key);
-  function draw() {
+  function draw(cur) {
     form.replaceChildren(h("h2", { text: title }));
     for (const f of fields) {
       const label = t(f.labelKey || f.key);
@@ -365,22 +385,8 @@ function settingForm({ title, path, fields, readOnly, extraErrors }) {
     if (!readOnly) form.append(h("button", { type: "submit", text: t("save") }));
     form.append(status);
   }
-  async function load() {
-    const r = await api("GET", path);
-    if (!r.ok) { form.replaceChildren(h("h2", { text: title }), h("p", { class: "error", text: errorOf(r).message })); return; }
-    etag = r.etag; cur = r.data; draw();
-  }
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const body = {};
-    for (const f of fields) body[f.key] = readInput(form.querySelector("#" + idOf(f)), f);
-    const r = await save(form, status, path, body, etag, load);
-    if (!r) return;
-    etag = r.etag; cur = r.data; draw();
-    saidSaved(status);
-  });
-  load();
-  return form;
+  const body = () => Object.fromEntries(fields.map((f) => [f.key, readInput(form.querySelector("#" + idOf(f)), f)]));
+  return resourceForm(form, status, path, title, draw, body);
 }
 
 const people = (id) => `/v1/people/${encodeURIComponent(id)}`;
@@ -562,8 +568,7 @@ function assistantForm() {
   const path = people(state.me.user) + "/executive/assistant";
   const form = h("form", { class: "card", id: "assistant", "aria-labelledby": "assistant-h" });
   const status = h("p", { class: "status", role: "status" });
-  let etag = null, cur = null;
-  function draw() {
+  function draw(cur) {
     form.replaceChildren(h("h2", { id: "assistant-h", text: t("assistantTitle") }),
       field("divert-on", t("forwardFilteredCallsEnabled"), h("input", { type: "checkbox", id: "divert-on", checked: cur.forwardFilteredCallsEnabled }), "forwardFilteredCallsEnabled"),
       field("divert-to", t("forwardToPhoneNumber"), h("input", { id: "divert-to", inputmode: "tel", value: cur.forwardToPhoneNumber, autocomplete: "off" }), "forwardToPhoneNumber"),
@@ -574,22 +579,9 @@ function assistantForm() {
       h("p", { class: "field-error", role: "alert", "data-error-for": "executives" }),
       h("button", { type: "submit", text: t("save") }), status);
   }
-  async function load() {
-    const r = await api("GET", path);
-    if (!r.ok) { form.replaceChildren(h("p", { class: "error", text: errorOf(r).message })); return; }
-    etag = r.etag; cur = r.data; draw();
-  }
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const body = { forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
-      executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) };
-    const r = await save(form, status, path, body, etag, load);
-    if (!r) return;
-    etag = r.etag; cur = r.data; draw();
-    saidSaved(status);
-  });
-  load();
-  return form;
+  const body = (cur) => ({ forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
+    executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) });
+  return resourceForm(form, status, path, t("assistantTitle"), draw, body);
 }
 
 // The static words of index.html in the page's language.

@@ -2,6 +2,7 @@ package aritest
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,12 +316,7 @@ func (s *Server) after(c *channel, d time.Duration, f func()) {
 	t = s.clock.AfterFunc(d, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for i, x := range c.timers {
-			if x == t {
-				c.timers = append(c.timers[:i], c.timers[i+1:]...)
-				break
-			}
-		}
+		c.timers = slices.DeleteFunc(c.timers, func(x clock.Timer) bool { return x == t })
 		if !c.gone {
 			f()
 		}

@@ -3,6 +3,7 @@ package aritest
 import (
 	"net/http"
 	"regexp"
+	"slices"
 )
 
 // Fault makes REST calls misbehave as a sick Asterisk does, so that tests can prove
@@ -38,12 +39,7 @@ func (s *Server) InjectFault(f Fault) (remove func()) {
 	return func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for i, x := range s.faults {
-			if x == ft {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-				return
-			}
-		}
+		s.faults = slices.DeleteFunc(s.faults, func(x *fault) bool { return x == ft })
 	}
 }
 

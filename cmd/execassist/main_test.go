@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -38,13 +39,7 @@ func (s *syncBuffer) String() string {
 
 func eventually(t *testing.T, what string, f func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	poll.Until(t, 0, what, f)
 }
 
 func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/rs/zerolog"
 )
@@ -106,18 +107,6 @@ func signIn(t *testing.T, ctx context.Context, w *World, user string) {
 		chromedp.Click("#signin button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#app", chromedp.ByQuery))
 }
 
-// eventually polls a condition on the server side (store, fake Asterisk).
-func eventually(t *testing.T, what string, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // screenshots writes the page at desktop and phone width to the artefacts folder
 // (EXECASSIST_SCREENSHOTS, default the system temp folder).
 func screenshots(t *testing.T, ctx context.Context, name string) {
@@ -160,7 +149,7 @@ func TestExecutiveReordersAddsAFilterAndTogglesFiltering(t *testing.T) {
 		chromedp.WaitVisible(`#pool li[data-assistant="1003"]`, chromedp.ByQuery))
 	run(t, ctx, "move Alan up and save", chromedp.Click(`#pool button[aria-label="Move Alan Assist up"]`, chromedp.ByQuery),
 		chromedp.Click("#pool button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#pool .status.ok", chromedp.ByQuery))
-	eventually(t, "the pool reordered in the store", func() bool {
+	poll.Until(t, 0, "the pool reordered in the store", func() bool {
 		return slices.Equal(w.Store.Snapshot().Config.User("1001").Executive.Assistants, []string{"1003", "1002"})
 	})
 
@@ -210,7 +199,7 @@ func TestExecutiveReordersAddsAFilterAndTogglesFiltering(t *testing.T) {
 	// The console's switch shows the lamp's state and turns filtering off.
 	run(t, ctx, "console", chromedp.Click("#tab-console", chromedp.ByQuery), chromedp.WaitVisible(`#exec-strip .exec.on[data-exec="1001"]`, chromedp.ByQuery),
 		chromedp.Click("#filter-1001", chromedp.ByQuery), chromedp.WaitVisible(`#exec-strip .exec.off[data-exec="1001"]`, chromedp.ByQuery))
-	eventually(t, "filtering off in the store and on the lamp", func() bool {
+	poll.Until(t, 0, "filtering off in the store and on the lamp", func() bool {
 		st, _ := w.Fake.DeviceState(app.FilteringDevice("1001"))
 		rt := w.Store.Snapshot().Runtime.Executives["1001"]
 		return st == "NOT_INUSE" && rt.Filtering != nil && !*rt.Filtering
@@ -289,7 +278,7 @@ func TestConsoleShowsARingingCallAndPushRingsTheExecutive(t *testing.T) {
 		t.Fatalf("ringing row: %q", text)
 	}
 	var leg string
-	eventually(t, "Ann's phone ringing", func() bool {
+	poll.Until(t, 0, "Ann's phone ringing", func() bool {
 		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
 			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
 				leg = l
@@ -310,7 +299,7 @@ func TestConsoleShowsARingingCallAndPushRingsTheExecutive(t *testing.T) {
 	run(t, ctx, "second call", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
 	screenshots(t, ctx, "console")
 	run(t, ctx, "push", chromedp.Click(`#calls li[data-state="answered"] button[data-action="push"]`, chromedp.ByQuery))
-	eventually(t, "Erin's phone ringing for the push", func() bool { return len(w.Fake.ChannelsOn("PJSIP/1001")) > 0 })
+	poll.Until(t, 0, "Erin's phone ringing for the push", func() bool { return len(w.Fake.ChannelsOn("PJSIP/1001")) > 0 })
 	run(t, ctx, "on hold for the executive", chromedp.WaitVisible(`#calls li[data-state="pushed"]`, chromedp.ByQuery))
 	_ = w.Fake.Hangup(caller)
 	_ = w.Fake.Hangup(second)
