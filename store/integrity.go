@@ -64,7 +64,7 @@ func verify(db *bolt.DB, path string) (err error) {
 		}
 	}()
 	return db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bMeta) == nil && tx.Bucket(bUsers) == nil && tx.Size() > 4*int64(db.Info().PageSize) {
+		if tx.Bucket([]byte(bMeta)) == nil && tx.Bucket([]byte(bUsers)) == nil && tx.Size() > 4*int64(db.Info().PageSize) {
 			return damaged(path, "it holds no execassist data")
 		}
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
@@ -145,12 +145,12 @@ func openBolt(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 // SaveLastGood writes a consistent copy of the store beside it (LastGoodPath), through
 // a temporary file and a rename, so a crash mid-copy never leaves a half copy.
 func (s *Store) SaveLastGood() error {
-	if s.readOnly {
-		return nil
+	if s.readOnly || s.bolt == nil {
+		return nil // etcd keeps its own copies (etcdctl snapshot save)
 	}
 	dst := LastGoodPath(s.path)
 	tmp := dst + ".tmp"
-	err := s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
+	err := s.bolt.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
 	if err == nil {
 		err = os.Rename(tmp, dst)
 	}

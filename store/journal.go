@@ -4,9 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // JournalEntry is one call or FAC as it ended: what was decided and what happened.
@@ -22,15 +21,31 @@ type JournalEntry struct {
 	AnsweredBy  string        `json:"answered_by,omitempty"`
 	AnswerAfter time.Duration `json:"answer_after,omitempty"`
 	Outcome     string        `json:"outcome,omitempty"` // answered, rollover:voice-messaging, caller-hung-up ...
+	Node        string        `json:"node,omitempty"`    // the execassist (Asterisk) the call was on
 }
 
+// journalBounds keeps counting the journal cheap: the number of entries is counted once
+// at open and estimated after, and counted again only when the estimate passes the
+// bound (on etcd other nodes append too, so it is also recounted every recountEvery
+// appends).
+type journalBounds struct {
+	estimate atomic.Int64
+	appended atomic.Int64
+}
+
+const recountEvery = 1000
+
 // AppendJournal stores entries and prunes entries beyond the retention bounds, in one
-// transaction (so a writer that drains a queue pays one fsync for many calls).
+// transaction (so a writer that drains a queue pays one fsync for many calls). Each
+// entry is stamped with this node's name.
 func (s *Store) AppendJournal(entries ...JournalEntry) error {
 	raws := make([][]byte, len(entries))
 	for i := range entries {
 		if entries[i].At.IsZero() {
 			entries[i].At = s.opts.Now()
+		}
+		if entries[i].Node == "" {
+			entries[i].Node = s.opts.Node
 		}
 		raw, err := json.Marshal(entries[i])
 		if err != nil {
@@ -38,39 +53,43 @@ func (s *Store) AppendJournal(entries ...JournalEntry) error {
 		}
 		raws[i] = raw
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bJournal)
-		meta := tx.Bucket(bMeta)
-		count := 0
-		if raw := meta.Get([]byte("journal_count")); len(raw) == 8 {
-			count = int(binary.BigEndian.Uint64(raw))
-		}
+	recount := s.journal.estimate.Add(int64(len(raws))) > int64(s.opts.JournalMaxEntries) ||
+		s.journal.appended.Add(int64(len(raws)))%recountEvery < int64(len(raws))
+	return s.kv.update(func(w writer) error {
 		for i, raw := range raws {
-			seq, _ := b.NextSequence()
-			key := make([]byte, 16)
-			binary.BigEndian.PutUint64(key, uint64(entries[i].At.UnixNano()))
-			binary.BigEndian.PutUint64(key[8:], seq)
-			if err := b.Put(key, raw); err != nil {
+			seq, err := w.sequence(bJournal)
+			if err != nil {
 				return err
 			}
-			count++
-		}
-		cutoff := uint64(s.opts.Now().Add(-s.opts.JournalMaxAge).UnixNano())
-		excess := count - s.opts.JournalMaxEntries
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.First() {
-			if excess <= 0 && binary.BigEndian.Uint64(k) >= cutoff {
-				break
-			}
-			if err := c.Delete(); err != nil {
+			if err := w.put(bJournal, s.orderedKey(entries[i].At, seq), raw); err != nil {
 				return err
 			}
-			excess--
-			count--
 		}
-		n := make([]byte, 8)
-		binary.BigEndian.PutUint64(n, uint64(count))
-		return meta.Put([]byte("journal_count"), n)
+		return s.pruneJournal(w, len(raws), recount)
+	})
+}
+
+// pruneJournal deletes entries older than JournalMaxAge and, when recount says the
+// bound may be passed, the oldest beyond JournalMaxEntries. added entries are pending in
+// w (not seen by its count).
+func (s *Store) pruneJournal(w writer, added int, recount bool) error {
+	excess := 0
+	if recount {
+		n, err := w.count(bJournal)
+		if err != nil {
+			return err
+		}
+		s.journal.estimate.Store(int64(n + added))
+		excess = n + added - s.opts.JournalMaxEntries
+	}
+	cutoff := uint64(s.opts.Now().Add(-s.opts.JournalMaxAge).UnixNano())
+	return w.scan(bJournal, nil, false, func(k, _ []byte) error {
+		if excess <= 0 && (len(k) < 8 || binary.BigEndian.Uint64(k) >= cutoff) {
+			return errStop
+		}
+		excess--
+		s.journal.estimate.Add(-1)
+		return w.delete(bJournal, k)
 	})
 }
 
@@ -81,26 +100,25 @@ type JournalFilter struct {
 	Limit     int
 }
 
-// Journal lists matching entries, oldest first.
+// Journal lists matching entries of every node, oldest first.
 func (s *Store) Journal(f JournalFilter) ([]JournalEntry, error) {
 	var out []JournalEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bJournal).Cursor()
-		start := make([]byte, 8)
-		if !f.Since.IsZero() {
-			binary.BigEndian.PutUint64(start, uint64(f.Since.UnixNano()))
-		}
-		for k, v := c.Seek(start); k != nil; k, v = c.Next() {
+	var start []byte
+	if !f.Since.IsZero() {
+		start = binary.BigEndian.AppendUint64(nil, uint64(f.Since.UnixNano()))
+	}
+	err := s.kv.view(func(r reader) error {
+		return r.scan(bJournal, start, false, func(_, v []byte) error {
 			var e JournalEntry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("store: journal entry: %w", err)
 			}
 			if f.Executive != "" && e.Executive != f.Executive {
-				continue
+				return nil
 			}
 			out = append(out, e)
-		}
-		return nil
+			return nil
+		})
 	})
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[len(out)-f.Limit:]

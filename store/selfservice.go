@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/internal/config"
-	bolt "go.etcd.io/bbolt"
 )
 
 // AuditEntry records one self-service change: who, what, before, after, when, from
@@ -29,19 +28,22 @@ type AuditEntry struct {
 // import's validator; the state and audit (filled in by apply) are written in one
 // transaction, or nothing is. Validation problems come back as config.Errors.
 func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(prov *config.Config, rt *config.Runtime) error) error {
-	return s.update(func(tx *bolt.Tx) error {
-		rt, err := readRuntime(tx.Bucket(bRuntime))
+	return s.update(func(w writer) error {
+		rt, err := readRuntime(w)
 		if err != nil {
 			return err
 		}
-		prov := s.Snapshot().Provisioned // writers are serialised: this is current
+		prov, err := s.checkProvisioning(w)
+		if err != nil {
+			return err
+		}
 		if err := apply(prov, &rt); err != nil {
 			return err
 		}
 		if errs := config.Validate(config.WithRuntime(prov, rt), nil); len(errs) > 0 {
 			return errs
 		}
-		if err := putJSON(tx.Bucket(bRuntime), "state", rt); err != nil {
+		if err := putJSON(w, bRuntime, "state", rt); err != nil {
 			return err
 		}
 		if audit == nil {
@@ -50,13 +52,17 @@ func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(prov *config.Config,
 		if audit.At.IsZero() {
 			audit.At = s.opts.Now().UTC()
 		}
-		return appendAudit(tx, *audit)
+		return s.appendAudit(w, *audit)
 	})
 }
 
-func readRuntime(b *bolt.Bucket) (config.Runtime, error) {
+func readRuntime(r reader) (config.Runtime, error) {
 	var rt config.Runtime
-	if raw := b.Get([]byte("state")); raw != nil {
+	raw, err := r.get(bRuntime, []byte("state"))
+	if err != nil {
+		return rt, err
+	}
+	if raw != nil {
 		if err := json.Unmarshal(raw, &rt); err != nil {
 			return rt, fmt.Errorf("store: runtime: %w", err)
 		}
@@ -73,9 +79,8 @@ func readRuntime(b *bolt.Bucket) (config.Runtime, error) {
 // auditMax bounds the audit log; the oldest records go first.
 const auditMax = 100_000
 
-func appendAudit(tx *bolt.Tx, e AuditEntry) error {
-	b := tx.Bucket(bAudit)
-	seq, err := b.NextSequence()
+func (s *Store) appendAudit(w writer, e AuditEntry) error {
+	seq, err := w.sequence(bAudit)
 	if err != nil {
 		return err
 	}
@@ -83,31 +88,38 @@ func appendAudit(tx *bolt.Tx, e AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Put(binary.BigEndian.AppendUint64(nil, seq), raw); err != nil {
+	if err := w.put(bAudit, s.orderedKey(e.At, seq), raw); err != nil {
 		return err
 	}
-	if n := b.Stats().KeyN; n >= auditMax {
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil && n >= auditMax; k, _ = c.Next() {
-			if err := c.Delete(); err != nil {
-				return err
-			}
-			n--
-		}
+	n, err := w.count(bAudit)
+	if err != nil || n < auditMax {
+		return err
 	}
-	return nil
+	return w.scan(bAudit, nil, false, func(k, _ []byte) error {
+		if n < auditMax {
+			return errStop
+		}
+		n--
+		return w.delete(bAudit, k)
+	})
+}
+
+// orderedKey is a journal or audit key: time, sequence and node, so that every node's
+// records sort by time together and never collide.
+func (s *Store) orderedKey(at time.Time, seq uint64) []byte {
+	key := binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))
+	key = binary.BigEndian.AppendUint64(key, seq)
+	return append(key, s.opts.Node...)
 }
 
 // Audit lists audit records, newest first: all (who == "") or one user's, at most limit.
 func (s *Store) Audit(who string, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
+	err := s.kv.view(func(r reader) error {
+		return r.scan(bAudit, nil, true, func(k, v []byte) error {
+			if limit > 0 && len(out) >= limit {
+				return errStop
+			}
 			var e AuditEntry
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("store: audit record %x: %w", k, err)
@@ -115,8 +127,8 @@ func (s *Store) Audit(who string, limit int) ([]AuditEntry, error) {
 			if who == "" || e.Who == who {
 				out = append(out, e)
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
@@ -125,14 +137,14 @@ func (s *Store) Audit(who string, limit int) ([]AuditEntry, error) {
 // passwd`); it wins over a secret_hash in the YAML. The change is audited, the hash is
 // not.
 func (s *Store) SetSecretHash(ext, hash string, audit AuditEntry) error {
-	return s.update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bAccounts).Put([]byte(ext), []byte(hash)); err != nil {
+	return s.update(func(w writer) error {
+		if err := w.put(bAccounts, []byte(ext), []byte(hash)); err != nil {
 			return err
 		}
 		if audit.At.IsZero() {
 			audit.At = s.opts.Now().UTC()
 		}
-		return appendAudit(tx, audit)
+		return s.appendAudit(w, audit)
 	})
 }
 
@@ -140,11 +152,10 @@ func (s *Store) SetSecretHash(ext, hash string, audit AuditEntry) error {
 // else the YAML's; "" when the user has none (and cannot sign in).
 func (s *Store) SecretHash(ext string) (string, error) {
 	var h string
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bAccounts); b != nil {
-			h = string(b.Get([]byte(ext)))
-		}
-		return nil
+	err := s.kv.view(func(r reader) error {
+		raw, err := r.get(bAccounts, []byte(ext))
+		h = string(raw)
+		return err
 	})
 	if err == nil && h == "" {
 		if u := s.Snapshot().Provisioned.User(ext); u != nil {

@@ -1,19 +1,23 @@
 // Package store keeps execassist's provisioning (imported from YAML), its runtime state
-// (what executives and assistants change themselves) and the call journal in one bbolt
-// file.
+// (what executives and assistants change themselves) and the call journal: in one bbolt
+// file (one node, the default), or in etcd shared by every node of a cluster.
 //
 // Invariants:
-//   - Every write is one bbolt transaction: an import is all or nothing, a killed process
-//     leaves the last committed state.
+//   - Every write is one transaction (bbolt's, or an etcd Txn guarded by the revisions
+//     of what it read): an import is all or nothing, a killed process leaves the last
+//     committed state, two nodes writing at once never lose either change.
 //   - Provisioning and runtime live in separate buckets: an import replaces provisioning
 //     and keeps runtime unless asked to reset it.
-//   - Reads on the call path never touch the disk: Snapshot returns an immutable copy
-//     rebuilt after each committed write.
+//   - Reads on the call path never touch the disk or the network: Snapshot returns an
+//     immutable copy rebuilt after each committed write (and, on etcd, after each change
+//     another node made, through a watch).
 //   - The file carries a schema version; Open migrates older files in one transaction and
 //     refuses newer ones.
 package store
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,39 +36,6 @@ import (
 // SchemaVersion is the layout this build writes.
 const SchemaVersion = 2
 
-var (
-	bMeta      = []byte("meta")
-	bSettings  = []byte("settings")  // provisioning: dialing, codes, defaults
-	bSchedules = []byte("schedules") // provisioning: name -> Schedule
-	bUsers     = []byte("users")     // provisioning: order key -> User
-	bRuntime   = []byte("runtime")   // self-service state
-	bJournal   = []byte("journal")   // call journal, time-ordered keys
-	bAccounts  = []byte("accounts")  // extension -> argon2id hash set with `user passwd`
-	bAudit     = []byte("audit")     // self-service changes, sequence keys
-
-	provisioning = [][]byte{bSettings, bSchedules, bUsers}
-)
-
-// migrations[v] upgrades a file from version v to v+1 inside the open transaction.
-var migrations = map[int]func(tx *bolt.Tx) error{
-	0: func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bMeta, bSettings, bSchedules, bUsers, bRuntime, bJournal} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
-	1: func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bAccounts, bAudit} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
-}
-
 // Options tune a Store.
 type Options struct {
 	// JournalMaxEntries and JournalMaxAge bound the call journal (defaults 100 000, 30 days).
@@ -72,19 +43,26 @@ type Options struct {
 	JournalMaxAge     time.Duration
 	// Now is the clock for journal retention and import stamps (default time.Now).
 	Now func() time.Time
+	// Node names this execassist in the journal and to the other nodes (default: the
+	// host name).
+	Node string
 	// beforeUserPut is a test hook called before each user is written during an import.
 	beforeUserPut func(i int)
 }
 
 // Store is an open execassist database.
 type Store struct {
-	db       *bolt.DB
+	kv       backend
+	bolt     *bolt.DB     // bbolt only: integrity checks and last good copies
+	etcd     *etcdBackend // etcd only: the watch, presence and the local snapshot
 	path     string
 	readOnly bool
 	tmpDir   string // OpenReader's snapshot copy, removed by Close
 	opts     Options
-	wmu      sync.Mutex // serialises writers so snapshots are rebuilt in commit order
+	wmu      sync.Mutex // serialises this process's writers
+	rmu      sync.Mutex // serialises reloads so a snapshot never replaces a newer one
 	snap     atomic.Pointer[Snapshot]
+	journal  journalBounds
 }
 
 // Snapshot is an immutable view of the store; share it freely, never modify it.
@@ -97,7 +75,10 @@ type Snapshot struct {
 	Runtime     config.Runtime
 	ImportedAt  time.Time
 	Source      string
-	superseded  chan struct{}
+	// Revision is the etcd revision the snapshot was read at (0 on bbolt).
+	Revision   int64
+	stamp      string // meta/import_id: a writer compares it with the stored one
+	superseded chan struct{}
 }
 
 // Superseded is closed when a newer snapshot replaces this one: the console's event
@@ -112,15 +93,6 @@ var ErrLocked = errors.New("store: the database is in use by another execassist 
 // it (a damaged file is refused with ErrDamaged, never crashes or is taken for a new
 // store), tightens its permissions to 0600 and migrates it to SchemaVersion.
 func Open(path string, opts Options) (*Store, error) {
-	if opts.JournalMaxEntries <= 0 {
-		opts.JournalMaxEntries = 100_000
-	}
-	if opts.JournalMaxAge <= 0 {
-		opts.JournalMaxAge = 30 * 24 * time.Hour
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
@@ -134,16 +106,45 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &Store{db: db, path: path, opts: opts}
-	if err := s.migrate(); err != nil {
+	if err := (boltBackend{db}).migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.reload(); err != nil {
+	s := newStore(boltBackend{db}, path, opts)
+	s.bolt = db
+	if err := s.start(); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+func newStore(kv backend, path string, opts Options) *Store {
+	if opts.JournalMaxEntries <= 0 {
+		opts.JournalMaxEntries = 100_000
+	}
+	if opts.JournalMaxAge <= 0 {
+		opts.JournalMaxAge = 30 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Node == "" {
+		opts.Node, _ = os.Hostname()
+	}
+	return &Store{kv: kv, path: path, opts: opts}
+}
+
+// start reads the first snapshot and the journal's size.
+func (s *Store) start() error {
+	if err := s.reload(); err != nil {
+		return err
+	}
+	return s.kv.view(func(r reader) error {
+		n, err := r.count(bJournal)
+		s.journal.estimate.Store(int64(n))
+		return err
+	})
 }
 
 // OpenReader opens an existing store for reading only (explain, calls, config export,
@@ -194,8 +195,8 @@ func openSnapshotCopy(path string) (*Store, error) {
 }
 
 func newReader(db *bolt.DB, path, tmpDir string) (*Store, error) {
-	s := &Store{db: db, path: path, readOnly: true, tmpDir: tmpDir,
-		opts: Options{JournalMaxEntries: 100_000, JournalMaxAge: 30 * 24 * time.Hour, Now: time.Now}}
+	s := newStore(boltBackend{db}, path, Options{})
+	s.bolt, s.readOnly, s.tmpDir = db, true, tmpDir
 	if _, v := s.counts(); v != SchemaVersion {
 		s.Close()
 		return nil, fmt.Errorf("store: %s has schema version %d, this execassist reads %d: open it once with serve or config import", path, v, SchemaVersion)
@@ -209,125 +210,168 @@ func newReader(db *bolt.DB, path, tmpDir string) (*Store, error) {
 
 // counts returns the number of journal entries and the schema version.
 func (s *Store) counts() (journal, schema int) {
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		if b := tx.Bucket(bJournal); b != nil {
-			journal = b.Stats().KeyN
-		}
-		if m := tx.Bucket(bMeta); m != nil {
-			schema, _ = strconv.Atoi(string(m.Get([]byte("schema_version"))))
-		}
+	_ = s.kv.view(func(r reader) error {
+		journal, _ = r.count(bJournal)
+		raw, _ := r.get(bMeta, []byte("schema_version"))
+		schema, _ = strconv.Atoi(string(raw))
 		return nil
 	})
 	return journal, schema
 }
 
-// Close closes the file (and removes OpenReader's snapshot copy).
+// Close closes the file or the etcd session (and removes OpenReader's snapshot copy).
 func (s *Store) Close() error {
-	err := s.db.Close()
+	err := s.kv.close()
 	if s.tmpDir != "" {
 		os.RemoveAll(s.tmpDir)
 	}
 	return err
 }
 
-func (s *Store) migrate() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		v := 0
-		if m := tx.Bucket(bMeta); m != nil {
-			if raw := m.Get([]byte("schema_version")); raw != nil {
-				n, err := strconv.Atoi(string(raw))
-				if err != nil {
-					return fmt.Errorf("store: corrupt schema version %q", raw)
-				}
-				v = n
-			}
-		}
-		if v > SchemaVersion {
-			return fmt.Errorf("store: schema version %d is newer than this execassist understands (%d); upgrade execassist", v, SchemaVersion)
-		}
-		for ; v < SchemaVersion; v++ {
-			m := migrations[v]
-			if m == nil {
-				return fmt.Errorf("store: no migration from schema version %d", v)
-			}
-			if err := m(tx); err != nil {
-				return fmt.Errorf("store: migrate from schema version %d: %w", v, err)
-			}
-		}
-		return tx.Bucket(bMeta).Put([]byte("schema_version"), []byte(strconv.Itoa(SchemaVersion)))
-	})
-}
-
 // Snapshot returns the current view without touching the disk.
 func (s *Store) Snapshot() *Snapshot { return s.snap.Load() }
 
-// reload rebuilds the snapshot from the file; called at Open and after each write.
+// Node is the name this execassist has in the journal and among the other nodes.
+func (s *Store) Node() string { return s.opts.Node }
+
+// reload rebuilds the snapshot from the backend; called at Open, after each write and
+// (etcd) when another node changed something.
 func (s *Store) reload() error {
-	snap := &Snapshot{Config: &config.Config{}, superseded: make(chan struct{})}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		cfg := snap.Config
-		st := tx.Bucket(bSettings)
-		for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults, "admins": &cfg.Admins} {
-			if raw := st.Get([]byte(key)); raw != nil {
-				if err := json.Unmarshal(raw, dst); err != nil {
-					return fmt.Errorf("store: settings %s: %w", key, err)
-				}
-			}
-		}
-		if err := tx.Bucket(bSchedules).ForEach(func(k, v []byte) error {
-			var sc config.Schedule
-			if err := json.Unmarshal(v, &sc); err != nil {
-				return fmt.Errorf("store: schedule %s: %w", k, err)
-			}
-			if cfg.Schedules == nil {
-				cfg.Schedules = map[string]config.Schedule{}
-			}
-			cfg.Schedules[string(k)] = sc
-			return nil
-		}); err != nil {
+	snap := &Snapshot{superseded: make(chan struct{})}
+	err := s.kv.view(func(r reader) error {
+		prov, rt, meta, err := readState(r)
+		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bUsers).ForEach(func(k, v []byte) error {
-			var u config.User
-			if err := json.Unmarshal(v, &u); err != nil {
-				return fmt.Errorf("store: user %s: %w", k, err)
-			}
-			cfg.Users = append(cfg.Users, u)
-			return nil
-		}); err != nil {
-			return err
+		snap.Provisioned, snap.Runtime = prov, rt
+		snap.stamp, snap.Source = meta["import_id"], meta["source"]
+		snap.ImportedAt, _ = time.Parse(time.RFC3339Nano, meta["imported_at"])
+		if rr, ok := r.(interface{ revision() int64 }); ok {
+			snap.Revision = rr.revision()
 		}
-		if raw := tx.Bucket(bRuntime).Get([]byte("state")); raw != nil {
-			if err := json.Unmarshal(raw, &snap.Runtime); err != nil {
-				return fmt.Errorf("store: runtime: %w", err)
-			}
-		}
-		m := tx.Bucket(bMeta)
-		if raw := m.Get([]byte("imported_at")); raw != nil {
-			snap.ImportedAt, _ = time.Parse(time.RFC3339Nano, string(raw))
-		}
-		snap.Source = string(m.Get([]byte("source")))
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	snap.Provisioned = snap.Config
+	return s.install(snap)
+}
+
+// install makes snap the current snapshot unless a newer one is already in place.
+func (s *Store) install(snap *Snapshot) error {
 	snap.Config = config.WithRuntime(snap.Provisioned, snap.Runtime)
-	if old := s.snap.Swap(snap); old != nil {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	old := s.snap.Load()
+	if old != nil && snap.Revision != 0 && snap.Revision < old.Revision {
+		return nil
+	}
+	s.snap.Store(snap)
+	if old != nil {
 		close(old.superseded)
+	}
+	if s.etcd != nil {
+		s.etcd.keepLocal(snap)
 	}
 	return nil
 }
 
+// readState reads provisioning, runtime and the import's meta data.
+func readState(r reader) (*config.Config, config.Runtime, map[string]string, error) {
+	cfg := &config.Config{}
+	var rt config.Runtime
+	for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults, "admins": &cfg.Admins} {
+		raw, err := r.get(bSettings, []byte(key))
+		if err != nil {
+			return nil, rt, nil, err
+		}
+		if raw != nil {
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return nil, rt, nil, fmt.Errorf("store: settings %s: %w", key, err)
+			}
+		}
+	}
+	if err := r.scan(bSchedules, nil, false, func(k, v []byte) error {
+		var sc config.Schedule
+		if err := json.Unmarshal(v, &sc); err != nil {
+			return fmt.Errorf("store: schedule %s: %w", k, err)
+		}
+		if cfg.Schedules == nil {
+			cfg.Schedules = map[string]config.Schedule{}
+		}
+		cfg.Schedules[string(k)] = sc
+		return nil
+	}); err != nil {
+		return nil, rt, nil, err
+	}
+	if err := r.scan(bUsers, nil, false, func(k, v []byte) error {
+		var u config.User
+		if err := json.Unmarshal(v, &u); err != nil {
+			return fmt.Errorf("store: user %s: %w", k, err)
+		}
+		cfg.Users = append(cfg.Users, u)
+		return nil
+	}); err != nil {
+		return nil, rt, nil, err
+	}
+	raw, err := r.get(bRuntime, []byte("state"))
+	if err != nil {
+		return nil, rt, nil, err
+	}
+	if raw != nil {
+		if err := json.Unmarshal(raw, &rt); err != nil {
+			return nil, rt, nil, fmt.Errorf("store: runtime: %w", err)
+		}
+	}
+	meta := map[string]string{}
+	for _, k := range []string{"imported_at", "source", "import_id"} {
+		v, err := r.get(bMeta, []byte(k))
+		if err != nil {
+			return nil, rt, nil, err
+		}
+		meta[k] = string(v)
+	}
+	return cfg, rt, meta, nil
+}
+
+// errStaleSnapshot: a writer found that the provisioning changed (another node
+// imported) since the snapshot it validates against; update reloads and runs it again.
+var errStaleSnapshot = errors.New("store: provisioning changed under the write")
+
 // update runs one write transaction and refreshes the snapshot after it commits.
-func (s *Store) update(f func(tx *bolt.Tx) error) error {
+func (s *Store) update(f func(w writer) error) error {
+	if s.readOnly {
+		return errors.New("store: opened for reading only")
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := s.db.Update(f); err != nil {
-		return err
+	for attempt := 0; ; attempt++ {
+		err := s.kv.update(f)
+		if errors.Is(err, errStaleSnapshot) && attempt < 3 {
+			if err := s.reload(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		return s.reload()
 	}
-	return s.reload()
+}
+
+// checkProvisioning makes a writer that validates against the snapshot's provisioning
+// fail with errStaleSnapshot when another node imported since.
+func (s *Store) checkProvisioning(w writer) (*config.Config, error) {
+	snap := s.Snapshot()
+	stamp, err := w.get(bMeta, []byte("import_id"))
+	if err != nil {
+		return nil, err
+	}
+	if string(stamp) != snap.stamp {
+		return nil, errStaleSnapshot
+	}
+	return snap.Provisioned, nil
 }
 
 // ImportOptions modify Import.
@@ -339,18 +383,16 @@ type ImportOptions struct {
 // Import replaces the provisioning with cfg (already validated) in one transaction.
 func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 	p := cfg.Provisioning()
-	return s.update(func(tx *bolt.Tx) error {
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
+	return s.update(func(w writer) error {
 		for _, b := range provisioning {
-			if err := tx.DeleteBucket(b); err != nil {
-				return err
-			}
-			if _, err := tx.CreateBucket(b); err != nil {
+			if err := w.clear(b); err != nil {
 				return err
 			}
 		}
-		st := tx.Bucket(bSettings)
 		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults, "admins": p.Admins} {
-			if err := putJSON(st, key, v); err != nil {
+			if err := putJSON(w, bSettings, key, v); err != nil {
 				return err
 			}
 		}
@@ -360,7 +402,7 @@ func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			if err := putJSON(tx.Bucket(bSchedules), n, p.Schedules[n]); err != nil {
+			if err := putJSON(w, bSchedules, n, p.Schedules[n]); err != nil {
 				return err
 			}
 		}
@@ -369,29 +411,31 @@ func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 				s.opts.beforeUserPut(i)
 			}
 			// Keys keep file order (the order admins wrote users in).
-			if err := putJSON(tx.Bucket(bUsers), fmt.Sprintf("%08d", i), u); err != nil {
+			if err := putJSON(w, bUsers, fmt.Sprintf("%08d", i), u); err != nil {
 				return err
 			}
 		}
 		if opts.ResetRuntime {
-			if err := tx.Bucket(bRuntime).Delete([]byte("state")); err != nil {
+			if err := w.delete(bRuntime, []byte("state")); err != nil {
 				return err
 			}
 		}
-		m := tx.Bucket(bMeta)
-		if err := m.Put([]byte("imported_at"), []byte(s.opts.Now().UTC().Format(time.RFC3339Nano))); err != nil {
-			return err
+		for k, v := range map[string]string{"imported_at": s.opts.Now().UTC().Format(time.RFC3339Nano),
+			"source": opts.Source, "import_id": hex.EncodeToString(id)} {
+			if err := w.put(bMeta, []byte(k), []byte(v)); err != nil {
+				return err
+			}
 		}
-		return m.Put([]byte("source"), []byte(opts.Source))
+		return nil
 	})
 }
 
-func putJSON(b *bolt.Bucket, key string, v any) error {
+func putJSON(w writer, bucket, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("store: encode %s: %w", key, err)
 	}
-	return b.Put([]byte(key), raw)
+	return w.put(bucket, []byte(key), raw)
 }
 
 // Export returns the effective configuration (provisioning with users' own changes),
@@ -400,16 +444,15 @@ func (s *Store) Export() *config.Config { return s.Snapshot().Config.WithoutSecr
 
 // updateRuntime applies f to a copy of the runtime state in one transaction.
 func (s *Store) updateRuntime(f func(rt *config.Runtime) error) error {
-	return s.update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bRuntime)
-		rt, err := readRuntime(b)
+	return s.update(func(w writer) error {
+		rt, err := readRuntime(w)
 		if err != nil {
 			return err
 		}
 		if err := f(&rt); err != nil {
 			return err
 		}
-		return putJSON(b, "state", rt)
+		return putJSON(w, bRuntime, "state", rt)
 	})
 }
 

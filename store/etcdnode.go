@@ -1,0 +1,515 @@
+package store
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/execassist/execassist/internal/config"
+	"github.com/rs/zerolog"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// EtcdOptions say how a node reaches the etcd cluster it shares with the other nodes.
+type EtcdOptions struct {
+	Endpoints          []string
+	Prefix             string      // every key lives under it (default /execassist)
+	TLS                *tls.Config // nil: plain HTTP
+	Username, Password string      // etcd's own authentication, when enabled
+	DialTimeout        time.Duration
+	// RequestTimeout bounds each read and write (default 3 s): a write while etcd is
+	// unreachable fails after it, with ErrUnavailable.
+	RequestTimeout time.Duration
+	// LeaseTTL is how soon the other nodes forget a node that died (its presence and
+	// its live calls), and how soon a node notices it lost etcd (default 3 s).
+	LeaseTTL time.Duration
+	// LocalSnapshot is a file where the node keeps the last settings it saw, to start
+	// from when etcd is down at start (default: none, a start without etcd fails).
+	LocalSnapshot string
+	// MaxTxnOps is etcd's --max-txn-ops, to refuse a too large import with advice
+	// instead of etcd's terse error (0: let etcd say).
+	MaxTxnOps int
+	Log       zerolog.Logger
+}
+
+// OpenEtcd opens the shared store. When etcd cannot be reached it starts from the local
+// snapshot (calls are decided from the settings it holds, writes are refused, and the
+// node catches up when etcd answers); without a snapshot it fails with ErrUnavailable,
+// and serve takes no calls (they go on in the dialplan).
+func OpenEtcd(eo EtcdOptions, opts Options) (*Store, error) {
+	if len(eo.Endpoints) == 0 {
+		return nil, errors.New("store: the etcd backend needs endpoints")
+	}
+	if eo.Prefix == "" {
+		eo.Prefix = "/execassist"
+	}
+	if eo.DialTimeout <= 0 {
+		eo.DialTimeout = 2 * time.Second
+	}
+	if eo.RequestTimeout <= 0 {
+		eo.RequestTimeout = 3 * time.Second
+	}
+	if eo.LeaseTTL <= 0 {
+		eo.LeaseTTL = 3 * time.Second
+	}
+	cli, err := clientv3.New(clientv3.Config{Endpoints: eo.Endpoints, DialTimeout: eo.DialTimeout, TLS: eo.TLS,
+		Username: eo.Username, Password: eo.Password, Logger: zap.NewNop()})
+	if err != nil {
+		return nil, fmt.Errorf("store: etcd client: %w", err)
+	}
+	b := &etcdBackend{cli: cli, prefix: strings.TrimRight(eo.Prefix, "/"), opts: eo, maxOps: eo.MaxTxnOps}
+	s := newStore(b, eo.LocalSnapshot, opts)
+	s.etcd = b
+	n := &etcdNode{s: s, b: b, log: eo.Log, quit: make(chan struct{}), done: make(chan struct{}),
+		save: make(chan struct{}, 1), wake: make(chan struct{}, 1), calls: map[string][]byte{}, dirty: map[string]bool{},
+		remote: map[string]map[string][]byte{}}
+	b.node = n
+	if err := n.connect(); err != nil {
+		snap, lerr := readLocal(eo.LocalSnapshot)
+		if lerr != nil {
+			cli.Close()
+			return nil, fmt.Errorf("%w at %s and there is no local snapshot to start from (%v): %v", ErrUnavailable, strings.Join(eo.Endpoints, ","), lerr, err)
+		}
+		n.lastContact.Store(snap.savedAt.UnixNano())
+		if err := s.install(snap.Snapshot); err != nil {
+			cli.Close()
+			return nil, err
+		}
+		n.log.Warn().Err(err).Str("snapshot", eo.LocalSnapshot).Time("settings_as_of", snap.savedAt).Int64("revision", snap.Revision).
+			Msg("etcd unreachable at start: deciding calls from the local snapshot; writes are refused until etcd answers")
+	}
+	go n.run()
+	go n.keepSaving()
+	go n.publish()
+	return s, nil
+}
+
+// etcdNode is this process among the others: its connection (a lease kept alive), its
+// presence and live calls under that lease, the watch that keeps the snapshot current,
+// and the local snapshot it can start from.
+type etcdNode struct {
+	s    *Store
+	b    *etcdBackend
+	log  zerolog.Logger
+	quit chan struct{}
+	done chan struct{}
+
+	connected   atomic.Bool
+	lastContact atomic.Int64 // unix nanoseconds of etcd's last answer
+	lease       atomic.Int64
+	ka          <-chan *clientv3.LeaseKeepAliveResponse
+	watching    bool // run's goroutine only
+	save        chan struct{}
+
+	mu     sync.Mutex
+	calls  map[string][]byte // this node's live calls, by id
+	dirty  map[string]bool   // ids not yet written (or deleted) in etcd
+	wake   chan struct{}
+	remote map[string]map[string][]byte // other nodes' live calls: node -> id -> record
+}
+
+// connect takes a lease (which proves etcd answers), checks the schema, reads the
+// settings and announces the node.
+func (n *etcdNode) connect() error {
+	ctx, cancel := context.WithTimeout(context.Background(), n.b.opts.DialTimeout+n.b.opts.RequestTimeout)
+	defer cancel()
+	lease, err := n.b.cli.Grant(ctx, int64((n.b.opts.LeaseTTL+time.Second-1)/time.Second))
+	if err != nil {
+		return n.b.explain(err)
+	}
+	if err := n.checkSchema(ctx); err != nil {
+		return err
+	}
+	if err := n.s.start(); err != nil {
+		return err
+	}
+	node := n.s.opts.Node
+	me, _ := json.Marshal(map[string]any{"node": node, "since": time.Now().UTC()})
+	if _, err := n.b.cli.Put(ctx, n.b.key("nodes", []byte(node)), string(me), clientv3.WithLease(lease.ID)); err != nil {
+		return n.b.explain(err)
+	}
+	if err := n.loadRemoteCalls(ctx); err != nil {
+		return n.b.explain(err)
+	}
+	ka, err := n.b.cli.KeepAlive(context.Background(), lease.ID)
+	if err != nil {
+		return n.b.explain(err)
+	}
+	n.ka = ka
+	n.lease.Store(int64(lease.ID))
+	n.lastContact.Store(time.Now().UnixNano())
+	n.connected.Store(true)
+	n.mu.Lock()
+	for id := range n.calls {
+		n.dirty[id] = true // the old lease took them with it
+	}
+	n.mu.Unlock()
+	n.poke(n.wake)
+	return nil
+}
+
+func (n *etcdNode) checkSchema(ctx context.Context) error {
+	k := n.b.key(bMeta, []byte("schema_version"))
+	_, err := n.b.cli.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(k), "=", 0)).
+		Then(clientv3.OpPut(k, fmt.Sprint(SchemaVersion))).Commit()
+	if err != nil {
+		return n.b.explain(err)
+	}
+	resp, err := n.b.cli.Get(ctx, k)
+	if err != nil {
+		return n.b.explain(err)
+	}
+	var v int
+	if len(resp.Kvs) == 1 {
+		fmt.Sscan(string(resp.Kvs[0].Value), &v)
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("store: etcd %s holds schema version %d, newer than this execassist understands (%d); upgrade execassist", n.b.prefix, v, SchemaVersion)
+	}
+	return nil
+}
+
+// run keeps the node connected: it follows the lease's keep-alives, says when etcd
+// stops answering and how stale the settings get, and reconnects.
+func (n *etcdNode) run() {
+	defer close(n.done)
+	for {
+		if !n.connected.Load() {
+			if err := n.connect(); err != nil {
+				select {
+				case <-n.quit:
+					return
+				case <-time.After(time.Second):
+				}
+				continue
+			}
+			n.log.Info().Dur("after", n.staleness()).Msg("etcd answers again: settings are current, writes are accepted")
+		}
+		if !n.watching {
+			n.watching = true
+			go n.watch(n.s.Snapshot().Revision + 1)
+		}
+		n.follow()
+		select {
+		case <-n.quit:
+			return
+		default:
+		}
+		n.connected.Store(false)
+		n.log.Warn().Time("settings_as_of", time.Unix(0, n.lastContact.Load())).Strs("endpoints", n.b.opts.Endpoints).
+			Msg("etcd unreachable: deciding calls from the last settings seen; writes are refused")
+	}
+}
+
+// follow notes every keep-alive answer until the lease is lost or the node stops.
+func (n *etcdNode) follow() {
+	for {
+		select {
+		case <-n.quit:
+			return
+		case _, ok := <-n.ka:
+			if !ok {
+				return
+			}
+			n.lastContact.Store(time.Now().UnixNano())
+		}
+	}
+}
+
+// watch reloads the snapshot when another node changes settings and keeps the other
+// nodes' live calls; the client resumes it after etcd comes back.
+func (n *etcdNode) watch(from int64) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-n.quit; cancel() }()
+	for ctx.Err() == nil {
+		for resp := range n.b.cli.Watch(ctx, n.b.prefix+"/", clientv3.WithPrefix(), clientv3.WithRev(from)) {
+			if resp.CompactRevision != 0 || resp.Err() != nil {
+				n.log.Info().Err(resp.Err()).Msg("etcd watch restarted; reading the settings again")
+				if err := n.s.reload(); err == nil {
+					from = n.s.Snapshot().Revision + 1
+				}
+				break
+			}
+			n.lastContact.Store(time.Now().UnixNano())
+			settings := false
+			for _, ev := range resp.Events {
+				bucket, rest, _ := strings.Cut(strings.TrimPrefix(string(ev.Kv.Key), n.b.prefix+"/"), "/")
+				switch bucket {
+				case bJournal, bAudit, "nodes":
+				case "calls":
+					n.remoteCall(rest, ev.Kv.Value, ev.Type == clientv3.EventTypeDelete)
+				default:
+					settings = true
+				}
+			}
+			if settings && resp.Header.Revision > n.s.Snapshot().Revision {
+				if err := n.s.reload(); err != nil {
+					n.log.Warn().Err(err).Msg("settings changed in etcd but could not be read; keeping the previous ones")
+				}
+			}
+			from = resp.Header.Revision + 1
+		}
+	}
+}
+
+func (n *etcdNode) staleness() time.Duration {
+	return time.Since(time.Unix(0, n.lastContact.Load()))
+}
+
+// writable refuses a write at once while etcd is known to be unreachable.
+func (n *etcdNode) writable() error {
+	if n.connected.Load() {
+		return nil
+	}
+	return fmt.Errorf("%w (%s, no answer for %s): nothing was changed", ErrUnavailable, strings.Join(n.b.opts.Endpoints, ","), n.staleness().Round(time.Second))
+}
+
+func (n *etcdNode) stop() {
+	select {
+	case <-n.quit:
+		return
+	default:
+	}
+	close(n.quit)
+	<-n.done
+	if id := n.lease.Load(); id != 0 && n.connected.Load() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, _ = n.b.cli.Revoke(ctx, clientv3.LeaseID(id)) // the others forget this node's calls now
+		cancel()
+	}
+}
+
+func (n *etcdNode) poke(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// Health is what the store can say about its freshness: on etcd, whether the cluster
+// answers and since when the settings may be stale.
+type Health struct {
+	Shared      bool      // etcd: settings shared with other nodes
+	Connected   bool      // etcd answers (always true on bbolt)
+	LastContact time.Time // etcd's last answer
+}
+
+// Staleness is how long the settings calls are decided with may have missed changes.
+func (h Health) Staleness(now time.Time) time.Duration {
+	if h.Connected {
+		return 0
+	}
+	return now.Sub(h.LastContact)
+}
+
+// Health reports the backend's connection.
+func (s *Store) Health() Health {
+	if s.etcd == nil {
+		return Health{Connected: true}
+	}
+	n := s.etcd.node
+	return Health{Shared: true, Connected: n.connected.Load(), LastContact: time.Unix(0, n.lastContact.Load())}
+}
+
+// localSnapshot is the file a node starts from when etcd is down at start.
+type localSnapshot struct {
+	SavedAt     time.Time      `json:"saved_at"`
+	Revision    int64          `json:"revision"`
+	Provisioned *config.Config `json:"provisioned"`
+	Runtime     config.Runtime `json:"runtime"`
+	ImportedAt  time.Time      `json:"imported_at"`
+	Source      string         `json:"source"`
+	ImportID    string         `json:"import_id"`
+}
+
+// keepLocal asks for the snapshot to be written to the local file (coalesced: only the
+// newest is written).
+func (b *etcdBackend) keepLocal(*Snapshot) {
+	if b.node != nil && b.opts.LocalSnapshot != "" {
+		b.node.poke(b.node.save)
+	}
+}
+
+func (n *etcdNode) keepSaving() {
+	for {
+		select {
+		case <-n.quit:
+			return
+		case <-n.save:
+			if err := writeLocal(n.b.opts.LocalSnapshot, n.s.Snapshot(), time.Now()); err != nil {
+				n.log.Warn().Err(err).Msg("local snapshot not written")
+			}
+		}
+	}
+}
+
+func writeLocal(path string, snap *Snapshot, now time.Time) error {
+	raw, err := json.Marshal(localSnapshot{SavedAt: now.UTC(), Revision: snap.Revision, Provisioned: snap.Provisioned,
+		Runtime: snap.Runtime, ImportedAt: snap.ImportedAt, Source: snap.Source, ImportID: snap.stamp})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+type savedSnapshot struct {
+	*Snapshot
+	savedAt time.Time
+}
+
+func readLocal(path string) (savedSnapshot, error) {
+	if path == "" {
+		return savedSnapshot{}, errors.New("none configured")
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return savedSnapshot{}, err
+	}
+	var ls localSnapshot
+	if err := json.Unmarshal(raw, &ls); err != nil || ls.Provisioned == nil {
+		return savedSnapshot{}, fmt.Errorf("%s is not a snapshot execassist wrote: %v", path, err)
+	}
+	return savedSnapshot{&Snapshot{Provisioned: ls.Provisioned, Runtime: ls.Runtime, ImportedAt: ls.ImportedAt, Source: ls.Source,
+		Revision: ls.Revision, stamp: ls.ImportID, superseded: make(chan struct{})}, ls.SavedAt}, nil
+}
+
+// RemoteCall is a live call on another node, as that node shared it.
+type RemoteCall struct {
+	Node   string
+	ID     string
+	Record json.RawMessage
+}
+
+// PublishCall shares one of this node's live calls with the other nodes (nil: the call
+// ended). It never blocks: a publisher writes it under the node's lease, so the record
+// vanishes when the node dies. On bbolt (one node) it does nothing.
+func (s *Store) PublishCall(id string, record []byte) {
+	if s.etcd == nil {
+		return
+	}
+	n := s.etcd.node
+	n.mu.Lock()
+	if record == nil {
+		delete(n.calls, id)
+	} else {
+		n.calls[id] = record
+	}
+	n.dirty[id] = true
+	n.mu.Unlock()
+	n.poke(n.wake)
+}
+
+// RemoteCalls lists the other nodes' live calls (none on bbolt), by node and id.
+func (s *Store) RemoteCalls() []RemoteCall {
+	if s.etcd == nil {
+		return nil
+	}
+	n := s.etcd.node
+	n.mu.Lock()
+	var out []RemoteCall
+	for node, calls := range n.remote {
+		for id, rec := range calls {
+			out = append(out, RemoteCall{Node: node, ID: id, Record: rec})
+		}
+	}
+	n.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Node != out[j].Node {
+			return out[i].Node < out[j].Node
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// publish writes dirty call records while connected; what fails stays dirty.
+func (n *etcdNode) publish() {
+	for {
+		select {
+		case <-n.quit:
+			return
+		case <-n.wake:
+		}
+		if !n.connected.Load() {
+			continue // connect marks everything dirty and pokes again
+		}
+		n.mu.Lock()
+		batch := map[string][]byte{}
+		for id := range n.dirty {
+			batch[id] = n.calls[id]
+		}
+		clear(n.dirty)
+		n.mu.Unlock()
+		lease := clientv3.LeaseID(n.lease.Load())
+		for id, rec := range batch {
+			ctx, cancel := n.b.ctx()
+			k := n.b.key("calls", []byte(n.s.opts.Node+"/"+id))
+			var err error
+			if rec == nil {
+				_, err = n.b.cli.Delete(ctx, k)
+			} else {
+				_, err = n.b.cli.Put(ctx, k, string(rec), clientv3.WithLease(lease))
+			}
+			cancel()
+			if err != nil {
+				n.mu.Lock()
+				if _, newer := n.dirty[id]; !newer {
+					n.dirty[id] = true
+				}
+				n.mu.Unlock()
+			}
+		}
+	}
+}
+
+func (n *etcdNode) loadRemoteCalls(ctx context.Context) error {
+	resp, err := n.b.cli.Get(ctx, n.b.bucketPrefix("calls"), clientv3.WithPrefix())
+	if err != nil {
+		return err
+	}
+	n.mu.Lock()
+	clear(n.remote)
+	n.mu.Unlock()
+	for _, kv := range resp.Kvs {
+		n.remoteCall(strings.TrimPrefix(string(kv.Key), n.b.bucketPrefix("calls")), kv.Value, false)
+	}
+	return nil
+}
+
+// remoteCall applies one calls/<node>/<id> change; this node's own are ignored.
+func (n *etcdNode) remoteCall(nodeAndID string, rec []byte, deleted bool) {
+	node, id, ok := strings.Cut(nodeAndID, "/")
+	if !ok || node == n.s.opts.Node {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if deleted {
+		delete(n.remote[node], id)
+		if len(n.remote[node]) == 0 {
+			delete(n.remote, node)
+		}
+		return
+	}
+	if n.remote[node] == nil {
+		n.remote[node] = map[string][]byte{}
+	}
+	n.remote[node][id] = rec
+}
