@@ -21,7 +21,7 @@ type etcdBackend struct {
 	cli     *clientv3.Client
 	prefix  string // without the trailing slash
 	opts    EtcdOptions
-	node    *etcdNode   // connection, watch, presence
+	node    *etcdNode // connection, watch, presence
 	seq     atomic.Uint64
 	maxOps  int
 	updates atomic.Int64 // committed updates (tests count retries with it)
