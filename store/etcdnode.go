@@ -18,6 +18,8 @@ import (
 	"github.com/rs/zerolog"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 )
 
 // EtcdOptions say how a node reaches the etcd cluster it shares with the other nodes.
@@ -63,7 +65,10 @@ func OpenEtcd(eo EtcdOptions, opts Options) (*Store, error) {
 		eo.LeaseTTL = 3 * time.Second
 	}
 	cli, err := clientv3.New(clientv3.Config{Endpoints: eo.Endpoints, DialTimeout: eo.DialTimeout, TLS: eo.TLS,
-		Username: eo.Username, Password: eo.Password, Logger: zap.NewNop()})
+		Username: eo.Username, Password: eo.Password, Logger: zap.NewNop(),
+		// Reconnect within ~2 s of etcd coming back, however long it was away.
+		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: eo.DialTimeout,
+			Backoff: backoff.Config{BaseDelay: 250 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 2 * time.Second}})}})
 	if err != nil {
 		return nil, fmt.Errorf("store: etcd client: %w", err)
 	}
