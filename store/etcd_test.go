@@ -92,7 +92,7 @@ func TestEtcdOutage(t *testing.T) {
 func TestRestartWhileEtcdIsDown(t *testing.T) {
 	srv := etcdtest.Start(t)
 	local := filepath.Join(t.TempDir(), "a.snapshot.json")
-	eo := EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test", LeaseTTL: 2 * time.Second, RequestTimeout: time.Second, DialTimeout: time.Second, LocalSnapshot: local}
+	eo := EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test", LeaseTTL: 2 * time.Second, RequestTimeout: time.Second, DialTimeout: time.Second, LocalSnapshot: local, Member: true}
 	a, err := OpenEtcd(eo, Options{Node: "a"})
 	must(t, err)
 	must(t, a.Import(example(t), ImportOptions{}))

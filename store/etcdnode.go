@@ -41,7 +41,10 @@ type EtcdOptions struct {
 	// MaxTxnOps is etcd's --max-txn-ops, to refuse a too large import with advice
 	// instead of etcd's terse error (0: let etcd say).
 	MaxTxnOps int
-	Log       zerolog.Logger
+	// Member: this process is a node (serve), not a command: it announces itself,
+	// shares its live calls and keeps the local snapshot.
+	Member bool
+	Log    zerolog.Logger
 }
 
 // OpenEtcd opens the shared store. When etcd cannot be reached it starts from the local
@@ -138,10 +141,12 @@ func (n *etcdNode) connect() error {
 	if err := n.s.start(); err != nil {
 		return err
 	}
-	node := n.s.opts.Node
-	me, _ := json.Marshal(map[string]any{"node": node, "since": time.Now().UTC()})
-	if _, err := n.b.cli.Put(ctx, n.b.key("nodes", []byte(node)), string(me), clientv3.WithLease(lease.ID)); err != nil {
-		return n.b.explain(err)
+	if n.b.opts.Member {
+		node := n.s.opts.Node
+		me, _ := json.Marshal(map[string]any{"node": node, "since": time.Now().UTC()})
+		if _, err := n.b.cli.Put(ctx, n.b.key("nodes", []byte(node)), string(me), clientv3.WithLease(lease.ID)); err != nil {
+			return n.b.explain(err)
+		}
 	}
 	if err := n.loadRemoteCalls(ctx); err != nil {
 		return n.b.explain(err)
@@ -340,7 +345,7 @@ type localSnapshot struct {
 // keepLocal asks for the snapshot to be written to the local file (coalesced: only the
 // newest is written).
 func (b *etcdBackend) keepLocal(*Snapshot) {
-	if b.node != nil && b.opts.LocalSnapshot != "" {
+	if b.node != nil && b.opts.LocalSnapshot != "" && b.opts.Member {
 		b.node.poke(b.node.save)
 	}
 }
@@ -406,7 +411,7 @@ type RemoteCall struct {
 // ended). It never blocks: a publisher writes it under the node's lease, so the record
 // vanishes when the node dies. On bbolt (one node) it does nothing.
 func (s *Store) PublishCall(id string, record []byte) {
-	if s.etcd == nil {
+	if s.etcd == nil || !s.etcd.opts.Member {
 		return
 	}
 	n := s.etcd.node

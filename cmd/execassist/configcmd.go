@@ -6,6 +6,7 @@ import (
 
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -35,7 +36,7 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error() + "\nnothing was imported"}
 		}
-		st, err := store.Open(s.Store, store.Options{})
+		st, err := openStore(s, zerolog.Nop(), false)
 		if err != nil {
 			return err
 		}
@@ -46,17 +47,17 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err := st.SaveLastGood(); err != nil {
 			fmt.Fprintf(stderr, "warning: %v\n", err)
 		}
-		fmt.Fprintf(stdout, "imported %s into %s: %d users, %d executives\n", rest[0], s.Store, len(cfg.Users), countExecutives(cfg))
+		fmt.Fprintf(stdout, "imported %s into %s: %d users, %d executives\n", rest[0], storeName(s), len(cfg.Users), countExecutives(cfg))
 		return nil
 	case "export":
-		st, err := store.OpenReader(s.Store)
+		st, err := openReader(s)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		snap := st.Snapshot()
 		if !snap.ImportedAt.IsZero() {
-			fmt.Fprintf(stdout, "# exported from %s; imported from %s at %s\n", s.Store, snap.Source, snap.ImportedAt.Format("2006-01-02T15:04:05Z"))
+			fmt.Fprintf(stdout, "# exported from %s; imported from %s at %s\n", storeName(s), snap.Source, snap.ImportedAt.Format("2006-01-02T15:04:05Z"))
 		}
 		out, err := yaml.Marshal(st.Export())
 		if err != nil {

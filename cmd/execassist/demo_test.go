@@ -17,9 +17,9 @@ func TestDemoPrintsTheAddressAndTheSignInsAndServesThePage(t *testing.T) {
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"demo", "--listen", "127.0.0.1:0", "--no-callers"}, out, errs) }()
 	var url string
-	eventually(t, "the demo to print its address", func() bool {
+	eventually(t, "the demo to print its greeting", func() bool {
 		url = regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(out.String())
-		return url != ""
+		return url != "" && strings.Contains(out.String(), "Ctrl-C")
 	})
 	for _, want := range []string{"1001   secret demo-1001", "admin  secret demo-admin", "Ctrl-C stops the demo"} {
 		if !strings.Contains(out.String(), want) {

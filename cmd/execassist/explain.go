@@ -83,13 +83,13 @@ func loadForExplain(s settings) (*config.Config, config.Runtime, string, error) 
 		}
 		return cfg, config.Runtime{}, s.ConfigFile + " (provisioning only, no runtime state)", nil
 	}
-	st, err := store.OpenReader(s.Store)
+	st, err := openReader(s)
 	if err != nil {
 		return nil, config.Runtime{}, "", err
 	}
 	defer st.Close()
 	snap := st.Snapshot()
-	return snap.Config, snap.Runtime, s.Store, nil
+	return snap.Config, snap.Runtime, storeName(s), nil
 }
 
 func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {

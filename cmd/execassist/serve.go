@@ -64,7 +64,7 @@ func exposedListener(addr string) string {
 // serve runs until ctx ends (SIGTERM/SIGINT). With a config file it imports it at start
 // and again on SIGHUP; an invalid file is refused and the running provisioning kept.
 func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Signal) error {
-	st, err := store.Open(s.Store, store.Options{})
+	st, err := openStore(s, log, true)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 	if err != nil {
 		return err
 	}
-	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", s.Store).
+	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", storeName(s)).Str("node", st.Node()).
 		Str("version", version).Msg("execassist starting")
 	a := app.New(app.Options{Client: cli, Store: st, Log: log})
 	go reloadOnHUP(ctx, hup, s.ConfigFile, st, a, log)

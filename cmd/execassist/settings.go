@@ -26,7 +26,8 @@ type settings struct {
 	ARIUser     string
 	ARIPassword string
 	App         string
-	Store       string
+	Store       string       // the bbolt file (with etcd: the node's local snapshot)
+	Shared      config.Store // the whole store section: backend, etcd endpoints, node
 	LogLevel    string
 	LogFormat   string
 	Listen      string
@@ -39,8 +40,7 @@ func newFlags(name string, stderr io.Writer) (*pflag.FlagSet, *viper.Viper) {
 	fs.SetOutput(stderr)
 	v := viper.New()
 	fs.String("config", "", "YAML file (examples/execassist.yaml shows every setting)")
-	fs.String("store", "", "bbolt file (default /var/lib/execassist/execassist.db)")
-	v.SetDefault("store", "/var/lib/execassist/execassist.db")
+	fs.String("store", "", "bbolt file (default /var/lib/execassist/execassist.db); with the etcd backend, the node's local snapshot")
 	return fs, v
 }
 
@@ -70,7 +70,7 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		}
 		return settings{}, nil, &exitError{code: 2, msg: fmt.Sprintf("execassist %s: %v\nUsage of execassist %s:\n%s", fs.Name(), err, fs.Name(), strings.TrimRight(fs.FlagUsages(), "\n"))}
 	}
-	binds := map[string]string{"store": "store", "ari.url": "ari-url", "ari.username": "ari-username",
+	binds := map[string]string{"ari.url": "ari-url", "ari.username": "ari-username",
 		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen", "tls.cert": "tls-cert", "tls.key": "tls-key"}
 	for key, flag := range binds {
 		if f := fs.Lookup(flag); f != nil {
@@ -102,14 +102,56 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		ARIUser:     os.ExpandEnv(v.GetString("ari.username")),
 		ARIPassword: expandSecret(v.GetString("ari.password")),
 		App:         v.GetString("ari.app"),
-		Store:       v.GetString("store"),
+		Shared:      storeSection(v),
 		LogLevel:    v.GetString("log.level"),
 		LogFormat:   v.GetString("log.format"),
 		Listen:      v.GetString("listen"),
 		TLSCert:     v.GetString("tls.cert"),
 		TLSKey:      v.GetString("tls.key"),
 	}
+	s.Store = s.Shared.Path
+	if f := fs.Lookup("store"); f != nil && f.Changed {
+		s.Store = f.Value.String()
+	}
+	if s.Store == "" {
+		s.Store = "/var/lib/execassist/execassist.db"
+		if s.Shared.Backend == "etcd" {
+			s.Store = "/var/lib/execassist/snapshot.json"
+		}
+	}
+	s.Shared.Path = s.Store
 	return s, fs.Args(), nil
+}
+
+// storeSection reads `store:` from the file (a path, or a mapping) with the environment
+// over it: EXECASSIST_STORE (the path), EXECASSIST_STORE_BACKEND, _ENDPOINTS
+// (comma-separated), _NODE, _PREFIX, _USERNAME, _PASSWORD.
+func storeSection(v *viper.Viper) config.Store {
+	var s config.Store
+	if p, ok := v.Get("store").(string); ok {
+		s.Path = p
+	}
+	get := func(k string) string { return v.GetString("store." + k) }
+	if s.Path == "" {
+		s.Path = get("path")
+	}
+	s.Backend, s.Node, s.Prefix = get("backend"), get("node"), get("prefix")
+	s.Username, s.Password = os.ExpandEnv(get("username")), expandSecret(get("password"))
+	s.TLS = config.EtcdTLS{CA: get("tls.ca"), Cert: get("tls.cert"), Key: get("tls.key")}
+	s.MaxTxnOps = v.GetInt("store.max_txn_ops")
+	switch e := v.Get("store.endpoints").(type) {
+	case string:
+		for _, x := range strings.Split(e, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				s.Endpoints = append(s.Endpoints, x)
+			}
+		}
+	case []any:
+		for _, x := range e {
+			s.Endpoints = append(s.Endpoints, fmt.Sprint(x))
+		}
+	}
+	return s
 }
 
 // readStore resolves the flags of a read-only command and opens the store for reading
@@ -119,7 +161,7 @@ func readStore(fs *pflag.FlagSet, v *viper.Viper, args []string) (*store.Store, 
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenReader(s.Store)
+	return openReader(s)
 }
 
 // expandSecret resolves a ${NAME} reference written in the file.

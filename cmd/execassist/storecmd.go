@@ -19,6 +19,9 @@ func storeCmd(sub string, args []string, stdout, stderr io.Writer) error {
 	if len(rest) != 0 {
 		return &exitError{code: 2, msg: "usage: execassist store check|restore [--store PATH]"}
 	}
+	if err := bboltOnly(s, sub); err != nil {
+		return &exitError{code: 1, msg: "execassist: " + err.Error()}
+	}
 	switch sub {
 	case "check":
 		r, err := store.Check(s.Store)

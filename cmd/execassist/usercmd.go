@@ -11,6 +11,7 @@ import (
 	"github.com/execassist/execassist/internal/safetext"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
 	"golang.org/x/term"
 )
 
@@ -34,7 +35,7 @@ func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Write
 		return nil
 	case sub == "passwd" && len(rest) == 1:
 		ext := rest[0]
-		st, err := store.Open(s.Store, store.Options{})
+		st, err := openStore(s, zerolog.Nop(), false)
 		if err != nil {
 			return fmt.Errorf("%w\n(with serve running: `execassist user hash`, put it in the YAML as secret_hash and send serve SIGHUP)", err)
 		}

@@ -84,6 +84,8 @@ func parse(file string, data []byte) (*Config, *Source, Errors) {
 	cfg.ARI.Password = expandEnv(cfg.ARI.Password)
 	cfg.ARI.Username = expandEnv(cfg.ARI.Username)
 	cfg.ARI.URL = expandEnv(cfg.ARI.URL)
+	cfg.Store.Password = expandEnv(cfg.Store.Password)
+	cfg.Store.Username = expandEnv(cfg.Store.Username)
 	if d.stopped {
 		return nil, src, d.errs.result()
 	}
@@ -221,7 +223,10 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 	d.errs.add(FieldError{File: d.src.File, Line: n.Line, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
-var durationType = reflect.TypeOf(Duration(0))
+var (
+	durationType = reflect.TypeOf(Duration(0))
+	storeType    = reflect.TypeOf(Store{})
+)
 
 func join(path, key string) string {
 	if path == "" {
@@ -268,6 +273,10 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 	}
 	if v.Type() == durationType {
 		d.decodeDuration(n, path, v)
+		return
+	}
+	if v.Type() == storeType && n.Kind == yaml.ScalarNode {
+		d.decode(n, path, v.FieldByName("Path")) // `store: /path/x.db`, the bbolt file
 		return
 	}
 	switch v.Kind() {

@@ -15,7 +15,7 @@ import (
 // Config is one execassist.yaml.
 type Config struct {
 	ARI       ARI                 `yaml:"ari,omitempty"`
-	Store     string              `yaml:"store,omitempty"`
+	Store     Store               `yaml:"store,omitempty"`
 	Listen    string              `yaml:"listen,omitempty"` // serve's /metrics, /healthz and /v1/ address
 	TLS       TLS                 `yaml:"tls,omitempty"`    // the listener's certificate, if it serves TLS
 	Log       Log                 `yaml:"log,omitempty"`
@@ -39,6 +39,32 @@ type ARI struct {
 	Username string `yaml:"username,omitempty"`
 	Password string `yaml:"password,omitempty"`
 	App      string `yaml:"app,omitempty"`
+}
+
+// Store says where settings, runtime state and the journal live. In YAML it is either
+// a path (the bbolt file) or a mapping. Operational, like ari: never stored.
+type Store struct {
+	Backend string `yaml:"backend,omitempty"` // bbolt (default) or etcd
+	// Path is the bbolt file; with etcd, the local snapshot a node starts from when
+	// etcd is down at start.
+	Path string `yaml:"path,omitempty"`
+	// Node names this execassist among the others (default: the host name).
+	Node      string   `yaml:"node,omitempty"`
+	Endpoints []string `yaml:"endpoints,omitempty"` // etcd client URLs
+	Prefix    string   `yaml:"prefix,omitempty"`    // etcd key prefix (default /execassist)
+	Username  string   `yaml:"username,omitempty"`  // etcd authentication, when enabled
+	Password  string   `yaml:"password,omitempty"`  // ${ENV} recommended
+	TLS       EtcdTLS  `yaml:"tls,omitempty"`
+	// MaxTxnOps is the cluster's --max-txn-ops: imports larger than it are refused with
+	// advice (0: let etcd refuse them).
+	MaxTxnOps int `yaml:"max_txn_ops,omitempty"`
+}
+
+// EtcdTLS are the PEM files a node reaches etcd with over TLS.
+type EtcdTLS struct {
+	CA   string `yaml:"ca,omitempty"`
+	Cert string `yaml:"cert,omitempty"`
+	Key  string `yaml:"key,omitempty"`
 }
 
 // TLS is the listener's certificate and key (PEM files).
@@ -296,6 +322,7 @@ func (c *Config) WithoutSecrets() *Config {
 	out := &Config{ARI: c.ARI, Store: c.Store, Listen: c.Listen, Log: c.Log, Dialing: c.Dialing, Codes: c.Codes,
 		Prompts: c.Prompts, Schedules: c.Schedules, Defaults: c.Defaults, Users: slices.Clone(c.Users)}
 	out.ARI.Password = ""
+	out.Store.Password = ""
 	for i := range out.Users {
 		out.Users[i].SecretHash = ""
 	}

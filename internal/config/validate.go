@@ -149,6 +149,7 @@ func (v *validator) ari(c *Config) {
 			v.add("listen", "%q is not host:port (e.g. 127.0.0.1:9180)", c.Listen)
 		}
 	}
+	v.store(c.Store)
 	v.enum("log.level", c.Log.Level, logLevels)
 	v.enum("log.format", c.Log.Format, logFormats)
 }
@@ -538,4 +539,42 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+var (
+	nodeRE       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+	etcdPrefixRE = regexp.MustCompile(`^(/[A-Za-z0-9._-]+)+$`)
+)
+
+func (v *validator) store(s Store) {
+	switch s.Backend {
+	case "", "bbolt":
+		if len(s.Endpoints) > 0 {
+			v.add("store.endpoints", "only the etcd backend has endpoints (set backend: etcd)")
+		}
+	case "etcd":
+		if len(s.Endpoints) == 0 {
+			v.add("store.endpoints", "the etcd backend needs at least one endpoint, e.g. http://10.0.0.5:2379")
+		}
+		for i, e := range s.Endpoints {
+			u, err := url.Parse(e)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+				v.add(fmt.Sprintf("store.endpoints[%d]", i), "%q is not an etcd client URL such as https://10.0.0.5:2379", safetext.URL(e))
+			}
+		}
+	default:
+		v.add("store.backend", "%q is not bbolt or etcd", s.Backend)
+	}
+	if s.Node != "" && !nodeRE.MatchString(s.Node) {
+		v.add("store.node", "%q: up to 63 letters, digits, '.', '-' and '_'", s.Node)
+	}
+	if s.Prefix != "" && !etcdPrefixRE.MatchString(s.Prefix) {
+		v.add("store.prefix", "%q is not a key prefix such as /execassist", s.Prefix)
+	}
+	if (s.TLS.Cert == "") != (s.TLS.Key == "") {
+		v.add("store.tls", "cert and key go together")
+	}
+	if s.MaxTxnOps < 0 {
+		v.add("store.max_txn_ops", "must not be negative")
+	}
 }
