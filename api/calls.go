@@ -1,27 +1,15 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"maps"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
 )
-
-// refreshLamps sets the BLF lamps after a filtering change, in the background (a slow
-// Asterisk must not hold up the answer).
-func (s *Server) refreshLamps() {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		s.app.RefreshLamps(ctx)
-	}()
-}
 
 // visible: the calls a principal may see: an admin all, an executive their own, an
 // assistant those of the executives whose pool they are in.
@@ -35,10 +23,9 @@ type Calls struct {
 }
 
 func handleCalls(s *Server, w http.ResponseWriter, r *request) error {
-	calls, _ := s.app.LiveCalls()
 	cfg := s.store.Snapshot().Config
 	out := Calls{Items: []app.LiveCall{}}
-	for _, c := range calls {
+	for _, c := range s.app.AllCalls() {
 		if visible(cfg, r.who, c) {
 			out.Items = append(out.Items, c)
 		}
@@ -51,9 +38,8 @@ func handleCalls(s *Server, w http.ResponseWriter, r *request) error {
 // hint that a call exists for someone else).
 func (s *Server) findCall(r *request) (app.LiveCall, error) {
 	id := r.PathValue("id")
-	calls, _ := s.app.LiveCalls()
 	cfg := s.store.Snapshot().Config
-	for _, c := range calls {
+	for _, c := range s.app.AllCalls() {
 		if c.ID == id && visible(cfg, r.who, c) {
 			return c, nil
 		}
@@ -85,11 +71,17 @@ func callAction(res policy.Resource, status int, act func(s *Server, r *request,
 		if err != nil {
 			return err
 		}
+		if c.Node != "" {
+			return errorf(http.StatusConflict, "call_on_other_node", "", "%v", &app.OtherNodeError{Call: c.ID, Node: c.Node})
+		}
 		done, err := act(s, r, c)
 		var ae *apiError
+		var other *app.OtherNodeError
 		switch {
 		case errors.As(err, &ae):
 			return err
+		case errors.As(err, &other):
+			return errorf(http.StatusConflict, "call_on_other_node", "", "%v", err)
 		case err != nil:
 			return errorf(http.StatusConflict, "refused", "", "%v", err)
 		}

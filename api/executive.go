@@ -119,9 +119,6 @@ func (st setting[T]) put(s *Server, w http.ResponseWriter, r *request) error {
 		return err
 	}
 	s.log.Info().Str("who", r.who.Name).Str("resource", r.URL.Path).Msg("setting changed")
-	if st.res == policy.ResFiltering && s.app != nil {
-		s.refreshLamps()
-	}
 	w.Header().Set("ETag", etag(after))
 	writeJSON(w, http.StatusOK, after)
 	return nil

@@ -173,6 +173,10 @@ func writeErr(w http.ResponseWriter, err error) {
 			d.Details = append(d.Details, jsonField(e.Path)+": "+e.Msg)
 		}
 		writeJSON(w, http.StatusBadRequest, errorBody{d})
+	case errors.Is(err, store.ErrUnavailable):
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable",
+			"the shared settings store (etcd) cannot be reached, so nothing was changed; calls go on with the last settings. Try again in a moment", "")
 	default:
 		writeError(w, http.StatusInternalServerError, "internal", "internal error; see the serve log", "")
 	}

@@ -59,7 +59,12 @@ func New(opts Options) *App {
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
-	a.metrics = newMetrics(a.ActiveSessions)
+	a.metrics = newMetrics(a.ActiveSessions, func() store.Health {
+		if a.store == nil {
+			return store.Health{Connected: true}
+		}
+		return a.store.Health()
+	})
 	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer}
 	if a.store != nil {
 		a.env.settings = a.store
@@ -75,8 +80,13 @@ func (a *App) Run(ctx context.Context) error {
 	events := a.cli.Listen(ctx)
 	a.journalW.Add(1)
 	go a.journalWriter()
+	bg, stopBg := context.WithCancel(ctx)
+	a.wg.Add(2)
+	go func() { defer a.wg.Done(); a.followSettings(bg) }()
+	go func() { defer a.wg.Done(); a.shareCalls(bg) }()
 	defer func() {
 		close(a.stopped)
+		stopBg()
 		a.wg.Wait()
 		close(a.journalQ)
 		a.journalW.Wait()
@@ -245,31 +255,15 @@ func (a *App) filterEvents(ctx context.Context) {
 	}
 }
 
-// RefreshLamps sets every executive's filtering BLF lamp from the store: serve calls it
-// after a reload, whose provisioning may turn filtering on or off.
-func (a *App) RefreshLamps(ctx context.Context) { a.syncLamps(ctx) }
-
 // syncLamps sets every executive's filtering BLF device state from the store, so the
 // lamps are right after a restart or an Asterisk reload.
 func (a *App) syncLamps(ctx context.Context) {
 	if a.store == nil {
 		return
 	}
-	snap := a.store.Snapshot()
-	for _, u := range snap.Config.Users {
-		if u.Executive == nil {
-			continue
-		}
-		on := u.Executive.Filtering.Enabled != nil && *u.Executive.Filtering.Enabled
-		if st := snap.Runtime.Executives[u.Extension].Filtering; st != nil {
-			on = *st
-		}
-		state := "NOT_INUSE"
-		if on {
-			state = "INUSE"
-		}
-		if err := a.cli.DeviceState().Update(ctx, FilteringDevice(u.Extension), state); err != nil {
-			a.log.Warn().Err(err).Str("executive", u.Extension).Msg("BLF device state not set")
+	for exec, state := range lampStates(a.store.Snapshot()) {
+		if err := a.cli.DeviceState().Update(ctx, FilteringDevice(exec), state); err != nil {
+			a.log.Warn().Err(err).Str("executive", exec).Msg("BLF device state not set")
 		}
 	}
 }
@@ -374,22 +368,65 @@ func (a *App) journal(e store.JournalEntry) {
 // journalWriter drains the queue, writing whatever has piled up in one transaction.
 func (a *App) journalWriter() {
 	defer a.journalW.Done()
-	for e := range a.journalQ {
-		batch := []store.JournalEntry{e}
-	more:
-		for len(batch) < 512 {
-			select {
-			case next, ok := <-a.journalQ:
-				if !ok {
+	var pending []store.JournalEntry
+	for {
+		var retry <-chan time.Time
+		if len(pending) > 0 {
+			retry = time.After(journalRetry)
+		}
+		select {
+		case e, ok := <-a.journalQ:
+			if !ok {
+				if pending = a.writeJournal(pending); len(pending) > 0 {
+					a.log.Error().Int("entries", len(pending)).Msg("execassist stopped with journal entries the store did not take; they are lost")
+				}
+				return
+			}
+			pending = append(pending, e)
+		more:
+			for len(pending)%journalBatch != 0 {
+				select {
+				case next, ok := <-a.journalQ:
+					if !ok {
+						break more
+					}
+					pending = append(pending, next)
+				default:
 					break more
 				}
-				batch = append(batch, next)
-			default:
-				break more
 			}
+		case <-retry:
 		}
-		if err := a.store.AppendJournal(batch...); err != nil {
-			a.log.Warn().Err(err).Int("entries", len(batch)).Msg("journal write failed")
-		}
+		pending = a.writeJournal(pending)
 	}
+}
+
+// Journal writes go in batches of journalBatch; what the store refuses (etcd
+// unreachable) is kept, up to journalKeep entries, and tried again every journalRetry.
+const (
+	journalBatch = 512
+	journalKeep  = 100_000
+	journalRetry = 2 * time.Second
+)
+
+// writeJournal stores entries and returns those the store did not take.
+func (a *App) writeJournal(entries []store.JournalEntry) []store.JournalEntry {
+	for len(entries) > 0 {
+		n := min(len(entries), journalBatch)
+		if err := a.store.AppendJournal(entries[:n]...); err != nil {
+			if len(entries) > journalKeep {
+				a.log.Error().Int("dropped", len(entries)-journalKeep).Msg("journal backlog full; the oldest entries are dropped")
+				entries = entries[len(entries)-journalKeep:]
+			}
+			if a.metrics.journalPending.Swap(int64(len(entries))) == 0 {
+				a.log.Warn().Err(err).Int("entries", len(entries)).Msg("journal write failed; kept and retried")
+			}
+			return entries
+		}
+		entries = entries[n:]
+	}
+	if a.metrics.journalPending.Swap(0) != 0 {
+		a.log.Info().Msg("journal backlog written")
+	}
+	return nil
 }

@@ -58,6 +58,13 @@ func (a *App) liveCall(id string) (execCall, error) {
 	for _, c := range a.registry.find(func(c execCall) bool { return c.sess.id == id }) {
 		return c, nil
 	}
+	if a.store != nil {
+		for _, c := range remoteCalls(a.store) {
+			if c.ID == id {
+				return execCall{}, &OtherNodeError{Call: id, Node: c.Node}
+			}
+		}
+	}
 	return execCall{}, ErrNoSuchCall
 }
 

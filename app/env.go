@@ -12,6 +12,7 @@ type settings interface {
 	Snapshot() *store.Snapshot
 	SetFiltering(exec string, on bool) error
 	SetOptIn(asst, exec string, in bool) error
+	RemoteCalls() []store.RemoteCall
 }
 
 // callEnv is everything a behaviour may use. Behaviours never reach the App itself

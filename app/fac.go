@@ -89,7 +89,7 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 	case "opt_in", "opt_out":
 		in := p.Code == "opt_in"
 		if err := s.env.settings.SetOptIn(p.User, p.Executive, in); err != nil {
-			f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
+			f.notSaved(ctx, err)
 			return
 		}
 		f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "opted-in", false: "opted-out"}[in])
@@ -100,7 +100,9 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)
 		})
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NoCall, "no call of "+p.Executive+" at an assistant")
+			f.noCall(ctx, "no call of "+p.Executive+" at an assistant", func(c LiveCall) bool {
+				return c.Executive == p.Executive && c.Assistant != "" && (p.Assistant == "" || c.Assistant == p.Assistant)
+			})
 			return
 		}
 		f.join(ctx, calls[0], p.Code)
@@ -139,9 +141,29 @@ func (f *facCall) confirm(ctx context.Context, prompt, outcome string) {
 	f.announce(ctx, prompt)
 }
 
+// notSaved refuses a FAC whose change the store did not take: "try again later" when
+// the shared store is unreachable (the change can be made again then).
+func (f *facCall) notSaved(ctx context.Context, err error) {
+	prompt := f.prompts.NotAllowed
+	if errors.Is(err, store.ErrUnavailable) {
+		prompt = f.prompts.Unavailable
+	}
+	f.refuse(ctx, prompt, "not saved: "+err.Error())
+}
+
+// noCall refuses a FAC that found no call here: naming the node when the call it
+// meant is on another one (elsewhere matches it), "no call" otherwise.
+func (f *facCall) noCall(ctx context.Context, why string, elsewhere func(LiveCall) bool) {
+	if node := f.s.env.elsewhere(elsewhere); node != "" {
+		f.refuse(ctx, otherNodePrompt(f.prompts.OtherNode, node), why+" here: the call is on node "+node)
+		return
+	}
+	f.refuse(ctx, f.prompts.NoCall, why)
+}
+
 func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 	if err := f.s.env.settings.SetFiltering(exec, on); err != nil {
-		f.refuse(ctx, f.prompts.NotAllowed, "store error: "+err.Error())
+		f.notSaved(ctx, err)
 		return
 	}
 	state, prompt := "NOT_INUSE", f.prompts.FilteringOff
@@ -176,6 +198,10 @@ func (f *facCall) ask(c execCall, op string) string {
 func (f *facCall) push(ctx context.Context) {
 	device := f.s.start.Channel.Device()
 	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
+	if len(calls) == 0 {
+		f.noCall(ctx, "no answered executive call at "+device, func(c LiveCall) bool { return c.Assistant == f.s.facUser })
+		return
+	}
 	if len(calls) != 1 {
 		f.refuse(ctx, f.prompts.NoCall, fmt.Sprintf("%d answered executive calls at %s; push needs exactly one", len(calls), device))
 		return
@@ -204,7 +230,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 	case "retrieve":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NoCall, "no held call of "+p.Executive)
+			f.noCall(ctx, "no held call of "+p.Executive, func(c LiveCall) bool { return c.Executive == p.Executive && c.Held })
 			return
 		}
 		f.join(ctx, calls[0], "take")
@@ -212,7 +238,9 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 	case "bridge":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
-			f.refuse(ctx, f.prompts.NoCall, "no answered call of "+p.Executive)
+			f.noCall(ctx, "no answered call of "+p.Executive, func(c LiveCall) bool {
+				return c.Executive == p.Executive && (c.State == "executive" || c.State == "bridged")
+			})
 			return
 		}
 		f.join(ctx, calls[0], "join")

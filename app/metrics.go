@@ -3,12 +3,12 @@ package app
 import (
 	"net/http"
 	"sync/atomic"
+	"time"
 
+	"github.com/execassist/execassist/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/execassist/execassist/store"
 )
 
 // metrics are what an admin graphs and alerts on: calls by decision and outcome, time
@@ -20,12 +20,14 @@ type metrics struct {
 	answer     prometheus.Histogram
 	reconnects prometheus.Counter
 	connected  atomic.Bool
+	// journalPending counts journal entries the store has not taken yet.
+	journalPending atomic.Int64
 }
 
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
 var answerBuckets = []float64{1, 2, 4, 6, 12, 18, 30, 60}
 
-func newMetrics(active func() int) *metrics {
+func newMetrics(active func() int, health func() store.Health) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "execassist_calls_total",
@@ -49,6 +51,18 @@ func newMetrics(active func() int) *metrics {
 			Name: "execassist_ari_connected",
 			Help: "1 while the ARI events WebSocket is up.",
 		}, func() float64 { return float64(boolInt(m.connected.Load())) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "execassist_store_connected",
+			Help: "1 while the store answers (always with bbolt; with etcd, while the cluster does).",
+		}, func() float64 { return float64(boolInt(health().Connected)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "execassist_store_stale_seconds",
+			Help: "How long the settings calls are decided with may have missed changes (etcd unreachable); 0 while connected.",
+		}, func() float64 { return health().Staleness(time.Now()).Seconds() }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "execassist_journal_pending",
+			Help: "Journal entries kept in memory until the store takes them.",
+		}, func() float64 { return float64(m.journalPending.Load()) }),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -62,6 +62,9 @@ type LiveCall struct {
 	Held         bool      `json:"held,omitempty"`
 	Since        time.Time `json:"since"`
 	AnsweredAt   time.Time `json:"answeredAt,omitzero"`
+	// Node is set on a call another node shares (AllCalls): it can only be acted on
+	// there.
+	Node string `json:"node,omitempty"`
 }
 
 func (c execCall) live() LiveCall {

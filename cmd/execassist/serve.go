@@ -201,8 +201,7 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, file string, st *sto
 					log.Error().Err(err).Msg("SIGHUP: reload refused; the running configuration stays")
 					continue
 				}
-				log.Info().Str("file", file).Msg("SIGHUP: configuration reloaded")
-				a.RefreshLamps(ctx)
+				log.Info().Str("file", file).Msg("SIGHUP: configuration reloaded") // the app follows the store: lamps too
 			}
 		case <-ctx.Done():
 			return

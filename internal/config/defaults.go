@@ -16,6 +16,8 @@ var Builtin = struct {
 		NotAllowed: "sound:feature-not-avail-line", Invalid: "sound:pbx-invalid",
 		NotInPool: "sound:im-sorry,sound:feature-not-avail-line", NoCall: "sound:im-sorry",
 		DestinationNotPermitted: "sound:cannot-complete-as-dialed",
+		Unavailable:             "sound:an-error-has-occured,sound:pls-try-again",
+		OtherNode:               "sound:im-sorry,sound:feature-not-avail-line,characters:{node}",
 		EnterExecutive:          "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
 		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
 	Dialing: Dialing{

@@ -138,6 +138,11 @@ type Prompts struct {
 	NotInPool               string `yaml:"not_in_pool,omitempty"`
 	NoCall                  string `yaml:"no_call,omitempty"`
 	DestinationNotPermitted string `yaml:"destination_not_permitted,omitempty"`
+	// Unavailable: the change could not be saved (the shared store is unreachable).
+	// OtherNode: the call is on another node ({node} becomes its name, e.g. spelled
+	// with characters:{node}).
+	Unavailable string `yaml:"unavailable,omitempty"`
+	OtherNode   string `yaml:"other_node,omitempty"`
 	// EnterExecutive and EnterNumber ask for digits a FAC is missing (# ends).
 	EnterExecutive string `yaml:"enter_executive,omitempty"`
 	EnterNumber    string `yaml:"enter_number,omitempty"`

@@ -222,14 +222,15 @@ func (v *validator) codes(c *Config) {
 	}
 }
 
-var mediaRE = regexp.MustCompile(`^(sound|tone|recording|digits|number):[A-Za-z0-9_./:;=|-]{1,200}$`)
+var mediaRE = regexp.MustCompile(`^(sound|tone|recording|digits|number|characters):[A-Za-z0-9_./:;=|-]{1,200}$`)
 
 func (v *validator) prompts(c *Config) {
 	p := c.Prompts
 	for key, val := range map[string]string{"filtering_on": p.FilteringOn, "filtering_off": p.FilteringOff,
 		"confirm": p.Confirm, "not_allowed": p.NotAllowed, "invalid": p.Invalid,
 		"enter_executive": p.EnterExecutive, "enter_number": p.EnterNumber, "warning_tone": p.WarningTone,
-		"not_in_pool": p.NotInPool, "no_call": p.NoCall, "destination_not_permitted": p.DestinationNotPermitted} {
+		"not_in_pool": p.NotInPool, "no_call": p.NoCall, "destination_not_permitted": p.DestinationNotPermitted,
+		"unavailable": p.Unavailable, "other_node": strings.ReplaceAll(p.OtherNode, "{node}", "node")} {
 		for _, m := range strings.Split(val, ",") {
 			if val != "" && !mediaRE.MatchString(m) {
 				v.add("prompts."+key, "%q is not ARI media such as sound:beep or tone:ring (several: comma-separated)", m)
