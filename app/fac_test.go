@@ -28,8 +28,12 @@ func (h *harness) playedTo(id string) []string {
 func (h *harness) finishFAC(id string) {
 	h.t.Helper()
 	h.eventually("the announcement to start", func() bool { return len(h.playedTo(id)) > 0 })
-	h.clock.Advance(time.Second)
-	h.eventually("the FAC call to be released", func() bool { _, alive := h.fake.ChannelState(id); return !alive })
+	// An announcement of several media plays each for a second of the fake clock.
+	h.eventually("the FAC call to be released", func() bool {
+		h.clock.Advance(time.Second)
+		_, alive := h.fake.ChannelState(id)
+		return !alive
+	})
 }
 
 func TestFilteringFACsPersistConfirmAndSurviveRestart(t *testing.T) {

@@ -61,6 +61,15 @@ type harness struct {
 
 func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
 	t.Helper()
+	return newHarnessOn(t, func(h *harness) (*store.Store, error) {
+		h.dbPath = filepath.Join(t.TempDir(), "x.db")
+		return store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	}, yamlText, edits...)
+}
+
+// newHarnessOn builds a harness whose app uses the store open returns.
+func newHarnessOn(t *testing.T, open func(h *harness) (*store.Store, error), yamlText string, edits ...string) *harness {
+	t.Helper()
 	for i := 0; i+1 < len(edits); i += 2 {
 		if !strings.Contains(yamlText, edits[i]) {
 			t.Fatalf("edit %q not found in the config", edits[i])
@@ -89,8 +98,7 @@ func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
 	if errs := config.Validate(cfg, src); len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	h.dbPath = filepath.Join(t.TempDir(), "x.db")
-	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	h.store, err = open(h)
 	if err != nil {
 		t.Fatal(err)
 	}
