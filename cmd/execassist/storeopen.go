@@ -68,7 +68,6 @@ func bboltOnly(s settings, what string) error {
 	return nil
 }
 
-
 // storeName says which store a command used, for people.
 func storeName(s settings) string {
 	if s.Shared.Backend == "etcd" {
