@@ -175,14 +175,27 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t := newTable(stdout, "TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ALERTED")
+	// Several nodes (etcd) share one journal: then each row says which node it was on.
+	nodes := st.Health().Shared
+	for _, e := range entries {
+		nodes = nodes || e.Node != entries[0].Node
+	}
+	head := []string{"TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ALERTED"}
+	if nodes {
+		head = append([]string{"NODE"}, head...)
+	}
+	t := newTable(stdout, head...)
 	for _, e := range entries {
 		after := ""
 		if e.AnswerAfter > 0 {
 			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 		}
-		t.row(e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ","))
+		row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
+			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ",")}
+		if nodes {
+			row = append([]string{e.Node}, row...)
+		}
+		t.row(row...)
 		if *verbose {
 			for _, r := range e.Reasons {
 				t.note("\t\t\t\t  " + safetext.Escape(r))

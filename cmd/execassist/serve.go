@@ -107,6 +107,13 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuration %s refused:\n%w", file, err)
 	}
+	if len(cfg.Users) == 0 {
+		// A file with only the operational sections (ari, store, log): the usual way to
+		// run the nodes of a cluster, whose provisioning is imported once. It must not
+		// wipe the users every node shares.
+		log.Info().Str("file", file).Msg("the file provisions no users: the stored provisioning stays")
+		return nil
+	}
 	if err := st.Import(cfg, store.ImportOptions{Source: file}); err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/internal/etcdtest"
+	"github.com/execassist/execassist/store"
+)
+
+// clusterYAML is the example configuration with its store on etcd as node.
+func clusterYAML(t *testing.T, endpoints []string, node, snapshot string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../examples/execassist.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := fmt.Sprintf("store: {backend: etcd, endpoints: [%s], prefix: /cluster, node: %s, path: %s}",
+		strings.Join(endpoints, ", "), node, snapshot)
+	text := strings.Replace(string(data), "store: /var/lib/execassist/execassist.db", section, 1)
+	if text == string(data) {
+		t.Fatal("the example's store line moved")
+	}
+	file := filepath.Join(t.TempDir(), node+".yaml")
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestCommandsWorkOnTheEtcdStore: import, export and the journal of every node, with
+// the store section of the YAML; the bbolt file commands say what to use instead.
+func TestCommandsWorkOnTheEtcdStore(t *testing.T) {
+	srv := etcdtest.Start(t)
+	file := clusterYAML(t, srv.Endpoints, "pbx-a", filepath.Join(t.TempDir(), "snap.json"))
+	cmd := func(args ...string) (string, string, int) {
+		var out, errs bytes.Buffer
+		code := run(context.Background(), append(args, "--config", file), &out, &errs)
+		return out.String(), errs.String(), code
+	}
+	if out, errs, code := cmd("config", "import", "../../examples/execassist.yaml"); code != 0 || !strings.Contains(out, "into etcd "+srv.Endpoints[0]+" (prefix /cluster)") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	if out, errs, code := cmd("config", "export"); code != 0 || !strings.Contains(out, "extension: \"1001\"") {
+		t.Fatalf("export: %d %s %s", code, out, errs)
+	}
+	for _, node := range []string{"pbx-a", "pbx-b"} {
+		st, err := store.OpenEtcd(store.EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/cluster"}, store.Options{Node: node})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AppendJournal(store.JournalEntry{At: time.Now(), Kind: "call", CallID: node + "-1", Executive: "1001", Decision: "filtered", Outcome: "answered"}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	out, errs, code := cmd("calls")
+	if code != 0 || !strings.Contains(out, "NODE") || !strings.Contains(out, "pbx-a") || !strings.Contains(out, "pbx-b") {
+		t.Fatalf("calls on the cluster: %d\n%s%s", code, out, errs)
+	}
+	if _, errs, code := cmd("store", "check"); code == 0 || !strings.Contains(errs, "etcdctl snapshot save") {
+		t.Fatalf("store check on etcd: %d %s", code, errs)
+	}
+}
+
+// TestServeWithoutEtcdOrSnapshotTakesNoCalls: serve on a cluster whose etcd is down
+// and without a local snapshot refuses to start, saying why; it never registers the
+// Stasis application, so Asterisk continues every call in the dialplan.
+func TestServeWithoutEtcdOrSnapshotTakesNoCalls(t *testing.T) {
+	srv := etcdtest.Start(t)
+	endpoints := srv.Endpoints
+	srv.Stop()
+	file := clusterYAML(t, endpoints, "pbx-a", filepath.Join(t.TempDir(), "none.json"))
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--config", file}, &out, &errs)
+	if code == 0 || !strings.Contains(errs.String(), "no local snapshot") || !strings.Contains(errs.String(), "etcd is unreachable") {
+		t.Fatalf("serve without etcd: %d %s", code, errs.String())
+	}
+}
