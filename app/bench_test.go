@@ -17,6 +17,7 @@ import (
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/etcdtest"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -35,7 +36,9 @@ type loadRig struct {
 	app    *app.App
 }
 
-func newLoadRig(tb testing.TB, mode string, ring aritest.Script, baseline bool) *loadRig {
+// newLoadRig builds a rig for mode; the app uses st when given (imported here), else a
+// new bbolt store.
+func newLoadRig(tb testing.TB, mode string, ring aritest.Script, baseline bool, st ...*store.Store) *loadRig {
 	tb.Helper()
 	fake := aritest.New(aritest.Options{ChannelVars: []string{"EXECASSIST_ORIGIN", "EXECASSIST_DIALLED"}})
 	for _, p := range []string{"1001", "1002", "1003", "1004"} {
@@ -62,15 +65,18 @@ func newLoadRig(tb testing.TB, mode string, ring aritest.Script, baseline bool) 
 		if err != nil || len(config.Validate(cfg, src)) > 0 {
 			tb.Fatal(err)
 		}
-		st, err := store.Open(filepath.Join(tb.TempDir(), "x.db"), store.Options{})
-		if err != nil {
+		if len(st) == 0 {
+			db, err := store.Open(filepath.Join(tb.TempDir(), "x.db"), store.Options{})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { db.Close() })
+			st = append(st, db)
+		}
+		if err := st[0].Import(cfg, store.ImportOptions{}); err != nil {
 			tb.Fatal(err)
 		}
-		tb.Cleanup(func() { st.Close() })
-		if err := st.Import(cfg, store.ImportOptions{}); err != nil {
-			tb.Fatal(err)
-		}
-		r.app = app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop()})
+		r.app = app.New(app.Options{Client: cli, Store: st[0], Log: zerolog.Nop()})
 		go func() { r.app.Run(ctx); close(r.done) }()
 	}
 	for fake.Connections() == 0 {
@@ -195,6 +201,47 @@ func BenchmarkCallsVersusBaseline(b *testing.B) {
 			b.ReportMetric(float64(res.p99.Microseconds()), mode+"-p99-µs")
 		}
 	}
+}
+
+// BenchmarkDecisionLatencyEtcdVersusBbolt drives the same calls through an app on a
+// bbolt store and one on a real etcd (in-process, this node sharing its live calls
+// there), interleaved, and reports the etcd run against the bbolt run: time from
+// StasisStart to the first assistant's dial, and calls/s.
+func BenchmarkDecisionLatencyEtcdVersusBbolt(b *testing.B) {
+	const n, concurrency, rounds = 1000, 100, 3
+	answer := aritest.Script{Mode: aritest.Answer, After: 20 * time.Millisecond, TalkAfterBridged: 20 * time.Millisecond}
+	srv := etcdtest.Start(b)
+	for i := 0; i < b.N; i++ {
+		results := map[string][]runResult{}
+		for round := 0; round < rounds; round++ {
+			r := newLoadRig(b, "simultaneous", answer, false)
+			results["bbolt"] = append(results["bbolt"], drive(b, r, n, concurrency))
+			r.close()
+			st, err := store.OpenEtcd(store.EtcdOptions{Endpoints: srv.Endpoints, Prefix: fmt.Sprintf("/bench%d-%d", i, round), Member: true},
+				store.Options{Node: "bench"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r = newLoadRig(b, "simultaneous", answer, false, st)
+			results["etcd"] = append(results["etcd"], drive(b, r, n, concurrency))
+			r.close()
+			st.Close()
+		}
+		bb, et := median(results["bbolt"]), median(results["etcd"])
+		b.Logf("bbolt: first dial p50 %s p99 %s, %.0f calls/s", bb.p50, bb.p99, bb.callsPerSec)
+		b.Logf("etcd:  first dial p50 %s p99 %s, %.0f calls/s (median of %d rounds)", et.p50, et.p99, et.callsPerSec, rounds)
+		b.Logf("etcd / bbolt: p50 %.2fx, p99 %.2fx, calls/s %.2fx", ratio(et.p50, bb.p50), ratio(et.p99, bb.p99), et.callsPerSec/bb.callsPerSec)
+		b.ReportMetric(ratio(et.p50, bb.p50), "p50-etcd/bbolt")
+		b.ReportMetric(ratio(et.p99, bb.p99), "p99-etcd/bbolt")
+		b.ReportMetric(et.callsPerSec/bb.callsPerSec, "calls/s-etcd/bbolt")
+	}
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 // median picks the run with the median throughput.

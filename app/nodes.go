@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/execassist/execassist/store"
 )
@@ -68,41 +69,40 @@ func (e *callEnv) elsewhere(match func(LiveCall) bool) string {
 }
 
 // shareCalls publishes this node's live calls whenever they change (etcd only): the
-// registry's change channel wakes it, so a busy node writes at most one record per
-// call change, never on the call's own goroutine.
+// registry's change channel wakes it, changes within shareEvery are written together,
+// and only the calls that changed are encoded, never on a call's own goroutine.
 func (a *App) shareCalls(ctx context.Context) {
 	if a.store == nil || !a.store.Health().Shared {
 		return
 	}
-	shared := map[string][]byte{}
+	seen := map[string]uint64{}
 	for {
-		calls, changed := a.registry.snapshot()
-		now := map[string][]byte{}
-		for _, c := range calls {
+		changed, revs, gone, next := a.registry.delta(seen)
+		for _, c := range changed {
 			raw, _ := json.Marshal(c)
-			now[c.ID] = raw
+			a.store.PublishCall(c.ID, raw)
 		}
-		for id, raw := range now {
-			if string(shared[id]) != string(raw) {
-				a.store.PublishCall(id, raw)
-			}
+		for _, id := range gone {
+			a.store.PublishCall(id, nil)
 		}
-		for id := range shared {
-			if _, ok := now[id]; !ok {
-				a.store.PublishCall(id, nil)
-			}
-		}
-		shared = now
+		seen = revs
 		select {
-		case <-changed:
+		case <-next:
 		case <-ctx.Done():
-			for id := range shared {
+			for id := range seen {
 				a.store.PublishCall(id, nil)
 			}
 			return
 		}
+		select {
+		case <-time.After(shareEvery):
+		case <-ctx.Done():
+		}
 	}
 }
+
+// shareEvery gathers a busy node's call changes into one write.
+const shareEvery = 20 * time.Millisecond
 
 // followSettings keeps this node's BLF lamps with the settings, whoever changed them:
 // a FAC or the API here, an import, or another node (through the store's watch). It

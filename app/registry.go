@@ -24,6 +24,7 @@ type execCall struct {
 	pushing      bool      // on hold for the executive, who is being rung
 	arrived      time.Time // when the call reached execassist
 	answeredAt   time.Time // zero while ringing
+	rev          uint64    // the registry's change number when this was set
 }
 
 // answered: #63, *11 and *15 act only on answered calls.
@@ -80,6 +81,7 @@ type registry struct {
 	mu      sync.Mutex
 	calls   map[*session]execCall
 	changed chan struct{}
+	rev     uint64
 }
 
 func (r *registry) set(c execCall) {
@@ -88,6 +90,8 @@ func (r *registry) set(c execCall) {
 	if r.calls == nil {
 		r.calls = map[*session]execCall{}
 	}
+	r.rev++
+	c.rev = r.rev
 	r.calls[c.sess] = c
 	r.notifyLocked()
 }
@@ -141,6 +145,30 @@ func (r *registry) snapshot() ([]LiveCall, <-chan struct{}) {
 		return out[i].ID < out[j].ID
 	})
 	return out, r.changed
+}
+
+// delta returns the calls set since the change numbers in seen (id -> rev), the ids in
+// seen that have ended, and a channel closed at the next change: what a node shares
+// with the others, without re-encoding the calls that did not change.
+func (r *registry) delta(seen map[string]uint64) (changed []LiveCall, revs map[string]uint64, gone []string, next <-chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	revs = make(map[string]uint64, len(r.calls))
+	for _, c := range r.calls {
+		revs[c.sess.id] = c.rev
+		if seen[c.sess.id] != c.rev {
+			changed = append(changed, c.live())
+		}
+	}
+	for id := range seen {
+		if _, ok := revs[id]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	if r.changed == nil {
+		r.changed = make(chan struct{})
+	}
+	return changed, revs, gone, r.changed
 }
 
 // LiveCalls lists the calls in progress, oldest first, and returns a channel that is

@@ -468,26 +468,38 @@ func (n *etcdNode) publish() {
 		clear(n.dirty)
 		n.mu.Unlock()
 		lease := clientv3.LeaseID(n.lease.Load())
+		ids := make([]string, 0, len(batch))
+		ops := make([]clientv3.Op, 0, len(batch))
 		for id, rec := range batch {
-			ctx, cancel := n.b.ctx()
 			k := n.b.key("calls", []byte(n.s.opts.Node+"/"+id))
-			var err error
 			if rec == nil {
-				_, err = n.b.cli.Delete(ctx, k)
+				ops = append(ops, clientv3.OpDelete(k))
 			} else {
-				_, err = n.b.cli.Put(ctx, k, string(rec), clientv3.WithLease(lease))
+				ops = append(ops, clientv3.OpPut(k, string(rec), clientv3.WithLease(lease)))
 			}
+			ids = append(ids, id)
+		}
+		// One transaction per publishPage changes: a busy node pays one round trip for
+		// many calls.
+		for len(ops) > 0 {
+			m := min(len(ops), publishPage)
+			ctx, cancel := n.b.ctx()
+			_, err := n.b.cli.Txn(ctx).Then(ops[:m]...).Commit()
 			cancel()
 			if err != nil {
 				n.mu.Lock()
-				if _, newer := n.dirty[id]; !newer {
+				for _, id := range ids[:m] {
 					n.dirty[id] = true
 				}
 				n.mu.Unlock()
 			}
+			ops, ids = ops[m:], ids[m:]
 		}
 	}
 }
+
+// publishPage bounds one publishing transaction (etcd's default --max-txn-ops is 128).
+const publishPage = 100
 
 func (n *etcdNode) loadRemoteCalls(ctx context.Context) error {
 	resp, err := n.b.cli.Get(ctx, n.b.bucketPrefix("calls"), clientv3.WithPrefix())
