@@ -54,6 +54,12 @@ type rig struct {
 
 func newRig(t testing.TB) *rig {
 	t.Helper()
+	return newRigOn(t, func() (*store.Store, error) { return store.Open(filepath.Join(t.TempDir(), "x.db"), store.Options{}) })
+}
+
+// newRigOn builds a rig whose app and API use the store open returns.
+func newRigOn(t testing.TB, open func() (*store.Store, error)) *rig {
+	t.Helper()
 	y := testYAML
 	for _, who := range []string{"root", "1001", "1002", "1003", "1004", "1005", "1006"} {
 		h, err := secret.HashWith("secret-"+who, secret.Params{Memory: 64, Time: 1, Threads: 1})
@@ -66,7 +72,7 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "x.db"), store.Options{})
+	st, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
