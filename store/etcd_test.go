@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,4 +158,21 @@ func TestTooLargeImportSaysWhatToRaise(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--max-txn-ops") {
 		t.Fatalf("import past the limit: %v", err)
 	}
+}
+
+// FuzzLocalSnapshot: whatever the local snapshot file holds (a half-written or
+// tampered file), reading it returns a snapshot or an error, never a panic.
+func FuzzLocalSnapshot(f *testing.F) {
+	f.Add([]byte(`{"saved_at":"2026-11-25T10:00:00Z","revision":7,"provisioned":{"Users":[{"Extension":"1001"}]},"runtime":{}}`))
+	f.Add([]byte(`{"provisioned":null}`))
+	f.Add([]byte(`{`))
+	path := filepath.Join(f.TempDir(), "snap.json")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := readLocal(path); err == nil && s.Provisioned == nil {
+			t.Fatal("a snapshot without provisioning was accepted")
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,5 +82,28 @@ func TestServeWithoutEtcdOrSnapshotTakesNoCalls(t *testing.T) {
 	code := run(context.Background(), []string{"serve", "--config", file}, &out, &errs)
 	if code == 0 || !strings.Contains(errs.String(), "no local snapshot") || !strings.Contains(errs.String(), "etcd is unreachable") {
 		t.Fatalf("serve without etcd: %d %s", code, errs.String())
+	}
+}
+
+// TestStoreSectionFromTheEnvironment: the store section can come from environment
+// variables alone (a container), and a bad one is refused with the field.
+func TestStoreSectionFromTheEnvironment(t *testing.T) {
+	t.Setenv("EXECASSIST_STORE_BACKEND", "etcd")
+	t.Setenv("EXECASSIST_STORE_ENDPOINTS", "http://10.0.0.5:2379, http://10.0.0.6:2379")
+	t.Setenv("EXECASSIST_STORE_NODE", "pbx-z")
+	fs, v := newFlags("calls", io.Discard)
+	s, _, err := resolve(fs, v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Shared.Backend != "etcd" || len(s.Shared.Endpoints) != 2 || s.Shared.Endpoints[1] != "http://10.0.0.6:2379" ||
+		s.Shared.Node != "pbx-z" || s.Store != "/var/lib/execassist/snapshot.json" {
+		t.Fatalf("store section %+v (path %s)", s.Shared, s.Store)
+	}
+	t.Setenv("EXECASSIST_STORE_NODE", "pbx z/1")
+	fs, v = newFlags("calls", io.Discard)
+	s, _, _ = resolve(fs, v, nil)
+	if _, err := openReader(s); err == nil || !strings.Contains(err.Error(), "store.node") {
+		t.Fatalf("a bad node name: %v", err)
 	}
 }
