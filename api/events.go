@@ -47,7 +47,8 @@ func summaries(cfg *config.Config, rt config.Runtime, who policy.Principal) []Ex
 
 // handleEvents is GET /v1/events, Server-Sent Events for the console:
 //   - "call" with the call whenever one the user may see appears or changes, and
-//     "call-ended" with its id when it is gone;
+//     "call-ended" with its id when it is gone; on a cluster, other nodes' calls too
+//     (with their node; actions on them are refused there);
 //   - "setting" with an ExecutiveSummary whenever any setting of an executive the user
 //     may see changes, whoever changed it (FAC, API, import, reload): the stream waits
 //     on the store's snapshot being superseded, not on a poll.
@@ -69,7 +70,9 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	defer ping.Stop()
 	for {
 		snap := s.store.Snapshot()
+		remoteChanged := s.store.RemoteChanged() // before reading: a change after it is not missed
 		calls, changed := s.app.LiveCalls()
+		calls = append(calls, s.app.RemoteCalls()...)
 		if snap != lastSnap {
 			nowSettings := map[string]string{}
 			for _, e := range summaries(snap.Config, snap.Runtime, r.who) {
@@ -109,6 +112,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 		case <-r.Context().Done():
 			return nil
 		case <-changed:
+		case <-remoteChanged:
 		case <-snap.Superseded():
 		case <-ping.C:
 			fmt.Fprint(w, ": keep-alive\n\n")

@@ -42,6 +42,7 @@ func TestTheAPIOnACluster(t *testing.T) {
 	}
 	a.eventually("filtering on at node A", func() bool { return *a.store.Snapshot().Runtime.Executives["1001"].Filtering })
 
+	events := asstB.events()
 	caller := a.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerName: "Bob Caller", Exten: "1001", Args: []string{"exec", "1001"}})
 	a.fake.Answer(a.ringing("PJSIP/1002"))
 	var id string
@@ -57,6 +58,7 @@ func TestTheAPIOnACluster(t *testing.T) {
 		}
 		return false
 	})
+	b.next(events, "call", `"node":"pbx-a"`) // node B's console shows it, with its node
 	code, body := asstB.do("POST", "/v1/calls/"+id+"/push", nil, nil)
 	if code != 409 || !strings.Contains(body, `"call_on_other_node"`) || !strings.Contains(body, "pbx-a") {
 		t.Fatalf("push through node B of a call on node A: %d %s", code, body)
@@ -65,6 +67,7 @@ func TestTheAPIOnACluster(t *testing.T) {
 		t.Fatal("the refused push rang the executive")
 	}
 	a.fake.Hangup(caller)
+	b.next(events, "call-ended", id)
 
 	srv.Stop()
 	b.eventually("node B to notice etcd is gone", func() bool { return !b.store.Health().Connected })

@@ -49,10 +49,15 @@ func remoteCalls(st settings) []LiveCall {
 // AllCalls is LiveCalls and the calls other nodes share (their Node set), for the API.
 func (a *App) AllCalls() []LiveCall {
 	calls, _ := a.LiveCalls()
+	return append(calls, a.RemoteCalls()...)
+}
+
+// RemoteCalls lists the calls other nodes share, their Node set (none on one node).
+func (a *App) RemoteCalls() []LiveCall {
 	if a.store == nil {
-		return calls
+		return nil
 	}
-	return append(calls, remoteCalls(a.store)...)
+	return remoteCalls(a.store)
 }
 
 // elsewhere names the node of an answered call on another node that match accepts, or "".

@@ -124,6 +124,8 @@ type etcdNode struct {
 	dirty  map[string]bool   // ids not yet written (or deleted) in etcd
 	wake   chan struct{}
 	remote map[string]map[string][]byte // other nodes' live calls: node -> id -> record
+	// remoteChanged is closed (and replaced) when remote changes.
+	remoteChanged chan struct{}
 }
 
 // connect takes a lease (which proves etcd answers), checks the schema, reads the
@@ -449,6 +451,28 @@ func (s *Store) RemoteCalls() []RemoteCall {
 	return out
 }
 
+func (n *etcdNode) remoteChangedLocked() {
+	if n.remoteChanged != nil {
+		close(n.remoteChanged)
+		n.remoteChanged = nil
+	}
+}
+
+// RemoteChanged returns a channel closed at the next change of RemoteCalls (nil, never
+// closed, on bbolt): the console's event stream waits on it.
+func (s *Store) RemoteChanged() <-chan struct{} {
+	if s.etcd == nil {
+		return nil
+	}
+	n := s.etcd.node
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.remoteChanged == nil {
+		n.remoteChanged = make(chan struct{})
+	}
+	return n.remoteChanged
+}
+
 // publish writes dirty call records while connected; what fails stays dirty.
 func (n *etcdNode) publish() {
 	for {
@@ -508,6 +532,7 @@ func (n *etcdNode) loadRemoteCalls(ctx context.Context) error {
 	}
 	n.mu.Lock()
 	clear(n.remote)
+	n.remoteChangedLocked()
 	n.mu.Unlock()
 	for _, kv := range resp.Kvs {
 		n.remoteCall(strings.TrimPrefix(string(kv.Key), n.b.bucketPrefix("calls")), kv.Value, false)
@@ -523,6 +548,7 @@ func (n *etcdNode) remoteCall(nodeAndID string, rec []byte, deleted bool) {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	defer n.remoteChangedLocked()
 	if deleted {
 		delete(n.remote[node], id)
 		if len(n.remote[node]) == 0 {

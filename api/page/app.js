@@ -206,7 +206,8 @@ function stateText(c) {
     case "bridged": s = t("stateBridged", { exec, who }); break;
     default: s = t("stateConnected");
   }
-  return c.held ? s + t("stateHeld") : s;
+  if (c.held) s += t("stateHeld");
+  return c.node ? s + t("stateOnNode", { node: c.node }) : s;
 }
 
 function elapsed(since) {
@@ -219,6 +220,8 @@ function callActions(c) {
   const caller = c.callerName || c.callerNumber || t("unknownCaller");
   const exec = personName(c.executive);
   const out = [];
+  // A call on another node (a cluster) can only be acted on there.
+  if (c.node) return [h("span", { class: "muted", text: t("elsewhere", { node: c.node }) })];
   const act = (label, aria, verb) => h("button", { type: "button", "aria-label": aria, "data-action": verb,
     on: { click: async (ev) => {
       ev.target.disabled = true;

@@ -18,6 +18,7 @@ window.I18N = {
     dndBadge: "Do not disturb",
     stateRinging: "Ringing at {who}", stateAnswered: "Answered by {who}", statePushed: "On hold for the executive (ringing {exec})",
     stateExecutive: "With {exec}", stateBridged: "{exec} and {who}", stateConnected: "Connected", stateHeld: " (on hold)",
+    stateOnNode: " · on {node}", elsewhere: "Act on it from {node}'s page or a phone there",
     callFor: "for {exec}", since: "{time}",
     push: "Push to executive", retrieve: "Retrieve", bridge: "Bridge in",
     pushLabel: "Push the call from {caller} to {exec}", retrieveLabel: "Retrieve the call from {caller} to {exec}",
