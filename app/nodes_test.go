@@ -2,7 +2,10 @@ package app_test
 
 import (
 	"errors"
+	"io"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,15 +13,46 @@ import (
 	"github.com/execassist/execassist/internal/etcdtest"
 	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
 )
 
-// newNode is one execassist of a cluster: its own fake Asterisk, the store on etcd.
-func newNode(t *testing.T, srv *etcdtest.Server, node string, edits ...string) *harness {
+// newNode is one execassist of a cluster: its own fake Asterisk, the store on etcd
+// (logging to storeLog when given).
+func newNode(t *testing.T, srv *etcdtest.Server, node string, storeLog ...io.Writer) *harness {
 	t.Helper()
+	log := zerolog.Nop()
+	if len(storeLog) > 0 {
+		log = zerolog.New(storeLog[0])
+	}
 	return newHarnessOn(t, func(h *harness) (*store.Store, error) {
 		return store.OpenEtcd(store.EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/execassist", Member: true,
-			LeaseTTL: 2 * time.Second, RequestTimeout: time.Second}, store.Options{Node: node, Now: h.clock.Now})
-	}, baseYAML, edits...)
+			LeaseTTL: 2 * time.Second, RequestTimeout: time.Second, Log: log}, store.Options{Node: node, Now: h.clock.Now})
+	}, baseYAML)
+}
+
+// lockedBuffer is a log sink written by the store's goroutines and read by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// metrics reads the app's Prometheus exposition.
+func (h *harness) metrics() string {
+	rec := httptest.NewRecorder()
+	h.app.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
 }
 
 func (h *harness) lamp(exec string) string {
@@ -105,9 +139,16 @@ func TestActionsOnACallOnAnotherNodeAreRefusedByName(t *testing.T) {
 // keeps its journal; when etcd returns the journal is written and #62 works.
 func TestEtcdOutageKeepsCallsGoingAndLosesNothing(t *testing.T) {
 	srv := etcdtest.Start(t)
-	a := newNode(t, srv, "pbx-a")
+	storeLog := &lockedBuffer{}
+	a := newNode(t, srv, "pbx-a", storeLog)
 	srv.Stop()
 	a.eventually("node A to notice etcd is gone", func() bool { return !a.store.Health().Connected })
+	if m := a.metrics(); !strings.Contains(m, "execassist_store_connected 0") || strings.Contains(m, "execassist_store_stale_seconds 0\n") {
+		t.Fatalf("metrics while etcd is down:\n%s", grepLines(m, "execassist_store"))
+	}
+	if l := storeLog.String(); !strings.Contains(l, "etcd unreachable: deciding calls from the last settings seen") || !strings.Contains(l, "settings_as_of") {
+		t.Fatalf("no log line says the settings are stale: %s", l)
+	}
 
 	off := a.fac("PJSIP/1001", "#62")
 	a.finishFAC(off)
@@ -131,4 +172,14 @@ func TestEtcdOutageKeepsCallsGoingAndLosesNothing(t *testing.T) {
 		f := a.store.Snapshot().Runtime.Executives["1001"].Filtering
 		return f != nil && !*f
 	})
+}
+
+func grepLines(text, substr string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
