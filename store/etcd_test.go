@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/etcdtest"
 	"github.com/execassist/execassist/internal/poll"
 )
@@ -175,4 +176,46 @@ func FuzzLocalSnapshot(f *testing.F) {
 			t.Fatal("a snapshot without provisioning was accepted")
 		}
 	})
+}
+
+// TestImportsAndSelfServiceWritesOnTwoNodesAtOnce: node A re-imports while node B's
+// users change settings through the validated self-service path; every change of B
+// survives the imports (runtime is kept) and no import is left half applied.
+func TestImportsAndSelfServiceWritesOnTwoNodesAtOnce(t *testing.T) {
+	srv := etcdtest.Start(t)
+	a := openEtcd(t, srv, "a", Options{})
+	b := openEtcd(t, srv, "b", Options{})
+	cfg := example(t)
+	must(t, a.Import(cfg, ImportOptions{}))
+	poll.Until(t, time.Second, "B to see the import", func() bool { return len(b.Snapshot().Config.Users) == len(cfg.Users) })
+	done := make(chan error)
+	go func() {
+		for range 10 {
+			if err := a.Import(cfg, ImportOptions{}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := range 20 {
+		on := i%2 == 1
+		must(t, b.ChangeRuntime(&AuditEntry{Who: "1001", Resource: "filtering"}, func(_ *config.Config, rt *config.Runtime) error {
+			st := rt.Executives["1001"]
+			st.Filtering = &on
+			rt.Executives["1001"] = st
+			return nil
+		}))
+	}
+	must(t, <-done)
+	for _, s := range []*Store{a, b} {
+		poll.Until(t, time.Second, s.Node()+" to hold B's last write and every user", func() bool {
+			return filtering(s, "1001") == "true" && len(s.Snapshot().Config.Users) == len(cfg.Users)
+		})
+	}
+	audit, err := a.Audit("1001", 0)
+	must(t, err)
+	if len(audit) != 20 {
+		t.Fatalf("%d of 20 audited changes kept", len(audit))
+	}
 }

@@ -347,7 +347,8 @@ func (s *Store) update(f func(w writer) error) error {
 	defer s.wmu.Unlock()
 	for attempt := 0; ; attempt++ {
 		err := s.kv.update(f)
-		if errors.Is(err, errStaleSnapshot) && attempt < 3 {
+		if errors.Is(err, errStaleSnapshot) && attempt < maxAttempts {
+			time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
 			if err := s.reload(); err != nil {
 				return err
 			}
