@@ -219,3 +219,20 @@ func TestImportsAndSelfServiceWritesOnTwoNodesAtOnce(t *testing.T) {
 		t.Fatalf("%d of 20 audited changes kept", len(audit))
 	}
 }
+
+// TestTwoNodesCannotShareAName: a second execassist with a running node's name is
+// refused, naming the setting; once the first is gone the name is free.
+func TestTwoNodesCannotShareAName(t *testing.T) {
+	srv := etcdtest.Start(t)
+	a := openEtcd(t, srv, "pbx-a", Options{})
+	_, err := OpenEtcd(EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test", LeaseTTL: time.Second, Member: true}, Options{Node: "pbx-a"})
+	if !errors.Is(err, ErrNodeNameTaken) || !strings.Contains(err.Error(), "store.node") {
+		t.Fatalf("a second pbx-a: %v", err)
+	}
+	a.Close()
+	openEtcd(t, srv, "pbx-a", Options{})
+	// A command (not a member) never takes a name.
+	cmd, err := OpenEtcd(EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test"}, Options{Node: "pbx-a"})
+	must(t, err)
+	cmd.Close()
+}

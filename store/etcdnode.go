@@ -79,6 +79,10 @@ func OpenEtcd(eo EtcdOptions, opts Options) (*Store, error) {
 		remote: map[string]map[string][]byte{}}
 	b.node = n
 	if err := n.connect(); err != nil {
+		if !errors.Is(err, ErrUnavailable) { // a name in use, a newer schema: not an outage
+			cli.Close()
+			return nil, err
+		}
 		snap, lerr := readLocal(eo.LocalSnapshot)
 		if lerr != nil {
 			cli.Close()
@@ -140,10 +144,9 @@ func (n *etcdNode) connect() error {
 		return err
 	}
 	if n.b.opts.Member {
-		node := n.s.opts.Node
-		me, _ := json.Marshal(map[string]any{"node": node, "since": time.Now().UTC()})
-		if _, err := n.b.cli.Put(ctx, n.b.key("nodes", []byte(node)), string(me), clientv3.WithLease(lease.ID)); err != nil {
-			return n.b.explain(err)
+		if err := n.announce(lease.ID); err != nil {
+			_, _ = n.b.cli.Revoke(ctx, lease.ID)
+			return err
 		}
 	}
 	if err := n.loadRemoteCalls(ctx); err != nil {
@@ -164,6 +167,48 @@ func (n *etcdNode) connect() error {
 	n.mu.Unlock()
 	n.poke(n.wake)
 	return nil
+}
+
+// ErrNodeNameTaken: another running execassist announced itself with this node's name;
+// two nodes with one name would mix up their journal and live calls.
+var ErrNodeNameTaken = errors.New("store: node name in use")
+
+// announce writes nodes/<node> under the lease unless another live execassist holds the
+// name. A predecessor that crashed holds it until its lease expires, so the node waits
+// up to one lease time for that before refusing; its own earlier lease (a reconnect
+// after an outage) is simply replaced.
+func (n *etcdNode) announce(lease clientv3.LeaseID) error {
+	node := n.s.opts.Node
+	k := n.b.key("nodes", []byte(node))
+	me, _ := json.Marshal(map[string]any{"node": node, "since": time.Now().UTC()})
+	deadline := time.Now().Add(n.b.opts.LeaseTTL + time.Second)
+	for {
+		ctx, cancel := n.b.ctx()
+		resp, err := n.b.cli.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(k), "=", 0)).
+			Then(clientv3.OpPut(k, string(me), clientv3.WithLease(lease))).Else(clientv3.OpGet(k)).Commit()
+		cancel()
+		if err != nil {
+			return n.b.explain(err)
+		}
+		if resp.Succeeded {
+			return nil
+		}
+		kvs := resp.Responses[0].GetResponseRange().Kvs
+		if len(kvs) == 1 && clientv3.LeaseID(kvs[0].Lease) == clientv3.LeaseID(n.lease.Load()) {
+			ctx, cancel := n.b.ctx()
+			_, err := n.b.cli.Put(ctx, k, string(me), clientv3.WithLease(lease))
+			cancel()
+			return n.b.explain(err)
+		}
+		if time.Now().After(deadline) {
+			held := ""
+			if len(kvs) == 1 {
+				held = string(kvs[0].Value)
+			}
+			return fmt.Errorf("%w: %q is held by another running execassist (%s); give each node its own store.node", ErrNodeNameTaken, node, held)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 }
 
 func (n *etcdNode) checkSchema(ctx context.Context) error {
@@ -191,9 +236,14 @@ func (n *etcdNode) checkSchema(ctx context.Context) error {
 // stops answering and how stale the settings get, and reconnects.
 func (n *etcdNode) run() {
 	defer close(n.done)
+	said := ""
 	for {
 		if !n.connected.Load() {
 			if err := n.connect(); err != nil {
+				if !errors.Is(err, ErrUnavailable) && err.Error() != said {
+					said = err.Error()
+					n.log.Error().Err(err).Msg("etcd answers but this node cannot rejoin; retrying")
+				}
 				select {
 				case <-n.quit:
 					return
