@@ -5,13 +5,13 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/etcdtest"
 	"github.com/execassist/execassist/internal/poll"
+	"github.com/execassist/execassist/internal/testlog"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -28,24 +28,6 @@ func newNode(t *testing.T, srv *etcdtest.Server, node string, storeLog ...io.Wri
 		return store.OpenEtcd(store.EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/execassist", Member: true,
 			LeaseTTL: 2 * time.Second, RequestTimeout: time.Second, Log: log}, store.Options{Node: node, Now: h.clock.Now})
 	}, baseYAML)
-}
-
-// lockedBuffer is a log sink written by the store's goroutines and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // metrics reads the app's Prometheus exposition.
@@ -139,7 +121,7 @@ func TestActionsOnACallOnAnotherNodeAreRefusedByName(t *testing.T) {
 // keeps its journal; when etcd returns the journal is written and #62 works.
 func TestEtcdOutageKeepsCallsGoingAndLosesNothing(t *testing.T) {
 	srv := etcdtest.Start(t)
-	storeLog := &lockedBuffer{}
+	storeLog := &testlog.Buffer{}
 	a := newNode(t, srv, "pbx-a", storeLog)
 	srv.Stop()
 	a.eventually("node A to notice etcd is gone", func() bool { return !a.store.Health().Connected })

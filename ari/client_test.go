@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/testlog"
 	"github.com/rs/zerolog"
 )
 
@@ -711,25 +711,17 @@ func TestWrongPasswordSaysAuthenticationFailed(t *testing.T) {
 	if !errors.Is(err, ari.ErrUnauthorized) || !strings.Contains(err.Error(), `authentication failed for user "execassist"`) || strings.Contains(err.Error(), "wrong-pw") {
 		t.Fatalf("REST: %v", err)
 	}
-	var logs strings.Builder
-	var mu sync.Mutex
+	logs := &testlog.Buffer{}
 	c, _ = ari.New(ari.Options{URL: fake.URL, Username: "execassist", Password: "wrong-pw", Application: "execassist",
-		ReconnectMin: time.Millisecond, ReconnectMax: 5 * time.Millisecond,
-		Logger: zerolog.New(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) }))})
+		ReconnectMin: time.Millisecond, ReconnectMax: 5 * time.Millisecond, Logger: zerolog.New(logs)})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	for range c.Listen(ctx) {
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if !strings.Contains(logs.String(), "authentication failed for user") || strings.Contains(logs.String(), "wrong-pw") {
 		t.Fatalf("events socket log: %s", logs.String())
 	}
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // TestEventsHandshakeSendsOriginAndCredentials: Asterisk checks the Origin header
 // against ari.conf's allowed_origins and the credentials before upgrading; the client

@@ -97,8 +97,8 @@ func OpenEtcd(eo EtcdOptions, opts Options) (*Store, error) {
 			Msg("etcd unreachable at start: deciding calls from the local snapshot; writes are refused until etcd answers")
 	}
 	go n.run()
-	go n.keepSaving()
-	go n.publish()
+	go n.every(n.save, n.saveLocal)
+	go n.every(n.wake, n.publish)
 	return s, nil
 }
 
@@ -344,6 +344,19 @@ func (n *etcdNode) stop() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_, _ = n.b.cli.Revoke(ctx, clientv3.LeaseID(id)) // the others forget this node's calls now
 		cancel()
+	}
+}
+
+// every runs f each time ch is poked (pokes coalesce), until the node stops: the
+// local snapshot writer and the live-call publisher.
+func (n *etcdNode) every(ch <-chan struct{}, f func()) {
+	for {
+		select {
+		case <-n.quit:
+			return
+		case <-ch:
+			f()
+		}
 	}
 }
 

@@ -33,16 +33,10 @@ func (b *etcdBackend) keepLocal(*Snapshot) {
 	}
 }
 
-func (n *etcdNode) keepSaving() {
-	for {
-		select {
-		case <-n.quit:
-			return
-		case <-n.save:
-			if err := writeLocal(n.b.opts.LocalSnapshot, n.s.Snapshot(), time.Now()); err != nil {
-				n.log.Warn().Err(err).Msg("local snapshot not written")
-			}
-		}
+// saveLocal writes the current snapshot to the local file.
+func (n *etcdNode) saveLocal() {
+	if err := writeLocal(n.b.opts.LocalSnapshot, n.s.Snapshot(), time.Now()); err != nil {
+		n.log.Warn().Err(err).Msg("local snapshot not written")
 	}
 }
 

@@ -85,50 +85,43 @@ func (s *Store) RemoteChanged() <-chan struct{} {
 
 // publish writes dirty call records while connected; what fails stays dirty.
 func (n *etcdNode) publish() {
-	for {
-		select {
-		case <-n.quit:
-			return
-		case <-n.wake:
+	if !n.connected.Load() {
+		return // connect marks everything dirty and pokes again
+	}
+	n.mu.Lock()
+	batch := map[string][]byte{}
+	for id := range n.dirty {
+		batch[id] = n.calls[id]
+	}
+	clear(n.dirty)
+	n.mu.Unlock()
+	lease := clientv3.LeaseID(n.lease.Load())
+	ids := make([]string, 0, len(batch))
+	ops := make([]clientv3.Op, 0, len(batch))
+	for id, rec := range batch {
+		k := n.b.key("calls", []byte(n.s.opts.Node+"/"+id))
+		if rec == nil {
+			ops = append(ops, clientv3.OpDelete(k))
+		} else {
+			ops = append(ops, clientv3.OpPut(k, string(rec), clientv3.WithLease(lease)))
 		}
-		if !n.connected.Load() {
-			continue // connect marks everything dirty and pokes again
-		}
-		n.mu.Lock()
-		batch := map[string][]byte{}
-		for id := range n.dirty {
-			batch[id] = n.calls[id]
-		}
-		clear(n.dirty)
-		n.mu.Unlock()
-		lease := clientv3.LeaseID(n.lease.Load())
-		ids := make([]string, 0, len(batch))
-		ops := make([]clientv3.Op, 0, len(batch))
-		for id, rec := range batch {
-			k := n.b.key("calls", []byte(n.s.opts.Node+"/"+id))
-			if rec == nil {
-				ops = append(ops, clientv3.OpDelete(k))
-			} else {
-				ops = append(ops, clientv3.OpPut(k, string(rec), clientv3.WithLease(lease)))
+		ids = append(ids, id)
+	}
+	// One transaction per publishPage changes: a busy node pays one round trip for
+	// many calls.
+	for len(ops) > 0 {
+		m := min(len(ops), publishPage)
+		ctx, cancel := n.b.ctx()
+		_, err := n.b.cli.Txn(ctx).Then(ops[:m]...).Commit()
+		cancel()
+		if err != nil {
+			n.mu.Lock()
+			for _, id := range ids[:m] {
+				n.dirty[id] = true
 			}
-			ids = append(ids, id)
+			n.mu.Unlock()
 		}
-		// One transaction per publishPage changes: a busy node pays one round trip for
-		// many calls.
-		for len(ops) > 0 {
-			m := min(len(ops), publishPage)
-			ctx, cancel := n.b.ctx()
-			_, err := n.b.cli.Txn(ctx).Then(ops[:m]...).Commit()
-			cancel()
-			if err != nil {
-				n.mu.Lock()
-				for _, id := range ids[:m] {
-					n.dirty[id] = true
-				}
-				n.mu.Unlock()
-			}
-			ops, ids = ops[m:], ids[m:]
-		}
+		ops, ids = ops[m:], ids[m:]
 	}
 }
 

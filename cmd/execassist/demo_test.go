@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/internal/poll"
+	"github.com/execassist/execassist/internal/testlog"
 )
 
 // TestDemoPrintsTheAddressAndTheSignInsAndServesThePage is the README's first command:
 // it prints where the page is and who can sign in; the page and a demo sign-in work.
 func TestDemoPrintsTheAddressAndTheSignInsAndServesThePage(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errs := &syncBuffer{}, &syncBuffer{}
+	out, errs := &testlog.Buffer{}, &testlog.Buffer{}
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"demo", "--listen", "127.0.0.1:0", "--no-callers"}, out, errs) }()
 	var url string

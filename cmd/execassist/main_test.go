@@ -9,33 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/poll"
+	"github.com/execassist/execassist/internal/testlog"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
-
-// syncBuffer is a log sink shared by the serve goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func eventually(t *testing.T, what string, f func() bool) {
 	t.Helper()
@@ -48,7 +30,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Number: "+15551230000"})
 	dir := t.TempDir()
 	t.Setenv("EXECASSIST_ARI_PASSWORD", "s3cret-pw")
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -115,7 +97,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 }
 
 func TestServeKeepsRetryingWhileAsteriskIsDownAndStopsCleanly(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/testlog"
 )
 
 // TestSIGHUPReloadsConfigAndRefusesABrokenOne: serve --config re-imports the file on
@@ -29,7 +30,7 @@ func TestSIGHUPReloadsConfigAndRefusesABrokenOne(t *testing.T) {
 	file := filepath.Join(dir, "execassist.yaml")
 	os.WriteFile(file, []byte(off), 0o600)
 	t.Setenv("EXECASSIST_ARI_PASSWORD", fake.Password)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() {
@@ -73,7 +74,7 @@ func TestSIGHUPWithoutConfigIsLoggedNotFatal(t *testing.T) {
 	fake := aritest.New(aritest.Options{})
 	defer fake.Close()
 	t.Setenv("EXECASSIST_ARI_PASSWORD", fake.Password)
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/testlog"
 	"github.com/execassist/execassist/store"
 )
 
@@ -23,7 +24,7 @@ func TestServeNeverLogsTheARIPassword(t *testing.T) {
 	dir := t.TempDir()
 	withCreds := strings.Replace(fake.URL, "http://", "http://execassist:"+password+"@", 1)
 	for _, format := range []string{"json", "console"} {
-		logs := &syncBuffer{}
+		logs := &testlog.Buffer{}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int)
 		go func() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/testlog"
 )
 
 const statusYAML = `
@@ -45,7 +46,7 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	listen := l.Addr().String()
 	l.Close()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	go func() {
