@@ -11,7 +11,6 @@ import (
 
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
-	"github.com/execassist/execassist/internal/dialstring"
 	"github.com/execassist/execassist/store"
 )
 
@@ -193,8 +192,8 @@ var alertSetting = setting[Alert]{res: policy.ResAlerting,
 				return c
 			}
 		}
-		if a.RolloverWaitTimeInSecs < 0 || a.RolloverWaitTimeInSecs > 3600 {
-			return errorf(http.StatusBadRequest, "invalid", "rolloverWaitTimeInSecs", "rolloverWaitTimeInSecs must be 0-3600")
+		if maxWait := int(config.MaxRollover / time.Second); a.RolloverWaitTimeInSecs < 0 || a.RolloverWaitTimeInSecs > maxWait {
+			return errorf(http.StatusBadRequest, "invalid", "rolloverWaitTimeInSecs", "rolloverWaitTimeInSecs must be 0-%d (the YAML's range)", maxWait)
 		}
 		rings, after := a.NextAssistantNumberOfRings, config.Duration(time.Duration(a.RolloverWaitTimeInSecs)*time.Second)
 		enabled := a.RolloverEnabled
@@ -420,9 +419,13 @@ var assistantSetting = setting[AssistantSettings]{res: policy.ResAssistantView,
 		return out, nil
 	},
 	change: func(cfg *config.Config, rt *config.Runtime, owner string, b *AssistantSettings) error {
-		if b.ForwardFilteredCallsEnabled || b.ForwardToPhoneNumber != "" {
-			if _, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, b.ForwardToPhoneNumber); err != nil {
-				return errorf(http.StatusBadRequest, "invalid", "forwardToPhoneNumber", "forwardToPhoneNumber: %v", err)
+		switch {
+		case b.ForwardFilteredCallsEnabled && b.ForwardToPhoneNumber == "":
+			return errorf(http.StatusBadRequest, "invalid", "forwardToPhoneNumber", "a divert number is required to forward filtered calls")
+		case b.ForwardToPhoneNumber != "":
+			// The divert is dialled with each served executive's identity: the dial gate.
+			if err := cfg.GateDivert(owner, b.ForwardToPhoneNumber); err != nil {
+				return errorf(http.StatusBadRequest, "invalid", "forwardToPhoneNumber", "divert number: %v", err)
 			}
 		}
 		if rt.Assistants == nil {

@@ -247,6 +247,7 @@ var yamlToJSON = []struct{ suffix, field string }{
 	{"alerting.mode", "alertingMode"},
 	{"alerting.rings_per_assistant", "nextAssistantNumberOfRings"},
 	{"alerting.rollover.to", "rolloverForwardToPhoneNumber"},
+	{"divert.to", "forwardToPhoneNumber"},
 	{"alerting.rollover.after", "rolloverWaitTimeInSecs"},
 	{"alerting.rollover.action", "rolloverAction"},
 	{"alerting.rollover", "rolloverAction"},

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/execassist/execassist/internal/config"
@@ -37,10 +38,15 @@ func (s *Store) ChangeRuntime(audit *AuditEntry, apply func(prov *config.Config,
 		if err != nil {
 			return err
 		}
+		before := config.Runtime{Assistants: maps.Clone(rt.Assistants)}
 		if err := apply(prov, &rt); err != nil {
 			return err
 		}
-		if errs := config.Validate(config.WithRuntime(prov, rt), nil); len(errs) > 0 {
+		eff := config.WithRuntime(prov, rt)
+		if errs := config.Validate(eff, nil); len(errs) > 0 {
+			return errs
+		}
+		if errs := config.ValidateRuntime(eff, before, rt); len(errs) > 0 {
 			return errs
 		}
 		if err := putJSON(w, bRuntime, "state", rt); err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/internal/config"
-	"github.com/execassist/execassist/internal/dialstring"
 )
 
 // Call is what the policy knows of an incoming call.
@@ -130,7 +129,7 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 			divert = ast.Divert
 		}
 		if divert != nil && divert.Enabled {
-			ep, err := dialstring.Expand(dial.Outbound, divert.To)
+			ep, _, err := cfg.DialOut(u, divert.To)
 			if err != nil {
 				d.why("assistant %s divert to %q skipped: %v", ext, divert.To, err)
 				continue
@@ -170,7 +169,7 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 		d.why("rollover after %s: %s", eff.Rollover.After, eff.Rollover.Action)
 	}
 	if eff.Rollover.Action == "forward" {
-		ep, err := dialstring.Expand(dial.Outbound, eff.Rollover.To)
+		ep, _, err := cfg.DialOut(u, eff.Rollover.To)
 		if err != nil {
 			d.why("rollover forward to %q is not dialable (%v): voice messaging instead", eff.Rollover.To, err)
 			d.Rollover.Action = "voice-messaging"
@@ -397,16 +396,10 @@ func screening(cfg *config.Config, u *config.User, eff config.Effective, dial co
 		switch loc {
 		case "mobility":
 			if u.Mobile != "" {
-				if ep, err := dialstring.Expand(dial.Outbound, u.Mobile); err == nil {
-					eps = append(eps, ep)
-				}
+				eps = screeningNumbers(cfg, u, loc, []string{u.Mobile}, d)
 			}
 		case "anywhere":
-			for _, n := range u.Anywhere {
-				if ep, err := dialstring.Expand(dial.Outbound, n); err == nil {
-					eps = append(eps, ep)
-				}
-			}
+			eps = screeningNumbers(cfg, u, loc, u.Anywhere, d)
 		case "shared-call-appearance":
 			eps = append(eps, u.SharedAppearances...)
 		}
@@ -420,4 +413,19 @@ func screening(cfg *config.Config, u *config.User, eff config.Effective, dial co
 	}
 	d.why("screening (%s): the executive's %s ring too", eff.ScreeningAlert, strings.Join(locs, ", "))
 	return out
+}
+
+// screeningNumbers are the dial strings of an executive's own outside numbers (mobility,
+// anywhere), each through the dial gate; a refused one is left out and explain says why.
+func screeningNumbers(cfg *config.Config, u *config.User, loc string, numbers []string, d *Decision) []string {
+	var eps []string
+	for _, n := range numbers {
+		ep, _, err := cfg.DialOut(u, n)
+		if err != nil {
+			d.why("screening location %s %q skipped: %v", loc, n, err)
+			continue
+		}
+		eps = append(eps, ep)
+	}
+	return eps
 }

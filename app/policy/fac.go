@@ -163,15 +163,14 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 		dest = "+" + dest[len(codes.E164):]
 		f.why(codes.E164 + " becomes +")
 	}
-	d, err := ClassifyDestination(cfg, dest)
-	if err != nil {
-		return f.refuse(RefusedInvalid, err.Error())
+	d, why, refused := checkDestination(cfg, e, dest)
+	if refused == RefusedInvalid {
+		return f.refuse(refused, why)
 	}
 	f.Destination = d.Number
-	ok, why := MayCall(cfg, e, d)
 	f.why(why)
-	if !ok {
-		return f.refuse(RefusedDestination, why)
+	if refused != "" {
+		return f.refuse(refused, why)
 	}
 	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, d.Number)
 	if err != nil {

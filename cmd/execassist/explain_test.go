@@ -70,7 +70,7 @@ func TestExplainFACShowsTheCallVerdict(t *testing.T) {
 	}
 	for _, c := range []struct{ digits, want string }{
 		{"#64100119005550000", "premium destination"},
-		{"#641001*7215551234", "not a number"},
+		{"#641001*7215551234", "is a feature code"},
 		{"#6410010044207123456", "wrong length"},
 		{"#64100112125551234", "call +12125551234 as 1001 (dial Local/+12125551234@execassist-outbound)"},
 		{"#641001011442071234567", "international destination"},

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/execassist/execassist/internal/numbering"
 )
 
 // Config is one execassist.yaml.
@@ -30,6 +32,9 @@ type Config struct {
 
 	indexOnce sync.Once
 	index     map[string]int
+	planOnce  sync.Once
+	plan      *numbering.Plan
+	planErr   error
 }
 
 // ARI is how serve reaches Asterisk. It is operational, not provisioning: it is never

@@ -2,10 +2,11 @@ package config
 
 import (
 	"fmt"
-	"github.com/execassist/execassist/internal/secret"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's tzdata
@@ -13,6 +14,7 @@ import (
 	"github.com/execassist/execassist/internal/dialstring"
 	"github.com/execassist/execassist/internal/numbering"
 	"github.com/execassist/execassist/internal/safetext"
+	"github.com/execassist/execassist/internal/secret"
 )
 
 // Limits from SPEC: pool size, rings, rollover timer, caller-ID text.
@@ -67,6 +69,10 @@ var (
 type validator struct {
 	src  *Source
 	errs errorList
+	cfg  *Config
+	// plan is the dialing plan of the configuration being checked (nil when its dialing
+	// section is broken: that is reported there, and numbers get the digits check only).
+	plan *numbering.Plan
 }
 
 func (v *validator) add(path, format string, args ...any) {
@@ -95,24 +101,96 @@ func (v *validator) number(path, val string) {
 	}
 }
 
+// dialled checks a number execassist dials as identity (nil: with the organisation's
+// permissions) through the dial gate; what names the setting in words.
+func (v *validator) dialled(path, what string, identity *User, val string) {
+	if val == "" {
+		return
+	}
+	if v.plan == nil {
+		v.number(path, val)
+		return
+	}
+	if _, err := v.cfg.gate(v.plan, identity, val); err != nil {
+		v.add(path, "%s: %v", what, err)
+	}
+}
+
+// shown checks a number shown to callees but never dialled (a custom caller ID).
+func (v *validator) shown(path, what, val string) {
+	if val == "" {
+		return
+	}
+	if v.plan == nil {
+		v.number(path, val)
+		return
+	}
+	if _, err := checkNumber(v.plan, val); err != nil {
+		v.add(path, "%s: %v", what, err)
+	}
+}
+
+// divert checks an assistant's divert number as each executive it serves would dial it.
+func (v *validator) divert(path, assistant, val string) {
+	if val == "" {
+		return
+	}
+	if v.plan == nil {
+		v.number(path, val)
+		return
+	}
+	if err := v.cfg.gateDivert(v.plan, assistant, val); err != nil {
+		v.add(path, "divert number: %v", err)
+	}
+}
+
 // Validate checks values and cross-references. src may be nil (no line numbers), e.g.
 // for a config read back from the store.
 func Validate(c *Config, src *Source) Errors {
-	v := &validator{src: src, errs: errorList{file: src.fileName()}}
+	v := &validator{src: src, errs: errorList{file: src.fileName()}, cfg: c}
 	v.ari(c)
+	before := len(v.errs.errs)
 	v.dialing(c)
+	if len(v.errs.errs) == before {
+		v.plan, _ = c.buildPlan()
+	}
 	v.codes(c)
 	v.prompts(c)
 	v.digitTimeouts(c)
 	for name, s := range c.Schedules {
 		v.schedule("schedules."+name, name, s)
 	}
-	v.settings("defaults", &c.Defaults)
+	v.settings("defaults", &c.Defaults, nil)
 	if r := Resolve(&c.Defaults).Rollover; r.Action == "forward" && r.To == "" {
 		v.add("defaults.alerting.rollover.to", "is required: rollover action is forward")
 	}
 	v.users(c)
 	v.admins(c)
+	return v.errs.result()
+}
+
+// ValidateRuntime checks what users set for themselves that Validate does not see in
+// the effective configuration: assistants' own divert numbers, as each executive they
+// serve would dial them (c is the configuration with the runtime laid over it). Only
+// what changed from before is checked: a number an older version let through is refused
+// when it is dialled, and must not block everybody else's writes.
+func ValidateRuntime(c *Config, before, rt Runtime) Errors {
+	v := &validator{errs: errorList{}, cfg: c}
+	v.plan, _ = c.buildPlan()
+	for _, ext := range slices.Sorted(maps.Keys(rt.Assistants)) {
+		d := rt.Assistants[ext].Divert
+		if d == nil {
+			continue
+		}
+		if old := before.Assistants[ext].Divert; old != nil && *old == *d {
+			continue
+		}
+		p := "assistants." + ext + ".divert.to"
+		if d.Enabled && d.To == "" {
+			v.add(p, "is required when divert is enabled")
+		}
+		v.divert(p, ext, d.To)
+	}
 	return v.errs.result()
 }
 
@@ -300,7 +378,9 @@ func (v *validator) schedule(path, name string, s Schedule) {
 	}
 }
 
-func (v *validator) settings(path string, s *Settings) {
+// settings checks one settings block; identity is the executive it belongs to (nil:
+// the organisation's defaults).
+func (v *validator) settings(path string, s *Settings, identity *User) {
 	if a := s.Alerting; a != nil {
 		ap := path + ".alerting"
 		v.enum(ap+".mode", a.Mode, alertingModes)
@@ -313,7 +393,7 @@ func (v *validator) settings(path string, s *Settings) {
 				v.add(rp+".after", "%s is outside 0s-7200s", r.After.D())
 			}
 			v.enum(rp+".action", r.Action, rolloverAction)
-			v.number(rp+".to", r.To)
+			v.dialled(rp+".to", "rollover forward number", identity, r.To)
 		}
 		if c := a.CallerID; c != nil {
 			cp := ap + ".caller_id"
@@ -328,7 +408,7 @@ func (v *validator) settings(path string, s *Settings) {
 			if len(c.CustomNumber) > MaxCustomNumber {
 				v.add(cp+".custom_number", "is %d characters; at most %d", len(c.CustomNumber), MaxCustomNumber)
 			} else {
-				v.number(cp+".custom_number", c.CustomNumber)
+				v.shown(cp+".custom_number", "custom caller ID number", c.CustomNumber)
 			}
 			if c.Name == "custom" && c.CustomName == "" {
 				v.add(cp+".custom_name", "is required when name is custom")
@@ -415,9 +495,18 @@ func (v *validator) users(c *Config) {
 			}
 			numbers[n] = p
 		}
-		v.number(p+".mobile", u.Mobile)
-		for j, n := range u.Anywhere {
-			v.number(fmt.Sprintf("%s.anywhere[%d]", p, j), n)
+		// The mobility and anywhere numbers ring as screening locations of an executive,
+		// with the executive's identity; other users' are never dialled by execassist.
+		if u.Executive != nil {
+			v.dialled(p+".mobile", "mobile number", &c.Users[i], u.Mobile)
+			for j, n := range u.Anywhere {
+				v.dialled(fmt.Sprintf("%s.anywhere[%d]", p, j), "anywhere number", &c.Users[i], n)
+			}
+		} else {
+			v.shown(p+".mobile", "mobile number", u.Mobile)
+			for j, n := range u.Anywhere {
+				v.shown(fmt.Sprintf("%s.anywhere[%d]", p, j), "anywhere number", n)
+			}
 		}
 		if u.Voicemail != "" && !voicemailRE.MatchString(u.Voicemail) {
 			v.add(p+".voicemail", "%q is not a mailbox such as 1001@default", u.Voicemail)
@@ -427,7 +516,7 @@ func (v *validator) users(c *Config) {
 			if d.Enabled && d.To == "" {
 				v.add(p+".assistant.divert.to", "is required when divert is enabled")
 			}
-			v.number(p+".assistant.divert.to", d.To)
+			v.divert(p+".assistant.divert.to", u.Extension, d.To)
 		}
 		if u.CallingPerms != nil && u.Executive == nil {
 			v.add(p+".calling_permissions", "applies only to users with the executive service (it limits #64 calls placed as them)")
@@ -516,10 +605,13 @@ func (v *validator) executive(c *Config, p string, u *User) {
 			}
 		}
 	}
-	v.settings(p, &e.Settings)
+	v.settings(p, &e.Settings, u)
 	eff := c.ExecutiveSettings(u)
 	if eff.Rollover.Action == "forward" && eff.Rollover.To == "" {
 		v.add(p+".alerting.rollover.to", "is required: rollover action is forward")
+	}
+	if own := e.Alerting; (own == nil || own.Rollover == nil || own.Rollover.To == "") && eff.Rollover.To != "" {
+		v.dialled(p+".alerting.rollover.to", "rollover forward number (from defaults)", u, eff.Rollover.To)
 	}
 	for _, l := range eff.ScreeningLocations {
 		switch {

@@ -28,6 +28,11 @@ const (
 	Emergency = "emergency"
 )
 
+// universalEmergency are emergency numbers whatever the home country: phones and mobile
+// networks route them to the emergency service in most places (a visitor dials the one
+// of home), so a PBX must treat them as such everywhere.
+var universalEmergency = map[string]bool{"112": true, "911": true, "999": true}
+
 // MaxDigits bounds what is dialled: E.164 is at most 15 digits; an international prefix
 // of up to five digits fits in front.
 const MaxDigits = 20
@@ -172,6 +177,10 @@ func (p *Plan) Classify(dialled string) (Destination, error) {
 		return d, fmt.Errorf("%s is not a number: only digits, with one leading + (or *14)", dialled)
 	}
 	if dialled[0] != '+' {
+		if universalEmergency[dialled] {
+			d.Number, d.Class, d.Reason = dialled, Emergency, dialled+" is an emergency number in much of the world"
+			return d, nil
+		}
 		if phonenumbers.ConnectsToEmergencyNumber(dialled, p.region) {
 			d.Number, d.Class, d.Reason = dialled, Emergency, dialled+" is an emergency number in "+p.region
 			return d, nil

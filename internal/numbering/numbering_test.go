@@ -43,6 +43,9 @@ func TestClassify(t *testing.T) {
 		{"1002", "1002", Internal},                      // a provisioned user
 		{"1234", "1234", Internal},                      // the extension pattern
 		{"911", "911", Emergency},
+		{"999", "999", Emergency}, // emergency in every home country, also where the pattern fits
+		{"112", "112", Emergency},
+		{"+1911", "", ""},                                 // refused: no number of +1 is that short
 		{"411", "411", Premium},                           // directory assistance fits the pattern but is a carrier code
 		{"01144207123456", "+44207123456", International}, // short, but still abroad
 		{"0044207123456", "", ""},                         // 00 is not the US prefix: not a US number either
@@ -73,6 +76,10 @@ func TestOtherPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	de, err := NewPlan(Settings{HomeCountry: "49"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	us := usPlan(t, func(s *Settings) { s.NationalRegions = []string{"CA"} })
 	custom := usPlan(t, func(s *Settings) { s.InternationalPrefix = "00"; s.NationalPrefix = "9" })
 	for _, c := range []struct {
@@ -84,6 +91,11 @@ func TestOtherPlans(t *testing.T) {
 		{gb, "0012125551234", "+12125551234", International},
 		{gb, "09012345678", "+449012345678", Premium},
 		{gb, "999", "999", Emergency},
+		{gb, "911", "911", Emergency},
+		{gb, "112", "112", Emergency},
+		{de, "112", "112", Emergency},
+		{de, "911", "911", Emergency},
+		{de, "999", "999", Emergency},
 		{us, "+14165551234", "+14165551234", National},
 		{us, "14165551234", "+14165551234", National},
 		{custom, "00442071234567", "+442071234567", International},
