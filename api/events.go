@@ -9,6 +9,7 @@ import (
 
 	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/store"
 )
 
@@ -62,6 +63,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
+	httpguard.KeepStreaming(w)
 	w.WriteHeader(http.StatusOK)
 	fl.Flush()
 	lastCalls, lastSettings := map[string]string{}, map[string]string{}
@@ -69,6 +71,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	ping := time.NewTicker(15 * time.Second)
 	defer ping.Stop()
 	for {
+		httpguard.KeepStreaming(w) // a write deadline per batch: a client that stops reading is dropped
 		snap := s.store.Snapshot()
 		remoteChanged := s.store.RemoteChanged() // before reading: a change after it is not missed
 		calls, changed := s.app.LiveCalls()
@@ -115,6 +118,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 		case <-remoteChanged:
 		case <-snap.Superseded():
 		case <-ping.C:
+			httpguard.KeepStreaming(w)
 			fmt.Fprint(w, ": keep-alive\n\n")
 			fl.Flush()
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/internal/safetext"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
@@ -124,6 +125,10 @@ func importFile(st *store.Store, file string, log zerolog.Logger) error {
 	return nil
 }
 
+// listenerLimits are the listener's deadlines and connection caps (httpguard's
+// defaults); tests shorten them.
+var listenerLimits httpguard.Limits
+
 // serveHTTP exposes /metrics (Prometheus text format) and /healthz (200 while connected
 // to ARI, 503 otherwise).
 func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log zerolog.Logger) (func(), error) {
@@ -143,11 +148,16 @@ func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	ln, err := net.Listen("tcp", addr)
+	raw, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
+	limits := listenerLimits
+	limits.OnRefused = func(n int64, why string) {
+		log.Warn().Int64("refused_total", n).Str("why", why).Msg("the listener refused connections; /healthz and /metrics still answer on its reserve")
+	}
+	ln := httpguard.Listen(raw, limits)
+	srv := httpguard.Server(mux, limits, "/healthz", "/metrics")
 	go func() {
 		var err error
 		if tls {

@@ -21,6 +21,7 @@ import (
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
@@ -143,15 +144,16 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	go func() { _ = a.Run(runCtx); close(done) }()
 	cleanups = append(cleanups, func() { cancel(); <-done })
 
-	ln, err := net.Listen("tcp", o.Listen)
+	raw, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		cleanup()
 		return nil, err
 	}
+	ln := httpguard.Listen(raw, httpguard.Limits{})
 	mux := http.NewServeMux()
 	mux.Handle("/", api.New(api.Options{App: a, Store: st, Log: o.Log}))
 	mux.Handle("/metrics", a.MetricsHandler())
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := httpguard.Server(mux, httpguard.Limits{}, "/metrics")
 	go func() { _ = srv.Serve(ln) }()
 	cleanups = append(cleanups, func() {
 		sctx, c := context.WithTimeout(context.Background(), 2*time.Second)

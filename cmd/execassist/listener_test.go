@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/internal/httpguard"
+	"github.com/execassist/execassist/internal/testlog"
+)
+
+// TestServeListenerWithstandsSlowAndIdleClients: serve's own listener (shortened
+// deadlines, a cap of 6 connections) cuts off a sign-in whose body trickles in, and
+// while idle clients hold every connection /healthz and /metrics answer and the API
+// says 503 instead of hanging.
+func TestServeListenerWithstandsSlowAndIdleClients(t *testing.T) {
+	listenerLimits = httpguard.Limits{MaxConns: 6, Reserve: 2, ReadTimeout: 500 * time.Millisecond, ReadHeaderTimeout: time.Minute}
+	t.Cleanup(func() { listenerLimits = httpguard.Limits{} })
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := l.Addr().String()
+	l.Close()
+	logs := &testlog.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", "../../examples/execassist.yaml", "--store", filepath.Join(t.TempDir(), "x.db"),
+			"--ari-url", fake.URL, "--listen", listen}, logs, logs)
+	}()
+	defer func() { cancel(); <-done }()
+	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	get := func(path string) int {
+		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get("http://" + listen + path)
+		if err != nil {
+			return 0
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	eventually(t, "the listener", func() bool { return get("/healthz") == 200 })
+
+	slow, err := net.Dial("tcp", listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fmt.Fprint(slow, "POST /v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{")
+	go func() {
+		for range 400 {
+			time.Sleep(50 * time.Millisecond)
+			if _, err := slow.Write([]byte(" ")); err != nil {
+				return
+			}
+		}
+	}()
+	_ = slow.SetReadDeadline(time.Now().Add(15 * time.Second))
+	if _, err := io.Copy(io.Discard, slow); err != nil {
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatal("a sign-in trickling its body in was still open after 15 s")
+		}
+	}
+
+	var idle []net.Conn
+	for range 6 {
+		c, err := net.Dial("tcp", listen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		idle = append(idle, c)
+	}
+	eventually(t, "the API to be saturated", func() bool { return get("/v1/openapi.json") == 503 })
+	for _, path := range []string{"/healthz", "/metrics"} {
+		if code := get(path); code != 200 {
+			t.Errorf("%s while saturated: %d", path, code)
+		}
+	}
+	for _, c := range idle {
+		c.Close()
+	}
+	eventually(t, "the API to answer again", func() bool { return get("/v1/openapi.json") == 200 })
+}
