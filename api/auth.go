@@ -1,13 +1,15 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,45 +23,45 @@ import (
 // cookieName is the page's session cookie.
 const cookieName = "execassist_session"
 
-// Lockout: after lockAfter failed sign-ins in a row a name is refused for lockBase,
-// doubling with each further failure up to lockMax, whatever the secret.
+// Sign-in work is bounded: argon2 checks (64 MiB each) run verifiers at a time,
+// at most maxWaiting more wait for a turn (beyond: 503 at once), and one address has at
+// most perAddress sign-ins in progress (beyond: 429). A client that hangs up while
+// waiting costs no hash.
 const (
-	lockAfter  = 5
-	lockBase   = 30 * time.Second
-	lockMax    = 15 * time.Minute
-	maxTracked = 10_000 // names with failures remembered (bounded: attackers make up names)
+	verifiers  = 2
+	maxWaiting = 16
+	perAddress = 2
 )
 
-// authenticator owns the sign-in state: sessions by token hash and failures by name,
-// both behind its mutex.
+// authenticator owns the sign-in state: sessions by token hash, the lockout tables and
+// the sign-ins in progress per address, all behind its mutex.
 type authenticator struct {
 	store  *store.Store
 	clock  clock.Clock
 	ttl    time.Duration
 	secure bool
-	// verify bounds concurrent argon2 checks (64 MiB each): a burst of sign-ins cannot
-	// exhaust memory.
-	verify chan struct{}
+	verify chan struct{} // a turn at argon2
 
 	mu       sync.Mutex
 	sessions map[[32]byte]*session
-	failures map[string]*failures
+	lock     *lockout
+	inflight map[string]int // address -> sign-ins waiting or hashing
+	waiting  int
 }
 
+// session is one sign-in. ended is closed when it ends (sign-out or expiry), which
+// ends its event streams.
 type session struct {
+	key      [32]byte
 	who      policy.Principal
 	csrf     string
 	lastSeen time.Time
-}
-
-type failures struct {
-	count int
-	until time.Time
+	ended    chan struct{}
 }
 
 func newAuthenticator(st *store.Store, c clock.Clock, ttl time.Duration, secure bool) *authenticator {
-	return &authenticator{store: st, clock: c, ttl: ttl, secure: secure, verify: make(chan struct{}, 2),
-		sessions: map[[32]byte]*session{}, failures: map[string]*failures{}}
+	return &authenticator{store: st, clock: c, ttl: ttl, secure: secure, verify: make(chan struct{}, verifiers),
+		sessions: map[[32]byte]*session{}, lock: newLockout(), inflight: map[string]int{}}
 }
 
 func randomToken() string {
@@ -73,108 +75,134 @@ var errBadCredentials = errorf(http.StatusUnauthorized, "bad_credentials", "", "
 // dummyHash keeps an unknown user's sign-in as slow as a known one's.
 var dummyHash, _ = secret.Hash("execassist-dummy-secret")
 
-// login checks name and secret; it returns the session token and CSRF token.
-func (a *authenticator) login(name, pw string) (token string, s *session, err error) {
-	now := a.clock.Now()
-	a.mu.Lock()
-	if f := a.failures[name]; f != nil && now.Before(f.until) {
-		a.mu.Unlock()
-		return "", nil, locked(f.until.Sub(now))
-	}
-	a.mu.Unlock()
+var errSignInBusy = func() *apiError {
+	e := errorf(http.StatusServiceUnavailable, "busy", "", "too many sign-ins at once: try again in a moment")
+	e.header = http.Header{"Retry-After": {"2"}}
+	return e
+}()
 
-	who, hash := a.principal(name)
+var errTooManyFromAddress = func() *apiError {
+	e := errorf(http.StatusTooManyRequests, "too_many_requests", "", "a sign-in from this address is already in progress: wait for it")
+	e.header = http.Header{"Retry-After": {"1"}}
+	return e
+}()
+
+// errStoreDown: the secret cannot be checked, which is not the user's failure.
+var errStoreDown = func() *apiError {
+	e := errorf(http.StatusServiceUnavailable, "store_unavailable", "",
+		"the settings store cannot be reached, so the secret cannot be checked (this did not count as a failed sign-in): try again in a moment")
+	e.header = http.Header{"Retry-After": {"10"}}
+	return e
+}()
+
+// login checks name and secret for a client at addr; it returns the session token and
+// the session. ctx is the request's: a client that is gone gets no hash.
+func (a *authenticator) login(ctx context.Context, name, pw, addr string) (token string, s *session, err error) {
+	a.mu.Lock()
+	if e := a.lock.check(name, addr, a.clock.Now()); e != nil {
+		a.mu.Unlock()
+		return "", nil, e
+	}
+	switch {
+	case a.inflight[addr] >= perAddress:
+		a.mu.Unlock()
+		return "", nil, errTooManyFromAddress
+	case a.waiting >= maxWaiting:
+		a.mu.Unlock()
+		return "", nil, errSignInBusy
+	}
+	a.inflight[addr]++
+	a.waiting++
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		if a.inflight[addr]--; a.inflight[addr] <= 0 {
+			delete(a.inflight, addr)
+		}
+		a.mu.Unlock()
+	}()
+	select {
+	case a.verify <- struct{}{}:
+	case <-ctx.Done():
+		a.mu.Lock()
+		a.waiting--
+		a.mu.Unlock()
+		return "", nil, ctx.Err()
+	}
+	a.mu.Lock()
+	a.waiting--
+	a.mu.Unlock()
+	defer func() { <-a.verify }()
+	if ctx.Err() != nil {
+		return "", nil, ctx.Err()
+	}
+	who, hash, err := a.principal(name)
+	if err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			return "", nil, errStoreDown
+		}
+		return "", nil, err
+	}
 	if hash == "" {
 		hash = dummyHash
 	}
-	a.verify <- struct{}{}
 	verr := secret.Verify(pw, hash)
-	<-a.verify
-	if who == nil || verr != nil {
-		return "", nil, a.failed(name, now)
-	}
+	now := a.clock.Now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.failures, name)
+	if who == nil || verr != nil {
+		return "", nil, a.lock.failed(name, addr, who != nil, now)
+	}
+	a.lock.succeeded(name, addr, now)
 	token = randomToken()
-	s = &session{who: *who, csrf: randomToken(), lastSeen: now}
-	a.sessions[sha256.Sum256([]byte(token))] = s
+	s = &session{key: sha256.Sum256([]byte(token)), who: *who, csrf: randomToken(), lastSeen: now, ended: make(chan struct{})}
+	a.sessions[s.key] = s
 	return token, s, nil
 }
 
-func locked(d time.Duration) *apiError {
-	secs := int(d.Round(time.Second) / time.Second)
-	e := errorf(http.StatusTooManyRequests, "locked", "", "too many failed sign-ins: try again in %d s", secs)
-	e.header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
-	return e
-}
-
-func (a *authenticator) failed(name string, now time.Time) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	f := a.failures[name]
-	if f == nil {
-		if len(a.failures) >= maxTracked {
-			for n, old := range a.failures {
-				if now.After(old.until) {
-					delete(a.failures, n)
-				}
-			}
-		}
-		if len(a.failures) >= maxTracked {
-			return errBadCredentials
-		}
-		f = &failures{}
-		a.failures[name] = f
-	}
-	f.count++
-	if f.count >= lockAfter {
-		d := lockBase << min(f.count-lockAfter, 10)
-		f.until = now.Add(min(d, lockMax))
-		return locked(f.until.Sub(now))
-	}
-	return errBadCredentials
-}
-
-// principal finds who signs in as name: an admin of the YAML, or a user with a secret.
-func (a *authenticator) principal(name string) (*policy.Principal, string) {
+// principal finds who signs in as name: an admin of the YAML, or a user with a secret;
+// nil for no one. An error means the store could not say (etcd unreachable).
+func (a *authenticator) principal(name string) (*policy.Principal, string, error) {
 	snap := a.store.Snapshot()
 	for _, ad := range snap.Provisioned.Admins {
 		if ad.Name == name {
-			return &policy.Principal{Name: name, Admin: true}, ad.SecretHash
+			return &policy.Principal{Name: name, Admin: true}, ad.SecretHash, nil
 		}
 	}
 	if snap.Config.User(name) == nil {
-		return nil, ""
+		return nil, "", nil
 	}
 	h, err := a.store.SecretHash(name)
-	if err != nil || h == "" {
-		return nil, ""
+	if err != nil {
+		return nil, "", fmt.Errorf("secret of %s: %w", name, err)
 	}
-	return &policy.Principal{Name: name}, h
+	if h == "" {
+		return nil, "", nil
+	}
+	return &policy.Principal{Name: name}, h, nil
 }
 
 // authenticate finds the session of a request: a bearer token (scripts) or the cookie
 // (the page; viaCookie tells the caller to demand the CSRF token on writes).
-func (a *authenticator) authenticate(r *http.Request) (policy.Principal, bool, error) {
+func (a *authenticator) authenticate(r *http.Request) (*session, bool, error) {
 	token, viaCookie := "", false
 	if h := r.Header.Get("Authorization"); h != "" {
 		t, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return policy.Principal{}, false, errorf(http.StatusUnauthorized, "unauthenticated", "", "Authorization must be Bearer <token>")
+			return nil, false, errorf(http.StatusUnauthorized, "unauthenticated", "", "Authorization must be Bearer <token>")
 		}
 		token = t
 	} else if c, err := r.Cookie(cookieName); err == nil {
 		token, viaCookie = c.Value, true
 	}
 	if token == "" {
-		return policy.Principal{}, false, errorf(http.StatusUnauthorized, "unauthenticated", "", "sign in first (POST /v1/login)")
+		return nil, false, errorf(http.StatusUnauthorized, "unauthenticated", "", "sign in first (POST /v1/login)")
 	}
 	s, err := a.session(token)
 	if err != nil {
-		return policy.Principal{}, false, err
+		return nil, false, err
 	}
-	return s.who, viaCookie, nil
+	return s, viaCookie, nil
 }
 
 func (a *authenticator) session(token string) (*session, error) {
@@ -187,11 +215,30 @@ func (a *authenticator) session(token string) (*session, error) {
 		return nil, errorf(http.StatusUnauthorized, "unauthenticated", "", "not signed in (or signed out): sign in again")
 	}
 	if now.Sub(s.lastSeen) > a.ttl {
-		delete(a.sessions, key)
+		a.end(s)
 		return nil, errorf(http.StatusUnauthorized, "expired", "", "the session expired: sign in again")
 	}
 	s.lastSeen = now
 	return s, nil
+}
+
+// end removes a session and closes its ended channel, once. a.mu is held.
+func (a *authenticator) end(s *session) {
+	if a.sessions[s.key] == s {
+		delete(a.sessions, s.key)
+		close(s.ended)
+	}
+}
+
+// remaining is how long s lasts unused from now; 0 or less ends it (and ends it).
+func (a *authenticator) remaining(s *session) time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	left := a.ttl - a.clock.Now().Sub(s.lastSeen)
+	if left <= 0 {
+		a.end(s)
+	}
+	return left
 }
 
 // checkCSRF: a cookie-authenticated write must carry the session's CSRF token in
@@ -234,7 +281,9 @@ func (a *authenticator) logout(r *http.Request) {
 		token = c.Value
 	}
 	a.mu.Lock()
-	delete(a.sessions, sha256.Sum256([]byte(token)))
+	if s := a.sessions[sha256.Sum256([]byte(token))]; s != nil {
+		a.end(s)
+	}
 	a.mu.Unlock()
 }
 
@@ -266,11 +315,16 @@ func handleLogin(s *Server, w http.ResponseWriter, r *request) error {
 	if b.User == "" || len(b.User) > 64 || b.Secret == "" {
 		return errBadCredentials
 	}
-	token, sess, err := s.auth.login(b.User, b.Secret)
+	token, sess, err := s.auth.login(r.Context(), b.User, b.Secret, sourceAddress(r.Request))
 	if err != nil {
 		var ae *apiError
-		if errors.As(err, &ae) {
+		switch {
+		case errors.As(err, &ae):
 			s.log.Warn().Str("user", b.User).Str("from", r.RemoteAddr).Str("code", ae.code).Msg("sign-in refused")
+		case r.Context().Err() != nil:
+			return nil // the client is gone: nobody to answer
+		default:
+			s.log.Error().Err(err).Str("user", b.User).Msg("sign-in failed")
 		}
 		return err
 	}
@@ -278,6 +332,16 @@ func handleLogin(s *Server, w http.ResponseWriter, r *request) error {
 	http.SetCookie(w, s.auth.cookie(token))
 	writeJSON(w, http.StatusOK, loginReply{User: sess.who.Name, Admin: sess.who.Admin, Token: token, CSRFToken: sess.csrf})
 	return nil
+}
+
+// sourceAddress is the address sign-in limits are kept for: the peer's IP (a
+// forwarded-for header is the client's to forge, so it is not read).
+func sourceAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func handleLogout(s *Server, w http.ResponseWriter, r *request) error {

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/store"
@@ -60,6 +62,24 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	if !ok {
 		return errorf(http.StatusInternalServerError, "internal", "", "streaming unsupported")
 	}
+	release, err := s.streams.acquire(r.sess)
+	if err != nil {
+		return err
+	}
+	defer release()
+	// The stream ends with its session: sign-out closes ended; expiry is checked when
+	// the session would run out unused (other requests of the session push it back).
+	expired := make(chan struct{}, 1)
+	arm := func(d time.Duration) clock.Timer {
+		return s.clock.AfterFunc(d, func() {
+			select {
+			case expired <- struct{}{}:
+			default:
+			}
+		})
+	}
+	expiry := arm(s.auth.remaining(r.sess))
+	defer func() { expiry.Stop() }()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -114,6 +134,14 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 		select {
 		case <-r.Context().Done():
 			return nil
+		case <-r.sess.ended:
+			return nil
+		case <-expired:
+			left := s.auth.remaining(r.sess)
+			if left <= 0 {
+				return nil
+			}
+			expiry = arm(left)
 		case <-changed:
 		case <-remoteChanged:
 		case <-snap.Superseded():
@@ -123,4 +151,59 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 			fl.Flush()
 		}
 	}
+}
+
+// streamCaps bounds open event streams per session, per user and in all: each holds a
+// connection and a goroutine, and ordinary users must not be able to take the page down
+// by opening thousands. It owns its counts, behind its mutex.
+type streamCaps struct {
+	perSession, perUser, total int
+
+	mu        sync.Mutex
+	bySession map[*session]int
+	byUser    map[string]int
+	open      int
+}
+
+func newStreamCaps(perSession, perUser, total int) *streamCaps {
+	return &streamCaps{perSession: perSession, perUser: perUser, total: total,
+		bySession: map[*session]int{}, byUser: map[string]int{}}
+}
+
+// acquire takes a stream slot for sess, or says why not (429 with Retry-After).
+func (c *streamCaps) acquire(sess *session) (release func(), err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	user := sess.who.Name
+	var why string
+	switch {
+	case c.bySession[sess] >= c.perSession:
+		why = fmt.Sprintf("this sign-in already has %d event streams open: close one (another tab?)", c.perSession)
+	case c.byUser[user] >= c.perUser:
+		why = fmt.Sprintf("%s already has %d event streams open: close one", user, c.perUser)
+	case c.open >= c.total:
+		why = "the server has as many event streams open as it serves: try again shortly"
+	}
+	if why != "" {
+		e := errorf(http.StatusTooManyRequests, "too_many_streams", "", "%s", why)
+		e.header = http.Header{"Retry-After": {"30"}}
+		return nil, e
+	}
+	c.bySession[sess]++
+	c.byUser[user]++
+	c.open++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if c.bySession[sess]--; c.bySession[sess] <= 0 {
+				delete(c.bySession, sess)
+			}
+			if c.byUser[user]--; c.byUser[user] <= 0 {
+				delete(c.byUser, user)
+			}
+			c.open--
+		})
+	}, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,13 @@ func TestTheAPIOnACluster(t *testing.T) {
 	code, body = execB.do("PUT", "/v1/people/1001/executive/callFiltering", map[string]any{"enabled": false}, nil)
 	if code != 503 || !strings.Contains(body, "store_unavailable") || !strings.Contains(body, "nothing was changed") {
 		t.Fatalf("write with etcd down: %d %s", code, body)
+	}
+	// A sign-in cannot be checked: 503, and it is not a failure (six tries lock nobody).
+	anon := &client{r: b, http: &http.Client{}}
+	for i := range lockAfter + 1 {
+		code, body := anon.do("POST", "/v1/login", map[string]string{"user": "1002", "secret": "secret-1002"}, nil)
+		if code != 503 || !strings.Contains(body, "store_unavailable") {
+			t.Fatalf("sign-in %d with etcd down: %d %s", i+1, code, body)
+		}
 	}
 }

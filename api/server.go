@@ -32,16 +32,20 @@ type Options struct {
 	SessionTTL time.Duration
 	// Secure marks the session cookie Secure (serve sets it when it serves TLS).
 	Secure bool
+	// Event streams (/v1/events) open at once: per sign-in (default 4), per user
+	// (default 8) and in all (default 256).
+	StreamsPerSession, StreamsPerUser, Streams int
 }
 
 // Server serves /v1/. Sessions live in memory: a restart of serve signs everyone out.
 type Server struct {
-	app   *app.App
-	store *store.Store
-	log   zerolog.Logger
-	clock clock.Clock
-	auth  *authenticator
-	mux   *http.ServeMux
+	app     *app.App
+	store   *store.Store
+	log     zerolog.Logger
+	clock   clock.Clock
+	auth    *authenticator
+	streams *streamCaps
+	mux     *http.ServeMux
 }
 
 // maxBody bounds a request body: the largest real one (a pool of 25, a filter list) is
@@ -56,8 +60,17 @@ func New(o Options) *Server {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 8 * time.Hour
 	}
+	for _, d := range []struct {
+		v   *int
+		def int
+	}{{&o.StreamsPerSession, 4}, {&o.StreamsPerUser, 8}, {&o.Streams, 256}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
 	s := &Server{app: o.App, store: o.Store, log: o.Log, clock: o.Clock,
-		auth: newAuthenticator(o.Store, o.Clock, o.SessionTTL, o.Secure), mux: http.NewServeMux()}
+		auth:    newAuthenticator(o.Store, o.Clock, o.SessionTTL, o.Secure),
+		streams: newStreamCaps(o.StreamsPerSession, o.StreamsPerUser, o.Streams), mux: http.NewServeMux()}
 	for _, rt := range routes() {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
 	}
@@ -81,7 +94,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type request struct {
 	*http.Request
 	who    policy.Principal
-	viaCSR bool // cookie-authenticated (the page)
+	sess   *session // nil on public routes
+	viaCSR bool     // cookie-authenticated (the page)
 }
 
 // handlerFunc answers one route; an apiError (or any error) becomes the JSON error.
@@ -102,7 +116,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		req := &request{Request: r}
 		if !rt.public {
-			who, viaCookie, err := s.auth.authenticate(r)
+			sess, viaCookie, err := s.auth.authenticate(r)
 			if err != nil {
 				writeErr(w, err)
 				return
@@ -113,7 +127,7 @@ func (s *Server) wrap(rt route) http.Handler {
 					return
 				}
 			}
-			req.who, req.viaCSR = who, viaCookie
+			req.who, req.sess, req.viaCSR = sess.who, sess, viaCookie
 		}
 		if err := rt.handle(s, w, req); err != nil {
 			writeErr(w, err)
