@@ -85,6 +85,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 		Str("version", version).Msg("execassist starting")
 	a := app.New(app.Options{Client: cli, Store: st, Log: log})
 	go reloadOnHUP(ctx, hup, s.ConfigFile, st, a, log)
+	defer serveStatus(statusSocket(s), a, log)()
 	if s.Listen != "" {
 		if where := exposedListener(s.Listen); where != "" {
 			log.Warn().Str("listen", s.Listen).Msgf("the /metrics and /healthz listener is on %s: anyone who reaches it sees call counts and outcomes and whether ARI is up; bind it to 127.0.0.1 or firewall it", where)
@@ -140,7 +141,6 @@ func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log
 	mux := http.NewServeMux()
 	mux.Handle("/", api.New(api.Options{App: a, Store: st, Log: log, Secure: tls}))
 	mux.Handle("/metrics", a.MetricsHandler())
-	mux.Handle(statusPath, statusHandler(a))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if !a.Healthy() {
 			http.Error(w, "not connected to ARI\n", http.StatusServiceUnavailable)

@@ -7,55 +7,92 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/safetext"
+	"github.com/rs/zerolog"
 )
 
-// statusPath is where serve's listener answers `execassist status`, to loopback
-// clients only.
+// statusPath is where serve's status socket answers `execassist status`.
 const statusPath = "/status/calls"
 
-// statusHandler lists live calls as JSON to a client on the same host. It carries caller
-// names and numbers, so it is not for the network: the authenticated API (/v1/calls)
-// is.
+// statusSocket is the Unix socket serve answers `execassist status` on: beside the
+// store file (or the etcd node's local snapshot), so both find it from the same
+// settings. It carries caller names and numbers, so it is not on the TCP listener (a
+// reverse proxy on the same host would expose it there); the socket is the owner's only
+// (0600). "" when the settings name no store file.
+func statusSocket(s settings) string {
+	if s.Store == "" {
+		return ""
+	}
+	return s.Store + ".status.sock"
+}
+
+// statusHandler lists live calls as JSON.
 func statusHandler(a *app.App) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !loopbackClient(r) {
-			http.Error(w, "status is answered to clients on this host only\n", http.StatusForbidden)
-			return
-		}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+statusPath, func(w http.ResponseWriter, _ *http.Request) {
 		calls, _ := a.LiveCalls()
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		_ = json.NewEncoder(w).Encode(calls)
 	})
+	return mux
 }
 
-func loopbackClient(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
+// serveStatus answers statusPath on the Unix socket at path until the returned stop.
+// A socket left by a serve that died is replaced; one that answers belongs to a running
+// serve, and then this serve goes on without one (and says so).
+func serveStatus(path string, a *app.App, log zerolog.Logger) (stop func()) {
+	if path == "" {
+		log.Info().Msg("no store file is set, so there is no status socket: `execassist status` needs store.path")
+		return func() {}
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		c.Close()
+		log.Warn().Str("socket", path).Msg("another execassist answers on the status socket; this one serves none")
+		return func() {}
+	}
+	_ = os.Remove(path)
+	ln, err := net.Listen("unix", path)
+	if err == nil {
+		// Connecting needs write permission on the socket: from now on the owner's only
+		// (until here the umask's, which gives others no write either by default).
+		err = os.Chmod(path, 0o600)
+		if err != nil {
+			ln.Close()
+		}
+	}
+	if err != nil {
+		log.Warn().Err(err).Str("socket", path).Msg("no status socket: `execassist status` will not answer")
+		return func() {}
+	}
+	srv := &http.Server{Handler: statusHandler(a), ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() { srv.Close(); _ = os.Remove(path) }
 }
 
-// statusCmd asks the running serve (through its listener) which calls are in progress.
+// statusCmd asks the running serve (through its status socket) which calls are in
+// progress.
 func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, v := newFlags("status", stderr)
-	fs.String("listen", "", "serve's listener address (default: the listen setting)")
+	fs.String("socket", "", "serve's status socket (default: the store file's path with .status.sock)")
 	s, _, err := resolve(fs, v, args)
 	if err != nil {
 		return err
 	}
-	if s.Listen == "" {
-		return fmt.Errorf("status needs serve's listener: start serve with --listen 127.0.0.1:9180 (or listen: in the config file) and pass the same address here")
+	path, _ := fs.GetString("socket")
+	if path == "" {
+		path = statusSocket(s)
 	}
-	calls, err := fetchStatus(ctx, s.Listen)
+	if path == "" {
+		return fmt.Errorf("status asks serve through the socket beside its store file: pass the same --store (or --config) as serve, or --socket")
+	}
+	calls, err := fetchStatus(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -63,33 +100,29 @@ func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func fetchStatus(ctx context.Context, listen string) ([]app.LiveCall, error) {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return nil, fmt.Errorf("listen address %q: %w", listen, err)
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
+func fetchStatus(ctx context.Context, socket string) ([]app.LiveCall, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	url := "http://" + net.JoinHostPort(host, port) + statusPath
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	var d net.Dialer
+	cli := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, "unix", socket)
+	}}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://execassist"+statusPath, nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := cli.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("is serve running with --listen %s? %w", listen, err)
+		return nil, fmt.Errorf("is serve running with this store? (status socket %s): %w", socket, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		return nil, fmt.Errorf("%s: %s: %s", url, resp.Status, strings.TrimSpace(string(b)))
+		return nil, fmt.Errorf("%s: %s: %s", socket, resp.Status, strings.TrimSpace(string(b)))
 	}
 	var calls []app.LiveCall
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&calls); err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
+		return nil, fmt.Errorf("%s: %w", socket, err)
 	}
 	return calls, nil
 }

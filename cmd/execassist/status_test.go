@@ -5,14 +5,11 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/testlog"
 )
@@ -58,7 +55,7 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 
 	status := func() (int, string) {
 		var out, errs bytes.Buffer
-		code := run(context.Background(), []string{"status", "--listen", listen}, &out, &errs)
+		code := run(context.Background(), []string{"status", "--store", filepath.Join(dir, "x.db")}, &out, &errs)
 		return code, out.String() + errs.String()
 	}
 	if resp, err := http.Get("http://" + listen + "/v1/openapi.json"); err != nil || resp.StatusCode != 200 {
@@ -97,28 +94,45 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 	})
 }
 
-// TestStatusRefusesOtherHostsAndSaysWhatIsMissing: the live call list (caller IDs) is
-// answered to loopback clients only; without a listener status says how to get one.
-func TestStatusRefusesOtherHostsAndSaysWhatIsMissing(t *testing.T) {
-	h := statusHandler(app.New(app.Options{}))
-	for addr, want := range map[string]int{"192.0.2.7:5000": 403, "[2001:db8::1]:5000": 403, "127.0.0.1:5000": 200, "[::1]:5000": 200} {
-		r := httptest.NewRequest(http.MethodGet, statusPath, nil)
-		r.RemoteAddr = addr
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if w.Code != want {
-			t.Errorf("from %s: %d, want %d", addr, w.Code, want)
-		}
+// TestStatusIsNotOnTheTCPListener: the live call list (caller names and numbers) is
+// answered on the owner-only socket beside the store, not to whoever reaches the
+// listener (a reverse proxy on the same host made every loopback peer look local);
+// without serve, status says what it looked for.
+func TestStatusIsNotOnTheTCPListener(t *testing.T) {
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	dir := t.TempDir()
+	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	logs := &testlog.Buffer{}
+	db := filepath.Join(dir, "x.db")
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", "../../examples/execassist.yaml", "--store", db, "--ari-url", fake.URL, "--listen", listen}, logs, logs)
+	}()
+	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	resp, err := http.Get("http://" + listen + statusPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == 200 {
+		t.Fatalf("%s answered on the TCP listener without a session", statusPath)
+	}
+	fi, err := os.Stat(statusSocket(settings{Store: db}))
+	if err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("status socket: %v %v", fi, err)
+	}
+	cancel()
+	<-done
+	if _, err := os.Stat(statusSocket(settings{Store: db})); err == nil {
+		t.Error("serve left its status socket behind")
 	}
 	var out, errs bytes.Buffer
-	t.Setenv("EXECASSIST_LISTEN", "")
-	if code := run(context.Background(), []string{"status"}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "--listen") {
-		t.Fatalf("status without a listener: %d %q", code, errs.String())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	errs.Reset()
-	if code := run(ctx, []string{"status", "--listen", "127.0.0.1:1"}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "is serve running") {
+	if code := run(context.Background(), []string{"status", "--store", db}, &out, &errs); code != 1 || !strings.Contains(errs.String(), "is serve running") {
 		t.Fatalf("status with serve down: %d %q", code, errs.String())
 	}
 }
