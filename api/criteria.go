@@ -245,7 +245,7 @@ func handleCriterionDelete(s *Server, w http.ResponseWriter, r *request) error {
 }
 
 // changeFilters edits the executive's filter list in one store transaction with an
-// audit record of the whole list before and after; the effective configuration is
+// audit record of the filters it changed; the effective configuration is
 // validated as for an import (a custom mode left without filters is refused).
 func (s *Server) changeFilters(r *request, owner string, edit func(cfg *config.Config, filters []config.Filter) ([]config.Filter, error)) error {
 	audit := &store.AuditEntry{Who: r.who.Name, Role: role(r.who), From: r.RemoteAddr, Resource: r.URL.Path}

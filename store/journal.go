@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -35,6 +37,37 @@ type journalBounds struct {
 
 const recountEvery = 1000
 
+// A journal entry is bounded: at most maxReasons reason lines of at most maxReasonLen
+// bytes, and as many legs; what is cut is said in the last line kept. (An executive's
+// custom filters each add a reason: an entry once held 408 lines, 55 KB.)
+const (
+	maxReasons   = 48
+	maxReasonLen = 400
+	maxLegs      = 64
+)
+
+// bounded cuts an entry to the bounds above.
+func (e JournalEntry) bounded() JournalEntry {
+	if n := len(e.Reasons); n > maxReasons || slices.ContainsFunc(e.Reasons, func(r string) bool { return len(r) > maxReasonLen }) {
+		kept := make([]string, 0, min(n, maxReasons))
+		for i, r := range e.Reasons {
+			if i == maxReasons-1 && n > maxReasons {
+				kept = append(kept, fmt.Sprintf("... %d more reasons not kept (execassist explain shows them all)", n-i))
+				break
+			}
+			if len(r) > maxReasonLen {
+				r = strings.ToValidUTF8(r[:maxReasonLen], "") + "..."
+			}
+			kept = append(kept, r)
+		}
+		e.Reasons = kept
+	}
+	if len(e.Legs) > maxLegs {
+		e.Legs = append(slices.Clip(e.Legs[:maxLegs-1]), fmt.Sprintf("... %d more", len(e.Legs)-maxLegs+1))
+	}
+	return e
+}
+
 // AppendJournal stores entries and prunes entries beyond the retention bounds, in one
 // transaction (so a writer that drains a queue pays one fsync for many calls). Each
 // entry is stamped with this node's name.
@@ -47,6 +80,7 @@ func (s *Store) AppendJournal(entries ...JournalEntry) error {
 		if entries[i].Node == "" {
 			entries[i].Node = s.opts.Node
 		}
+		entries[i] = entries[i].bounded()
 		raw, err := json.Marshal(entries[i])
 		if err != nil {
 			return fmt.Errorf("store: encode journal entry: %w", err)

@@ -11,7 +11,8 @@ import (
 )
 
 // AuditEntry records one self-service change: who, what, before, after, when, from
-// where. Before and After are the resource as the API showed it.
+// where. Before and After are the parts of the resource (as the API shows it) that the
+// change altered, each at most a few kilobytes.
 type AuditEntry struct {
 	At       time.Time       `json:"at"`
 	Who      string          `json:"who"`  // extension or admin name
@@ -86,6 +87,7 @@ func readRuntime(r reader) (config.Runtime, error) {
 const auditMax = 100_000
 
 func (s *Store) appendAudit(w writer, e AuditEntry) error {
+	e.Before, e.After = changedOnly(e.Before, e.After)
 	seq, err := w.sequence(bAudit)
 	if err != nil {
 		return err

@@ -158,3 +158,27 @@ func TestSecretsAreNotEchoed(t *testing.T) {
 		t.Fatalf("url: %v", errs)
 	}
 }
+
+// TestFilterCountIsBounded: the YAML check refuses more than MaxFilters filters and
+// more than MaxFilterNumbers numbers in one, with the file, line and field.
+func TestFilterCountIsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("users:\n  - extension: \"1001\"\n    devices: [PJSIP/1001]\n    executive:\n      filtering:\n        mode: custom\n        filters:\n")
+	for i := range MaxFilters + 1 {
+		fmt.Fprintf(&b, "          - {name: f%d, action: filter}\n", i)
+	}
+	nums := make([]string, MaxFilterNumbers+1)
+	for i := range nums {
+		nums[i] = fmt.Sprintf(`"+1555%07d"`, i)
+	}
+	fmt.Fprintf(&b, "          - {name: many, action: filter, calls_from: {numbers: [%s]}}\n", strings.Join(nums, ", "))
+	_, err := LoadBytes("big.yaml", []byte(b.String()))
+	for _, want := range []string{
+		fmt.Sprintf("big.yaml:8: users[0].executive.filtering.filters: has %d filters; at most %d per executive", MaxFilters+2, MaxFilters),
+		fmt.Sprintf("filters[%d].calls_from.numbers: has %d numbers; at most %d per filter", MaxFilters+1, MaxFilterNumbers+1, MaxFilterNumbers),
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("want %q in %v", want, err)
+		}
+	}
+}

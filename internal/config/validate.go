@@ -26,6 +26,11 @@ const (
 	MaxCustomNumber     = 23
 	MinRecall, MaxRecal = 2, 20
 	MaxAlertInfo        = 256
+	// MaxFilters bounds an executive's custom filters, and MaxFilterNumbers the numbers
+	// (calls from, calls to) of one filter: every call is matched against all of them,
+	// and every change is journalled and audited.
+	MaxFilters       = 64
+	MaxFilterNumbers = 12
 )
 
 var (
@@ -566,9 +571,18 @@ func (v *validator) executive(c *Config, p string, u *User) {
 	}
 	// Filters are kept in the other modes (unused there), as Webex keeps criteria whatever
 	// the filter type: an executive can prepare them and then switch to custom.
+	if len(f.Filters) > MaxFilters {
+		v.add(p+".filtering.filters", "has %d filters; at most %d per executive", len(f.Filters), MaxFilters)
+	}
 	names := map[string]bool{}
 	for i, fl := range f.Filters {
 		fp := fmt.Sprintf("%s.filtering.filters[%d]", p, i)
+		if cf := fl.CallsFrom; cf != nil && len(cf.Numbers) > MaxFilterNumbers {
+			v.add(fp+".calls_from.numbers", "has %d numbers; at most %d per filter", len(cf.Numbers), MaxFilterNumbers)
+		}
+		if len(fl.CallsTo) > MaxFilterNumbers {
+			v.add(fp+".calls_to", "has %d numbers; at most %d per filter", len(fl.CallsTo), MaxFilterNumbers)
+		}
 		if fl.Name == "" {
 			v.add(fp+".name", "is required")
 		} else if names[fl.Name] {
