@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/execassist/execassist/api/page"
@@ -130,9 +131,25 @@ func (s *Server) wrap(rt route) http.Handler {
 			req.who, req.sess, req.viaCSR = sess.who, sess, viaCookie
 		}
 		if err := rt.handle(s, w, req); err != nil {
+			s.logFailure(r, err)
 			writeErr(w, err)
 		}
 	})
+}
+
+// logFailure says in the serve log why a request failed on our side (the client's own
+// mistakes, apiError and validation, are its to read in the answer).
+func (s *Server) logFailure(r *http.Request, err error) {
+	var ae *apiError
+	var ce config.Errors
+	if errors.As(err, &ae) || errors.As(err, &ce) {
+		return
+	}
+	ev := s.log.Error()
+	if errors.Is(err, store.ErrUnavailable) {
+		ev = s.log.Warn()
+	}
+	ev.Err(err).Str("method", r.Method).Str("path", r.URL.Path).Msg("request failed")
 }
 
 // apiError is an error the client can act on: an HTTP status, a code, a message and
@@ -187,6 +204,12 @@ func writeErr(w http.ResponseWriter, err error) {
 			d.Details = append(d.Details, jsonField(e.Path)+": "+e.Msg)
 		}
 		writeJSON(w, http.StatusBadRequest, errorBody{d})
+	case errors.Is(err, store.ErrDamaged):
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusServiceUnavailable, "store_damaged",
+			"the store file is damaged, so nothing was changed; calls go on with the last settings. An administrator must run `execassist store check` (and `execassist store restore`)", "")
+	case errors.Is(err, syscall.ENOSPC):
+		writeError(w, http.StatusInsufficientStorage, "disk_full", "the disk that holds the store is full, so nothing was changed", "")
 	case errors.Is(err, store.ErrUnavailable):
 		w.Header().Set("Retry-After", "10")
 		writeError(w, http.StatusServiceUnavailable, "store_unavailable",

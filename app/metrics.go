@@ -56,6 +56,10 @@ func newMetrics(active func() int, health func() store.Health) *metrics {
 			Help: "1 while the store answers (always with bbolt; with etcd, while the cluster does).",
 		}, func() float64 { return float64(boolInt(health().Connected)) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "execassist_store_damaged",
+			Help: "1 when the bbolt file became unreadable while serve ran: writes are refused, calls use the last settings; run execassist store check.",
+		}, func() float64 { return float64(boolInt(health().Damaged != "")) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_store_stale_seconds",
 			Help: "How long the settings calls are decided with may have missed changes (etcd unreachable); 0 while connected.",
 		}, func() float64 { return health().Staleness(time.Now()).Seconds() }),

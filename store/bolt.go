@@ -3,21 +3,57 @@ package store
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
+	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // boltBackend keeps the buckets in one bbolt file: the embedded, single-node store.
-type boltBackend struct{ db *bolt.DB }
+// bbolt panics on a page it cannot read (a file damaged under a running serve); every
+// transaction runs guarded, so that the panic becomes ErrDamaged for this one request,
+// the backend remembers that it is damaged (Health, metrics) and the process goes on
+// deciding calls from the last snapshot. bbolt rolls the transaction back and releases
+// its locks on the way out of the panic.
+type boltBackend struct {
+	db      *bolt.DB
+	path    string
+	damaged *atomic.Pointer[damage] // what went wrong first; nil while sound
+}
+
+type damage struct {
+	why string
+	at  time.Time
+}
+
+func newBoltBackend(db *bolt.DB, path string) boltBackend {
+	return boltBackend{db: db, path: path, damaged: &atomic.Pointer[damage]{}}
+}
+
+func (b boltBackend) guard(op string, f func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a truncated mapping faults
+	defer func() {
+		if p := recover(); p != nil {
+			why := fmt.Sprintf("%s: bbolt: %v", op, p)
+			b.damaged.CompareAndSwap(nil, &damage{why: why, at: time.Now()})
+			err = damaged(b.path, why)
+		}
+	}()
+	return f()
+}
 
 func (b boltBackend) view(f func(r reader) error) error {
-	return b.db.View(func(tx *bolt.Tx) error { return f(boltTx{tx}) })
+	return b.guard("read", func() error { return b.db.View(func(tx *bolt.Tx) error { return f(boltTx{tx}) }) })
 }
 
 func (b boltBackend) update(f func(w writer) error) error {
-	return b.db.Update(func(tx *bolt.Tx) error { return f(boltTx{tx}) })
+	return b.guard("write", func() error { return b.db.Update(func(tx *bolt.Tx) error { return f(boltTx{tx}) }) })
 }
+
+// damage says what made the file unreadable and when, or nil while it is sound.
+func (b boltBackend) damage() *damage { return b.damaged.Load() }
 
 func (b boltBackend) close() error { return b.db.Close() }
 

@@ -371,8 +371,11 @@ func (n *etcdNode) poke(ch chan struct{}) {
 // answers and since when the settings may be stale.
 type Health struct {
 	Shared      bool      // etcd: settings shared with other nodes
-	Connected   bool      // etcd answers (always true on bbolt)
+	Connected   bool      // etcd answers (on bbolt: the file reads, see Damaged)
 	LastContact time.Time // etcd's last answer
+	// Damaged says what made the bbolt file unreadable while serve ran ("" while it is
+	// sound): writes fail with ErrDamaged and calls are decided from the last snapshot.
+	Damaged string
 }
 
 // Staleness is how long the settings calls are decided with may have missed changes.
@@ -386,6 +389,11 @@ func (h Health) Staleness(now time.Time) time.Duration {
 // Health reports the backend's connection.
 func (s *Store) Health() Health {
 	if s.etcd == nil {
+		if b, ok := s.kv.(boltBackend); ok {
+			if d := b.damage(); d != nil {
+				return Health{Damaged: d.why, LastContact: d.at}
+			}
+		}
 		return Health{Connected: true}
 	}
 	n := s.etcd.node

@@ -106,11 +106,11 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	if err := (boltBackend{db}).migrate(); err != nil {
+	if err := newBoltBackend(db, path).migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := newStore(boltBackend{db}, path, opts)
+	s := newStore(newBoltBackend(db, path), path, opts)
 	s.bolt = db
 	if err := s.start(); err != nil {
 		db.Close()
@@ -195,7 +195,7 @@ func openSnapshotCopy(path string) (*Store, error) {
 }
 
 func newReader(db *bolt.DB, path, tmpDir string) (*Store, error) {
-	s := newStore(boltBackend{db}, path, Options{})
+	s := newStore(newBoltBackend(db, path), path, Options{})
 	s.bolt, s.readOnly, s.tmpDir = db, true, tmpDir
 	if _, v := s.counts(); v != SchemaVersion {
 		s.Close()
