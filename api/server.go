@@ -5,11 +5,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +22,8 @@ import (
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/rs/zerolog"
 )
 
@@ -225,37 +229,69 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decode reads a JSON body strictly: unknown fields, wrong types, trailing data, an
-// oversized body are 4xx with the field named.
+// decode reads a JSON body strictly: one object; unknown fields, fields in the wrong
+// case, duplicate fields, wrong types, trailing data, invalid UTF-8 and an oversized
+// body are 4xx with the field named (encoding/json would take "Enabled" for "enabled"
+// and the last of two "enabled"; a client must not be able to smuggle a value past a
+// proxy or a log that reads the first).
 func decode(r *request, into any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "", "send application/json")
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(into)
+	raw, err := io.ReadAll(r.Body)
 	var mbe *http.MaxBytesError
-	var ute *json.UnmarshalTypeError
-	var se *json.SyntaxError
 	switch {
-	case err == nil:
-		if _, err := dec.Token(); err != io.EOF {
-			return errorf(http.StatusBadRequest, "malformed", "", "one JSON object per request")
-		}
-		return nil
 	case errors.As(err, &mbe):
 		return errorf(http.StatusRequestEntityTooLarge, "too_large", "", "the body is larger than %d bytes", maxBody)
-	case errors.Is(err, io.EOF):
+	case err != nil:
+		return errorf(http.StatusBadRequest, "malformed", "", "the body could not be read")
+	}
+	switch body := bytes.TrimLeft(raw, " \t\r\n"); {
+	case len(body) == 0:
 		return errorf(http.StatusBadRequest, "malformed", "", "a JSON body is required")
-	case errors.As(err, &ute):
-		return errorf(http.StatusBadRequest, "wrong_type", ute.Field, "%s must be %s", ute.Field, jsonKind(ute.Type.Kind().String()))
-	case errors.As(err, &se):
-		return errorf(http.StatusBadRequest, "malformed", "", "malformed JSON at byte %d", se.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return errorf(http.StatusBadRequest, "unknown_field", f, "unknown field %q", f)
+	case body[0] != '{':
+		return errorf(http.StatusBadRequest, "malformed", "", "the body must be one JSON object ({...})")
+	}
+	err = jsonv2.Unmarshal(raw, into, jsonv2.RejectUnknownMembers(true))
+	if err == nil {
+		return nil
+	}
+	var se *jsonv2.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.Is(err, jsontext.ErrDuplicateName):
+		f := ""
+		if errors.As(err, &syn) {
+			f = pointerField(syn.JSONPointer)
+		}
+		return errorf(http.StatusBadRequest, "duplicate_field", f, "field %q is given twice", f)
+	case errors.As(err, &se) && errors.Is(se.Err, jsonv2.ErrUnknownName):
+		f := pointerField(se.JSONPointer)
+		return errorf(http.StatusBadRequest, "unknown_field", f, "unknown field %q (field names are case-sensitive)", f)
+	case errors.As(err, &se) && se.GoType != nil:
+		f := pointerField(se.JSONPointer)
+		return errorf(http.StatusBadRequest, "wrong_type", f, "%s must be %s", f, jsonKind(se.GoType.Kind().String()))
+	case errors.As(err, &syn):
+		return errorf(http.StatusBadRequest, "malformed", "", "malformed JSON at byte %d", syn.ByteOffset)
 	}
 	return errorf(http.StatusBadRequest, "malformed", "", "malformed JSON")
+}
+
+// pointerField names a JSON Pointer (/criteria/0/filterName) as the API's fields do
+// (criteria[0].filterName).
+func pointerField(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }
 
 func jsonKind(k string) string {

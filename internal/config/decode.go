@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -130,11 +131,18 @@ func ParseFile(file string) (*Config, *Source, error) {
 // ReadFile reads a configuration file, refusing one larger than MaxFileSize before
 // reading it whole (a device or a huge file costs no more than the limit).
 func ReadFile(file string) ([]byte, error) {
-	f, err := os.Open(file)
+	// Non-blocking: opening a FIFO would otherwise wait for a writer for ever (and wedge
+	// every later SIGHUP reload); a regular file reads as usual.
+	f, err := os.OpenFile(file, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, Errors{{File: file, Msg: fmt.Sprintf("is not a regular file (%s): a configuration must be a file", fi.Mode().Type())}}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -180,5 +181,41 @@ func TestFilterCountIsBounded(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("want %q in %v", want, err)
 		}
+	}
+}
+
+// TestNamesRefuseControlAndBidiCharacters: a user's, a filter's and a custom caller ID
+// name with NUL, ESC, a line break or a bidi override is refused where it is set.
+func TestNamesRefuseControlAndBidiCharacters(t *testing.T) {
+	for _, bad := range []string{`Erin\0Exec`, `Erin\e[2J`, `Erin\u202eExec`, `Erin\u2066`, `Erin\u0085`} {
+		y := `users:
+  - extension: "1001"
+    name: "` + bad + `"
+    devices: [PJSIP/1001]
+    executive:
+      alerting: {caller_id: {name: custom, custom_name: "` + bad + `"}}
+      filtering: {mode: custom, filters: [{name: "` + bad + `", action: filter}]}
+`
+		_, err := LoadBytes("names.yaml", []byte(y))
+		for _, path := range []string{"users[0].name", "caller_id.custom_name", "filters[0].name"} {
+			if err == nil || !strings.Contains(err.Error(), path+": may not contain control characters") {
+				t.Errorf("%s in %s: %v", bad, path, err)
+			}
+		}
+	}
+}
+
+// TestAFIFOIsNotAConfiguration: reading a FIFO as the config file fails at once instead
+// of waiting for a writer (which wedged every later SIGHUP reload).
+func TestAFIFOIsNotAConfiguration(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "execassist.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Load(fifo); done <- err }()
+	err := <-done
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("FIFO: %v", err)
 	}
 }

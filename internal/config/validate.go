@@ -106,6 +106,15 @@ func (v *validator) number(path, val string) {
 	}
 }
 
+// text refuses, in a name a user sets, characters that forge what is shown where the
+// name appears (a console row, a phone's display, a log line): control characters,
+// line breaks and bidi overrides.
+func (v *validator) text(path, val string) {
+	if safetext.Unsafe(val) {
+		v.add(path, "may not contain control characters (such as NUL, escape or line breaks), bidirectional overrides or invalid UTF-8")
+	}
+}
+
 // dialled checks a number execassist dials as identity (nil: with the organisation's
 // permissions) through the dial gate; what names the setting in words.
 func (v *validator) dialled(path, what string, identity *User, val string) {
@@ -409,6 +418,8 @@ func (v *validator) settings(path string, s *Settings, identity *User) {
 			}
 			if strings.ContainsAny(c.CustomName, "\"<>\r\n\\") {
 				v.add(cp+".custom_name", "may not contain quotes, <, >, backslashes or line breaks")
+			} else {
+				v.text(cp+".custom_name", c.CustomName)
 			}
 			if len(c.CustomNumber) > MaxCustomNumber {
 				v.add(cp+".custom_number", "is %d characters; at most %d", len(c.CustomNumber), MaxCustomNumber)
@@ -469,6 +480,8 @@ func (v *validator) users(c *Config) {
 		}
 		if len([]rune(u.Name)) > MaxCustomName || strings.ContainsAny(u.Name, "\"<>\r\n\\") {
 			v.add(p+".name", "at most %d characters, without quotes, <, >, backslashes or line breaks", MaxCustomName)
+		} else {
+			v.text(p+".name", u.Name)
 		}
 		if u.Group != "" && !nameRE.MatchString(u.Group) {
 			v.add(p+".group", "%q: letters, digits, - and _ only", u.Group)
@@ -592,6 +605,7 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		if len([]rune(fl.Name)) > MaxCustomName {
 			v.add(fp+".name", "at most %d characters", MaxCustomName)
 		}
+		v.text(fp+".name", fl.Name)
 		if fl.When != "" {
 			if _, ok := c.Schedules[fl.When]; !ok {
 				v.add(fp+".when", "no schedule named %q", fl.When)

@@ -48,6 +48,11 @@ func isClean(s string) bool {
 	return true
 }
 
+// Unsafe reports whether s holds what Escape rewrites: control characters (NUL, ESC,
+// line breaks ...), Unicode bidi overrides and line separators, or invalid UTF-8. A name
+// a user sets with any of them is refused: it would forge text wherever it is shown.
+func Unsafe(s string) bool { return hasUnsafe(s) }
+
 func hasUnsafe(s string) bool {
 	for _, r := range s {
 		if r == utf8.RuneError || unsafeRune(r) {
