@@ -231,8 +231,16 @@ func TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut(t *testing.T) {
 		t.Fatalf("the pool is not read-only for an assistant: %d buttons, note %q", buttons, note)
 	}
 	screenshots(t, ctx, "assistant-executive-settings")
-	run(t, ctx, "divert and opt out", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible("#divert-on", chromedp.ByQuery),
-		chromedp.Click("#divert-on", chromedp.ByQuery), chromedp.SendKeys("#divert-to", "+15551234567", chromedp.ByQuery),
+	var divertError string
+	run(t, ctx, "divert to an emergency number", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible("#divert-on", chromedp.ByQuery),
+		chromedp.Click("#divert-on", chromedp.ByQuery), chromedp.SendKeys("#divert-to", "911", chromedp.ByQuery),
+		chromedp.Click("#assistant button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(`#assistant [data-error-for="forwardToPhoneNumber"]:not(:empty)`, chromedp.ByQuery),
+		chromedp.Text(`#assistant [data-error-for="forwardToPhoneNumber"]`, &divertError, chromedp.ByQuery))
+	if !strings.Contains(divertError, "911 is an emergency number") || w.Store.Snapshot().Runtime.Assistants["1002"].Divert != nil {
+		t.Fatalf("divert to 911: the page says %q; stored %+v", divertError, w.Store.Snapshot().Runtime.Assistants["1002"])
+	}
+	run(t, ctx, "divert and opt out", chromedp.Evaluate(`document.querySelector("#divert-to").value = ""`, nil), chromedp.SendKeys("#divert-to", "+15551234567", chromedp.ByQuery),
 		chromedp.Click("#optin-1001", chromedp.ByQuery), chromedp.Click("#assistant button[type=submit]", chromedp.ByQuery),
 		chromedp.WaitVisible("#assistant .status.ok", chromedp.ByQuery))
 	rt := w.Store.Snapshot().Runtime.Assistants["1002"]
