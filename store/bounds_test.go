@@ -57,3 +57,24 @@ func TestJournalEntriesAreBounded(t *testing.T) {
 		t.Fatalf("%d reasons kept, last %q, long one %d bytes", len(got), got[len(got)-1], len(got[3]))
 	}
 }
+
+// FuzzAuditDiffIsBounded: whatever two JSON documents a write produces, each side kept
+// is valid JSON of at most maxAuditSide bytes, and identical documents keep nothing.
+func FuzzAuditDiffIsBounded(f *testing.F) {
+	f.Add(`{"a":[{"id":"x","n":1}]}`, `{"a":[{"id":"y","n":1}]}`)
+	f.Add(`[{"id":"a"},{"id":"a"}]`, `[{"id":"a"}]`)
+	f.Add(`{"x":"`+strings.Repeat("y", maxAuditSide)+`"}`, `{}`)
+	f.Fuzz(func(t *testing.T, before, after string) {
+		b, a := changedOnly(json.RawMessage(before), json.RawMessage(after))
+		for _, side := range []json.RawMessage{b, a} {
+			if len(side) > maxAuditSide || (len(side) > 0 && json.Valid([]byte(before)) && json.Valid([]byte(after)) && !json.Valid(side)) {
+				t.Fatalf("%q -> %q: kept %q", before, after, side)
+			}
+		}
+		if before == after && json.Valid([]byte(before)) && len(before) <= maxAuditSide {
+			if string(b) != "{}" && string(b) != "null" {
+				t.Fatalf("identical documents kept %s", b)
+			}
+		}
+	})
+}
