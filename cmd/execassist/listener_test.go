@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/httpguard"
-	"github.com/execassist/execassist/internal/testlog"
 )
 
 // TestServeListenerWithstandsSlowAndIdleClients: serve's own listener (shortened
@@ -24,19 +22,7 @@ func TestServeListenerWithstandsSlowAndIdleClients(t *testing.T) {
 	t.Cleanup(func() { listenerLimits = httpguard.Limits{} })
 	fake := aritest.New(aritest.Options{})
 	defer fake.Close()
-	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	listen := l.Addr().String()
-	l.Close()
-	logs := &testlog.Buffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"serve", "--config", "../../examples/execassist.yaml", "--store", filepath.Join(t.TempDir(), "x.db"),
-			"--ari-url", fake.URL, "--listen", listen}, logs, logs)
-	}()
-	defer func() { cancel(); <-done }()
-	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	listen, _, _ := startServe(t, fake, "--config", "../../examples/execassist.yaml", "--store", filepath.Join(t.TempDir(), "x.db"))
 	get := func(path string) int {
 		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := c.Get("http://" + listen + path)

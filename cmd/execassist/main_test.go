@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,36 @@ import (
 func eventually(t *testing.T, what string, f func() bool) {
 	t.Helper()
 	poll.Until(t, 0, what, f)
+}
+
+// freeAddress is a loopback host:port nothing listens on.
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServe runs `execassist serve` against fake with args and a listener on a free
+// port, until stop (or the test's end); it returns the listener's address and serve's
+// log.
+func startServe(t *testing.T, fake *aritest.Server, args ...string) (listen string, logs *testlog.Buffer, stop func()) {
+	t.Helper()
+	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
+	listen, logs = freeAddress(t), &testlog.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--ari-url", fake.URL, "--listen", listen}, args...), logs, logs)
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	return listen, logs, stop
 }
 
 func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/execassist/execassist/ari/aritest"
-	"github.com/execassist/execassist/internal/testlog"
 )
 
 const statusYAML = `
@@ -39,20 +37,7 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(statusYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	listen := l.Addr().String()
-	l.Close()
-	logs := &testlog.Buffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() {
-		done <- run(ctx, []string{"serve", "--config", cfg, "--store", filepath.Join(dir, "x.db"),
-			"--ari-url", fake.URL, "--listen", listen}, logs, logs)
-	}()
-	defer func() { cancel(); <-done }()
-	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
-
+	listen, _, _ := startServe(t, fake, "--config", cfg, "--store", filepath.Join(dir, "x.db"))
 	status := func() (int, string) {
 		var out, errs bytes.Buffer
 		code := run(context.Background(), []string{"status", "--store", filepath.Join(dir, "x.db")}, &out, &errs)
@@ -101,19 +86,8 @@ func TestStatusListsLiveCallsThroughServe(t *testing.T) {
 func TestStatusIsNotOnTheTCPListener(t *testing.T) {
 	fake := aritest.New(aritest.Options{})
 	defer fake.Close()
-	dir := t.TempDir()
-	t.Setenv("EXECASSIST_ARI_PASSWORD", "secret")
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	listen := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	logs := &testlog.Buffer{}
-	db := filepath.Join(dir, "x.db")
-	go func() {
-		done <- run(ctx, []string{"serve", "--config", "../../examples/execassist.yaml", "--store", db, "--ari-url", fake.URL, "--listen", listen}, logs, logs)
-	}()
-	eventually(t, "serve to connect", func() bool { return fake.Connections() == 1 })
+	db := filepath.Join(t.TempDir(), "x.db")
+	listen, _, stop := startServe(t, fake, "--config", "../../examples/execassist.yaml", "--store", db)
 	resp, err := http.Get("http://" + listen + statusPath)
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +100,7 @@ func TestStatusIsNotOnTheTCPListener(t *testing.T) {
 	if err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("status socket: %v %v", fi, err)
 	}
-	cancel()
-	<-done
+	stop()
 	if _, err := os.Stat(statusSocket(settings{Store: db})); err == nil {
 		t.Error("serve left its status socket behind")
 	}

@@ -115,47 +115,35 @@ func (v *validator) text(path, val string) {
 	}
 }
 
-// dialled checks a number execassist dials as identity (nil: with the organisation's
-// permissions) through the dial gate; what names the setting in words.
-func (v *validator) dialled(path, what string, identity *User, val string) {
-	if val == "" {
-		return
-	}
-	if v.plan == nil {
+// gated runs a dial-gate check on a number set at path; what names the setting in
+// words. Without a dialing plan (its section is broken, and reported there) numbers get
+// the digits check only.
+func (v *validator) gated(path, what, val string, check func(plan *numbering.Plan) error) {
+	switch {
+	case val == "":
+	case v.plan == nil:
 		v.number(path, val)
-		return
+	default:
+		if err := check(v.plan); err != nil {
+			v.add(path, "%s: %v", what, err)
+		}
 	}
-	if _, err := v.cfg.gate(v.plan, identity, val); err != nil {
-		v.add(path, "%s: %v", what, err)
-	}
+}
+
+// dialled checks a number execassist dials as identity (nil: with the organisation's
+// permissions).
+func (v *validator) dialled(path, what string, identity *User, val string) {
+	v.gated(path, what, val, func(plan *numbering.Plan) error { _, err := v.cfg.gate(plan, identity, val); return err })
 }
 
 // shown checks a number shown to callees but never dialled (a custom caller ID).
 func (v *validator) shown(path, what, val string) {
-	if val == "" {
-		return
-	}
-	if v.plan == nil {
-		v.number(path, val)
-		return
-	}
-	if _, err := checkNumber(v.plan, val); err != nil {
-		v.add(path, "%s: %v", what, err)
-	}
+	v.gated(path, what, val, func(plan *numbering.Plan) error { _, err := checkNumber(plan, val); return err })
 }
 
 // divert checks an assistant's divert number as each executive it serves would dial it.
 func (v *validator) divert(path, assistant, val string) {
-	if val == "" {
-		return
-	}
-	if v.plan == nil {
-		v.number(path, val)
-		return
-	}
-	if err := v.cfg.gateDivert(v.plan, assistant, val); err != nil {
-		v.add(path, "divert number: %v", err)
-	}
+	v.gated(path, "divert number", val, func(plan *numbering.Plan) error { return v.cfg.gateDivert(plan, assistant, val) })
 }
 
 // Validate checks values and cross-references. src may be nil (no line numbers), e.g.
