@@ -23,6 +23,8 @@ type Options struct {
 	// ResyncGrace is how long a channel must stay unowned after a (re)connection to
 	// count as orphaned (default 1 s).
 	ResyncGrace time.Duration
+	// Version is shown by execassist_build_info.
+	Version string
 }
 
 // App is the running Stasis application.
@@ -59,7 +61,7 @@ func New(opts Options) *App {
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
-	a.metrics = newMetrics(a.ActiveSessions, func() store.Health {
+	a.metrics = newMetrics(opts.Version, a.ActiveSessions, func() store.Health {
 		if a.store == nil {
 			return store.Health{Connected: true}
 		}

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -27,11 +29,19 @@ type metrics struct {
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
 var answerBuckets = []float64{1, 2, 4, 6, 12, 18, 30, 60}
 
-func newMetrics(active func() int, health func() store.Health) *metrics {
+func newMetrics(version string, active func() int, health func() store.Health) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
+	goVersion := runtime.Version()
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "execassist_build_info",
+		Help:        "Always 1; the labels say which execassist runs.",
+		ConstLabels: prometheus.Labels{"version": cmp.Or(version, "unknown"), "goversion": goVersion},
+	})
+	build.Set(1)
+	m.registry.MustRegister(build)
 	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "execassist_calls_total",
-		Help: "Calls and feature codes handled, by kind, decision and outcome.",
+		Help: "Calls and feature codes handled, by kind, decision and outcome (each a closed set of classes; other for anything else).",
 	}, []string{"kind", "decision", "outcome"})
 	m.answer = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "execassist_answer_seconds",
@@ -74,7 +84,7 @@ func newMetrics(active func() int, health func() store.Health) *metrics {
 }
 
 func (m *metrics) record(e store.JournalEntry) {
-	m.calls.WithLabelValues(e.Kind, e.Decision, e.Outcome).Inc()
+	m.calls.WithLabelValues(labelClass(e.Kind, kindClasses), labelClass(e.Decision, decisionClasses), labelClass(e.Outcome, outcomeClasses)).Inc()
 	if e.AnsweredBy != "" && e.Kind == "call" {
 		m.answer.Observe(e.AnswerAfter.Seconds())
 	}

@@ -83,7 +83,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 	}
 	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", storeName(s)).Str("node", st.Node()).
 		Str("version", version).Msg("execassist starting")
-	a := app.New(app.Options{Client: cli, Store: st, Log: log})
+	a := app.New(app.Options{Client: cli, Store: st, Log: log, Version: version})
 	go reloadOnHUP(ctx, hup, s.ConfigFile, st, a, log)
 	defer serveStatus(statusSocket(s), a, log)()
 	if s.Listen != "" {

@@ -1,0 +1,53 @@
+package app
+
+import "strings"
+
+// Metric labels come from closed sets: a journal entry's words name who retrieved a
+// call, where a transfer went or what failed, and as labels each would start a new time
+// series for ever. labelClass keeps the leading words of a decision or outcome when they
+// are one of the known classes and says "other" for anything else.
+var (
+	decisionClasses = classes("normal", "filtered",
+		// call control
+		"pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
+		"answered-after-push", "recalled", "failed",
+		// feature codes (config.Codes' keys)
+		"filtering_on", "filtering_off", "push", "initiate", "opt_in", "opt_out", "e164")
+	outcomeClasses = classes("answered", "continued", "caller-hung-up", "refused", "initiated",
+		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
+		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
+		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge",
+		"retrieved", "bridged", "transferred", "attended-transfer", "answered-after-push", "recalled", "failed")
+	kindClasses = classes("call", "fac", "call-control")
+)
+
+func classes(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// labelClass reduces journal text to its class: the words before " by ", " (", ": "
+// or " to ", spaces as dashes ("retrieve by 1001 (API)" is retrieve, "failed: internal
+// error: x" is failed); unknown text is "other", empty text "none".
+func labelClass(text string, known map[string]bool) string {
+	if text == "" {
+		return "none"
+	}
+	if known[text] {
+		return text
+	}
+	head := text
+	for _, sep := range []string{" by ", " (", ": ", " to "} {
+		if i := strings.Index(head, sep); i >= 0 {
+			head = head[:i]
+		}
+	}
+	head = strings.ReplaceAll(strings.TrimSuffix(head, ":"), " ", "-")
+	if known[head] {
+		return head
+	}
+	return "other"
+}
