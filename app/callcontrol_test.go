@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
 )
 
 // answeredAt places a call to the executive, lets assistant endpoint answer it and
@@ -364,4 +365,53 @@ func TestConcurrentFACsFromManyDevicesAreIndependent(t *testing.T) {
 		}
 	}
 	h.settle()
+}
+
+// TestTheCallerLeavingAThreeWayCallEndsIt: with the executive bridged into the call an
+// assistant answered, the caller hanging up releases every leg (SPEC 2.5): the executive
+// and the assistant are not left talking in our bridge, the call leaves the live list
+// and its last journal record says the caller hung up.
+func TestTheCallerLeavingAThreeWayCallEndsIt(t *testing.T) {
+	h := newHarness(t, baseYAML, "filtering: {enabled: true, mode: all}", "filtering: {enabled: true, mode: all}\n      bridge_warning_tone: none")
+	caller, leg := h.answeredAt("PJSIP/1002")
+	b := h.fac("PJSIP/1001", "*15")
+	h.eventually("three in one bridge", func() bool { return h.bridged(caller, leg, b) })
+	h.fake.Hangup(caller)
+	h.settle()
+	if calls, _ := h.app.LiveCalls(); len(calls) != 0 {
+		t.Fatalf("the call is still live after its caller left: %+v", calls)
+	}
+	j := h.ended()
+	if j.Outcome != "caller-hung-up" || j.AnsweredBy != "1002" {
+		t.Fatalf("last record %+v", j)
+	}
+}
+
+// ended waits for the record that ends an answered call.
+func (h *harness) ended() store.JournalEntry {
+	h.t.Helper()
+	var e store.JournalEntry
+	h.eventually("the call's end record", func() bool {
+		j, _ := h.store.Journal(store.JournalFilter{})
+		for _, x := range j {
+			if x.Decision == "ended" {
+				e = x
+				return true
+			}
+		}
+		return false
+	})
+	return e
+}
+
+// TestAnAnsweredCallEndsWithARecord: a call an assistant answered ends with a record
+// that says who hung up (before, its last word was "answered").
+func TestAnAnsweredCallEndsWithARecord(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	_, leg := h.answeredAt("PJSIP/1002")
+	h.fake.Hangup(leg)
+	h.settle()
+	if j := h.ended(); j.Outcome != "assistant-hung-up" || !strings.Contains(j.Reasons[0], "1002 (assistant) hung up") {
+		t.Fatalf("last record %+v", j)
+	}
 }

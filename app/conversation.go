@@ -554,12 +554,12 @@ func (v *conversation) recallNow(ctx context.Context) {
 	v.journal("recalled", v.recallBy)
 }
 
+// remoteLeft: the caller hanging up releases every leg (SPEC 2.5), also in a three-way
+// call: the executive and the assistant are not left talking to each other in our
+// bridge (a real Asterisk sent neither phone a BYE).
 func (v *conversation) remoteLeft(ctx context.Context) {
 	v.remote.id = ""
-	if len(v.parties) >= 2 {
-		return // a three-way call goes on without the remote party
-	}
-	v.end(ctx)
+	v.end(ctx, "caller-hung-up", "the caller hung up")
 }
 
 func (v *conversation) partyLeft(ctx context.Context, p *party) {
@@ -568,7 +568,7 @@ func (v *conversation) partyLeft(ctx context.Context, p *party) {
 		v.publish()
 		return
 	}
-	v.end(ctx)
+	v.end(ctx, p.role+"-hung-up", strings.TrimSpace(p.who+" ("+p.role+") hung up"))
 }
 
 func boolInt(b bool) int {
@@ -596,8 +596,9 @@ func (v *conversation) releaseAllButRemote(ctx context.Context) {
 	}
 }
 
-// end hangs up whoever is left and destroys the bridge.
-func (v *conversation) end(ctx context.Context) {
+// end hangs up whoever is left, destroys the bridge and writes the call's last record:
+// cause is the class of who hung up (caller, assistant, executive ...), why in words.
+func (v *conversation) end(ctx context.Context, cause, why string) {
 	v.releaseAllButRemote(ctx)
 	if v.remote.id != "" {
 		v.hangup(ctx, v.remote.id)
@@ -605,6 +606,8 @@ func (v *conversation) end(ctx context.Context) {
 	if err := v.cli.Bridge().Delete(ctx, v.bridge); err != nil && !ari.IsGone(err) {
 		v.s.log.Warn().Err(err).Msg("destroy bridge")
 	}
+	v.s.env.journal(store.JournalEntry{At: v.s.env.clock.Now(), CallID: v.callID, Kind: "call-control",
+		Executive: v.exec.Extension, Decision: "ended", AnsweredBy: v.answeredBy, Outcome: cause, Reasons: []string{why}})
 }
 
 func (v *conversation) hangup(ctx context.Context, id string) { v.s.release(ctx, id, "normal") }

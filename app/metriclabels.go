@@ -10,14 +10,15 @@ var (
 	decisionClasses = classes("normal", "filtered",
 		// call control
 		"pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
-		"answered-after-push", "recalled", "failed",
+		"answered-after-push", "recalled", "failed", "ended",
 		// feature codes (config.Codes' keys)
 		"filtering_on", "filtering_off", "push", "initiate", "opt_in", "opt_out", "e164")
 	outcomeClasses = classes("answered", "continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
 		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge",
-		"retrieved", "bridged", "transferred", "attended-transfer", "answered-after-push", "recalled", "failed")
+		"retrieved", "bridged", "transferred", "attended-transfer", "answered-after-push", "recalled", "failed",
+		"assistant-hung-up", "executive-hung-up", "transfer-target-hung-up")
 	kindClasses = classes("call", "fac", "call-control")
 )
 
