@@ -230,21 +230,9 @@ func TestPushRefusals(t *testing.T) {
 	if !h.bridged(caller, leg) || h.fake.MOH(h.fake.BridgeOf(caller)) {
 		t.Fatal("a refused push touched the call")
 	}
-	// Two answered calls at 1003: refused, both untouched.
-	caller2 := h.call()
-	leg2 := h.ringing("PJSIP/1003")
-	h.fake.Answer(leg2)
-	h.eventually("second call bridged", func() bool { return h.bridged(caller2, leg2) })
-	id = h.fac("PJSIP/1003", "#63")
-	h.finishFAC(id)
-	if p := h.playedTo(id); !strings.Contains(p[0], "im-sorry") {
-		t.Fatalf("two calls: %v", p)
-	}
-	if !h.bridged(caller, leg) || !h.bridged(caller2, leg2) {
-		t.Fatal("a refused push touched a call")
-	}
+	// (Two answered calls at one device: the newest is pushed, see
+	// TestPushWithTwoCallsAtOneDevicePushesTheNewestAndSaysWhich.)
 	h.fake.Hangup(caller)
-	h.fake.Hangup(caller2)
 	h.settle()
 }
 
@@ -414,4 +402,34 @@ func TestAnAnsweredCallEndsWithARecord(t *testing.T) {
 	if j := h.ended(); j.Outcome != "assistant-hung-up" || !strings.Contains(j.Reasons[0], "1002 (assistant) hung up") {
 		t.Fatalf("last record %+v", j)
 	}
+}
+
+// TestPushWithTwoCallsAtOneDevicePushesTheNewestAndSaysWhich: #63 has no call id; with
+// two answered calls on Ann's phone it pushes the one answered last, and the
+// confirmation ends with that caller's number; the other call stays with Ann.
+func TestPushWithTwoCallsAtOneDevicePushesTheNewestAndSaysWhich(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	var callers, legs []string
+	for _, number := range []string{"+15557770001", "+15557770002"} {
+		c := h.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", CallerNumber: number, Exten: "1001", Args: []string{"exec", "1001"}})
+		leg := h.ringing("PJSIP/1002")
+		h.fake.Answer(leg)
+		h.eventually("bridged", func() bool { return h.bridged(c, leg) })
+		callers, legs = append(callers, c), append(legs, leg)
+		h.clock.Advance(time.Second) // the second is answered a second later
+	}
+	f := h.fac("PJSIP/1002", "#63")
+	exec := h.ringing("PJSIP/1001")
+	h.finishFAC(f)
+	if p := h.playedTo(f); len(p) == 0 || !strings.Contains(strings.Join(p, " "), "digits%3A15557770002") {
+		t.Fatalf("the confirmation does not say which call: %v", p)
+	}
+	if !h.bridged(callers[0], legs[0]) {
+		t.Fatal("the first call left Ann")
+	}
+	if !h.gone(legs[1]) {
+		t.Fatal("Ann's leg of the pushed call is still up")
+	}
+	h.fake.Answer(exec)
+	h.eventually("the executive has the newest call", func() bool { return h.bridged(callers[1], exec) })
 }

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -194,24 +196,41 @@ func (f *facCall) ask(c execCall, op string) string {
 	}
 }
 
-// push: #63 needs exactly one answered executive call at the dialling device.
+// push: #63 pushes the answered executive call at the dialling device. The FAC has no
+// call id: with several calls at the device (a second line) it pushes the most recently
+// answered and says which (the confirmation ends with the caller's number, and the
+// journal names it); the API pushes the call it is given.
 func (f *facCall) push(ctx context.Context) {
 	device := f.s.start.Channel.Device()
-	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" })
+	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" && c.answered() })
 	if len(calls) == 0 {
 		f.noCall(ctx, "no answered executive call at "+device, func(c LiveCall) bool { return c.Assistant == f.s.facUser })
 		return
 	}
-	if len(calls) != 1 {
-		f.refuse(ctx, f.prompts.NoCall, fmt.Sprintf("%d answered executive calls at %s; push needs exactly one", len(calls), device))
-		return
+	c := slices.MaxFunc(calls, func(a, b execCall) int {
+		return cmp.Or(a.answeredAt.Compare(b.answeredAt), a.arrived.Compare(b.arrived))
+	})
+	f.entry.Executive = c.exec
+	prompt := f.prompts.Confirm
+	if len(calls) > 1 {
+		f.entry.Reasons = append(f.entry.Reasons, fmt.Sprintf("%d answered executive calls at %s: pushing the most recently answered, from %s",
+			len(calls), device, cmp.Or(c.callerNumber, "an unknown number")))
+		if d := strings.Map(keepDigit, c.callerNumber); d != "" {
+			prompt += ",digits:" + d
+		}
 	}
-	f.entry.Executive = calls[0].exec
-	if why := f.ask(calls[0], "push"); why != "" {
+	if why := f.ask(c, "push"); why != "" {
 		f.refuse(ctx, f.prompts.NoCall, why)
 		return
 	}
-	f.confirm(ctx, f.prompts.Confirm, "pushed")
+	f.confirm(ctx, prompt, "pushed")
+}
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
 }
 
 // join hands this FAC caller to the call: on success the call's session owns the
