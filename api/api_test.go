@@ -523,9 +523,10 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 }
 
-// TestRetrieveAndBridgeThroughTheAPI: the executive's retrieve rings the executive's
-// phone and moves the call there; the other assistant's bridge rings them and joins
-// them to the call (a three-way call). An assistant may not retrieve.
+// TestRetrieveAndBridgeThroughTheAPI: the executive's bridge rings the executive's phone
+// and joins them to the call (a three-way call); the other assistant may not bridge into
+// a colleague's call, and an assistant may not retrieve. Once the executive holds the
+// call alone, Alan may bridge into it.
 func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 	r := newRig(t)
 	exec, ann, alan := r.login("1001"), r.login("1002"), r.login("1003")
@@ -544,27 +545,34 @@ func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 	if code, _ := ann.do("POST", "/v1/calls/"+id+"/retrieve", nil, nil); code != 403 {
 		t.Fatalf("an assistant retrieved: %d", code)
 	}
-	// Alan bridges in.
-	if code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
-		t.Fatalf("bridge: %d %s", code, body)
+	// Alan may not bridge into Ann's call.
+	if code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 403 {
+		t.Fatalf("a colleague's bridge: %d %s", code, body)
 	}
-	alanLeg := r.ringing("PJSIP/1003")
-	r.fake.Answer(alanLeg)
-	r.eventually("Alan in the call", func() bool {
-		b := r.fake.BridgeOf(caller)
-		return b != "" && r.fake.BridgeOf(alanLeg) == b && r.fake.BridgeOf(leg) == b
-	})
 	// The executive retrieves: the executive's phone rings, and on answer the
-	// assistants are released.
+	// assistant is released.
 	if code, body := exec.do("POST", "/v1/calls/"+id+"/retrieve", nil, nil); code != 202 {
 		t.Fatalf("retrieve: %d %s", code, body)
 	}
 	execLeg := r.ringing("PJSIP/1001")
 	r.fake.Answer(execLeg)
-	r.eventually("the call at the executive, the assistants released", func() bool {
+	r.eventually("the call at the executive, the assistant released", func() bool {
 		_, annUp := r.fake.ChannelState(leg)
-		_, alanUp := r.fake.ChannelState(alanLeg)
-		return r.fake.BridgeOf(execLeg) != "" && r.fake.BridgeOf(execLeg) == r.fake.BridgeOf(caller) && !annUp && !alanUp
+		return r.fake.BridgeOf(execLeg) != "" && r.fake.BridgeOf(execLeg) == r.fake.BridgeOf(caller) && !annUp
+	})
+	// Now the executive's own call: Alan bridges in (a three-way call).
+	r.eventually("the call at the executive", func() bool {
+		calls, _ := r.app.LiveCalls()
+		return len(calls) == 1 && calls[0].State == "executive"
+	})
+	if code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
+		t.Fatalf("bridge into the executive's call: %d %s", code, body)
+	}
+	alanLeg := r.ringing("PJSIP/1003")
+	r.fake.Answer(alanLeg)
+	r.eventually("Alan in the call", func() bool {
+		b := r.fake.BridgeOf(caller)
+		return b != "" && r.fake.BridgeOf(alanLeg) == b && r.fake.BridgeOf(execLeg) == b
 	})
 	r.fake.Hangup(caller)
 }

@@ -113,6 +113,15 @@ var handleBridge = callAction(policy.ResCallBridge, http.StatusAccepted, func(s 
 	if r.who.Admin {
 		return "", errorf(http.StatusConflict, "refused", "", "an admin has no phone to bridge in with")
 	}
+	// SPEC 3: the executive bridges into a call at an assistant (*15), an assistant
+	// into the executive's own call (#64 <exec> *15); never into a colleague's call.
+	if r.who.Name != c.Executive && c.State != "executive" {
+		why := "an assistant bridges only into a call the executive is on"
+		if c.Assistant != "" {
+			why += "; this call is at " + c.Assistant
+		}
+		return "", errorf(http.StatusForbidden, "forbidden", "", "%s", why)
+	}
 	return "ringing " + r.who.Name, s.app.Bridge(c.ID, r.who.Name)
 })
 

@@ -56,3 +56,39 @@ func TestPushActsOnTheCallItNames(t *testing.T) {
 		t.Errorf("the first call's leg at 1002 is %s", st)
 	}
 }
+
+// TestAnAssistantDoesNotBridgeIntoAColleaguesCall: Alan may not bridge into the call Ann
+// answered (403 with the reason, nothing rings); the executive may.
+func TestAnAssistantDoesNotBridgeIntoAColleaguesCall(t *testing.T) {
+	r := newRig(t)
+	alan, exec := r.login("1003"), r.login("1001")
+	r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	r.fake.Answer(r.ringing("PJSIP/1002"))
+	var id string
+	r.eventually("the call answered at 1002", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && calls[0].State == "answered" && calls[0].Assistant == "1002" {
+			id = calls[0].ID
+		}
+		return id != ""
+	})
+	r.eventually("1003's leg to be released", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1003") {
+			if st, ok := r.fake.ChannelState(l); ok && st != "" {
+				return false
+			}
+		}
+		return true
+	})
+	before := len(r.fake.ChannelsOn("PJSIP/1003"))
+	code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil)
+	if code != 403 || !strings.Contains(body, "at 1002") {
+		t.Fatalf("Alan bridging into Ann's call: %d %s", code, body)
+	}
+	if n := len(r.fake.ChannelsOn("PJSIP/1003")); n != before {
+		t.Fatal("a refused bridge rang Alan's phone")
+	}
+	if code, body := exec.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
+		t.Fatalf("the executive bridging in: %d %s", code, body)
+	}
+}

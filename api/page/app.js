@@ -234,7 +234,10 @@ function callActions(c) {
   if (c.state === "answered" && (c.assistant === me.user || me.admin)) out.push(act(t("push"), t("pushLabel", { caller, exec }), "push"));
   if ((c.state === "answered" || c.state === "bridged") && (me.user === c.executive || me.admin))
     out.push(act(t("retrieve"), t("retrieveLabel", { caller, exec }), "retrieve"));
-  if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && !(c.state === "executive" && me.user === c.executive))
+  // The executive bridges into a call at an assistant; an assistant only into the
+  // executive's own call (never a colleague's: the API refuses it).
+  const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive";
+  if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && mayBridge)
     out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
   return out;
 }
