@@ -3,6 +3,7 @@ package ari_test
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/execassist/execassist/internal/testskip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ func readTrace(t *testing.T, name string) []json.RawMessage {
 	t.Helper()
 	f, err := os.Open(filepath.Join(traceDir, name+".jsonl"))
 	if os.IsNotExist(err) {
-		t.Skip("no ../shared/ari-traces beside the repository")
+		testskip.Skip(t, "no ../shared/ari-traces beside the repository (the traces of a real Asterisk)")
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +297,7 @@ func TestTraceThreePartyBridge(t *testing.T) {
 func TestFakeEventFieldsMatchRealAsterisk(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(traceDir, "*.jsonl"))
 	if len(files) == 0 {
-		t.Skip("no traces")
+		testskip.Skip(t, "no ../shared/ari-traces beside the repository (the traces of a real Asterisk)")
 	}
 	union := map[string]map[string]bool{}
 	inter := map[string]map[string]bool{}
