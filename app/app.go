@@ -25,6 +25,11 @@ type Options struct {
 	ResyncGrace time.Duration
 	// Version is shown by execassist_build_info.
 	Version string
+	// SetupLimit bounds the filtered calls being set up at once (default 64) and
+	// SetupDeadline how long setting one up may take (default 2 s); a call beyond either
+	// is continued in the dialplan at once.
+	SetupLimit    int
+	SetupDeadline time.Duration
 }
 
 // App is the running Stasis application.
@@ -67,7 +72,9 @@ func New(opts Options) *App {
 		}
 		return a.store.Health()
 	})
-	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer}
+	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer,
+		setup: newSetupGate(opts.SetupLimit, opts.SetupDeadline)}
+	a.metrics.overloaded = func() float64 { return float64(a.env.setup.continued.Load()) }
 	if a.store != nil {
 		a.env.settings = a.store
 	}

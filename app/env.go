@@ -28,4 +28,6 @@ type callEnv struct {
 	// transfer makes session to the owner of a channel's events (a FAC caller joining
 	// a call, or handed back).
 	transfer func(channelID string, to *session)
+	// setup bounds the calls being set up and how long setting one up may take.
+	setup *setupGate
 }

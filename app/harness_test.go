@@ -57,6 +57,7 @@ type harness struct {
 	done   chan struct{}
 	dbPath string
 	cli    *ari.RESTClient
+	opts   func(*app.Options) // changes the app's options (nil: the defaults)
 }
 
 func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
@@ -67,8 +68,22 @@ func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
 	}, yamlText, edits...)
 }
 
+// newHarnessWith builds a harness whose app runs with opts applied to its options.
+func newHarnessWith(t *testing.T, opts func(*app.Options), yamlText string, edits ...string) *harness {
+	t.Helper()
+	return newHarnessFull(t, func(h *harness) (*store.Store, error) {
+		h.dbPath = filepath.Join(t.TempDir(), "x.db")
+		return store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	}, opts, yamlText, edits...)
+}
+
 // newHarnessOn builds a harness whose app uses the store open returns.
 func newHarnessOn(t *testing.T, open func(h *harness) (*store.Store, error), yamlText string, edits ...string) *harness {
+	t.Helper()
+	return newHarnessFull(t, open, nil, yamlText, edits...)
+}
+
+func newHarnessFull(t *testing.T, open func(h *harness) (*store.Store, error), opts func(*app.Options), yamlText string, edits ...string) *harness {
 	t.Helper()
 	for i := 0; i+1 < len(edits); i += 2 {
 		if !strings.Contains(yamlText, edits[i]) {
@@ -76,7 +91,7 @@ func newHarnessOn(t *testing.T, open func(h *harness) (*store.Store, error), yam
 		}
 		yamlText = strings.Replace(yamlText, edits[i], edits[i+1], 1)
 	}
-	h := &harness{t: t}
+	h := &harness{t: t, opts: opts}
 	h.clock = clock.NewFake(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC))
 	h.fake = aritest.New(aritest.Options{Clock: h.clock})
 	t.Cleanup(h.fake.Close)
@@ -122,7 +137,11 @@ func (h *harness) startApp() {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(level)
 	h.cli = cli
-	h.app = app.New(app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond})
+	o := app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond}
+	if h.opts != nil {
+		h.opts(&o)
+	}
+	h.app = app.New(o)
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.done = make(chan struct{})
 	go func() { h.app.Run(h.ctx); close(h.done) }()

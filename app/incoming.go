@@ -41,6 +41,9 @@ type incomingCall struct {
 	// conversation; until then failing open continues it.
 	settled bool
 	conv    *conversation
+	// setupCtx bounds the REST calls that set the call up (reading the caller, creating
+	// legs) by the setup deadline; nil once the call is set up.
+	setupCtx context.Context
 }
 
 // leg is one channel execassist dialled for this call.
@@ -73,18 +76,70 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 func (c *incomingCall) run(ctx context.Context, s *session) behaviour {
 	c.s, c.cli, c.caller = s, s.env.cli, s.start.Channel
 	c.start = s.env.clock.Now()
-	snap := s.env.settings.Snapshot()
-	c.cfg = snap.Config
-	call := c.callFacts(ctx)
-	c.dec = policy.Decide(snap.Config, snap.Runtime, c.exec, call, c.start)
-	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
-	if !c.dec.Filtered {
-		c.normal(ctx, "not filtered")
+	if why := s.env.setup.enter(); why != "" {
+		c.overload(ctx, why)
 		return nil
 	}
-	c.alert(ctx)
+	setupCtx, cancel := s.env.setup.setupContext(ctx, s.arrived)
+	c.setupCtx = setupCtx
+	set := c.setUp(ctx)
+	expired := c.setupExpired()
+	c.setupCtx = nil
+	cancel()
+	s.env.setup.leave()
+	if !set {
+		return nil
+	}
+	if expired && !c.settled && c.winner == nil {
+		// Asterisk (or we) took longer than the deadline to set the call up: the legs
+		// that exist are released and the caller goes to the executive at once.
+		c.releaseLegs(ctx)
+		c.overload(ctx, "not set up within "+s.env.setup.deadline.String())
+		return nil
+	}
 	c.publish()
 	return c.loop(ctx)
+}
+
+// setUp decides and creates the legs, within the setup deadline of ctx; false when the
+// call needs nothing more (not filtered, or the deadline passed before it was decided).
+func (c *incomingCall) setUp(ctx context.Context) bool {
+	s := c.s
+	snap := s.env.settings.Snapshot()
+	c.cfg = snap.Config
+	call := c.callFacts(c.setupCtx)
+	c.dec = policy.Decide(snap.Config, snap.Runtime, c.exec, call, c.start)
+	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
+	switch {
+	case !c.dec.Filtered:
+		c.normal(ctx, "not filtered")
+		return false
+	case c.setupExpired():
+		c.overload(ctx, "not decided within "+s.env.setup.deadline.String())
+		return false
+	}
+	c.alert(ctx)
+	return true
+}
+
+// setupExpired: the call is being set up and its setup deadline has passed.
+func (c *incomingCall) setupExpired() bool {
+	return c.setupCtx != nil && errors.Is(c.setupCtx.Err(), context.DeadlineExceeded)
+}
+
+// overload continues a call we cannot set up in time at once (fail open, SPEC 5).
+func (c *incomingCall) overload(ctx context.Context, why string) {
+	c.handled, c.done, c.settled = true, true, true
+	c.s.log.Warn().Str("executive", c.exec).Str("why", why).Msg("overload: the call continues to the executive")
+	continueCaller(ctx, c.cli, c.s.start.Channel.Key(), c.s.log)
+	c.dec.Reasons = append(c.dec.Reasons, "overload: "+why)
+	c.overloaded()
+}
+
+func (c *incomingCall) overloaded() {
+	c.outcome = "overload:continued"
+	c.journal(c.outcome, "", 0)
+	c.s.env.setup.continued.Add(1)
 }
 
 // published is the call as the registry shows it while it rings.
@@ -154,6 +209,9 @@ func (c *incomingCall) alert(ctx context.Context) {
 		c.startStep(ctx)
 	} else {
 		c.startTargets(ctx, c.dec.Assistants, "assistant")
+	}
+	if c.setupExpired() {
+		return // legs failed for our lateness, not the assistants': run continues the caller
 	}
 	phase("alerted", c.exec)
 	c.checkExhausted(ctx)
@@ -234,6 +292,9 @@ func (c *incomingCall) create(ctx context.Context, l *leg) error {
 		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
 	if l.kind == "forward" {
 		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""
+	}
+	if c.setupCtx != nil {
+		ctx = c.setupCtx
 	}
 	return createLeg(ctx, c.cli, c.s.id, out)
 }
@@ -589,6 +650,18 @@ func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) 
 		c.conv.failOpen(ctx, s, reason)
 		return
 	}
+	c.releaseLegs(ctx)
+	if c.settled {
+		return
+	}
+	c.dec.Filtered = false
+	c.dec.Reasons = append(c.dec.Reasons, reason)
+	c.normal(ctx, reason)
+}
+
+// releaseLegs stops the rollover timer, hangs up every leg, destroys the bridge and
+// takes the call off the live list.
+func (c *incomingCall) releaseLegs(ctx context.Context) {
 	c.stopRollover()
 	for _, l := range c.legs {
 		if !l.gone {
@@ -601,13 +674,7 @@ func (c *incomingCall) failOpen(ctx context.Context, s *session, reason string) 
 		}
 		c.bridge = nil
 	}
-	s.env.registry.remove(s)
-	if c.settled {
-		return
-	}
-	c.dec.Filtered = false
-	c.dec.Reasons = append(c.dec.Reasons, reason)
-	c.normal(ctx, reason)
+	c.s.env.registry.remove(c.s)
 }
 
 func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) {

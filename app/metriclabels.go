@@ -13,7 +13,7 @@ var (
 		"answered-after-push", "recalled", "failed", "ended",
 		// feature codes (config.Codes' keys)
 		"filtering_on", "filtering_off", "push", "initiate", "opt_in", "opt_out", "e164")
-	outcomeClasses = classes("answered", "continued", "caller-hung-up", "refused", "initiated",
+	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
 		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge",

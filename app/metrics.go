@@ -24,6 +24,8 @@ type metrics struct {
 	connected  atomic.Bool
 	// journalPending counts journal entries the store has not taken yet.
 	journalPending atomic.Int64
+	// overloaded reads the calls continued for overload.
+	overloaded func() float64
 }
 
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
@@ -73,6 +75,15 @@ func newMetrics(version string, active func() int, health func() store.Health) *
 			Name: "execassist_store_stale_seconds",
 			Help: "How long the settings calls are decided with may have missed changes (etcd unreachable); 0 while connected.",
 		}, func() float64 { return health().Staleness(time.Now()).Seconds() }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "execassist_overload_continued_total",
+			Help: "Filtered calls continued in the dialplan because they could not be set up in time (or too many were being set up).",
+		}, func() float64 {
+			if m.overloaded == nil {
+				return 0
+			}
+			return m.overloaded()
+		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_journal_pending",
 			Help: "Journal entries kept in memory until the store takes them.",

@@ -27,7 +27,10 @@ type session struct {
 	start *ari.StasisStart
 	log   zerolog.Logger
 	done  chan struct{} // closed when the session has ended
-	began time.Time     // when the call reached execassist
+	began time.Time     // when the call reached execassist (the injected clock)
+	// arrived is the wall time the call reached execassist: its setup deadline counts
+	// from it.
+	arrived time.Time
 	// facUser is the extension whose device dialled this FAC session, for the call
 	// session it joins.
 	facUser string
@@ -37,7 +40,7 @@ type session struct {
 }
 
 func newSession(a *App, id string, start *ari.StasisStart, log zerolog.Logger) *session {
-	return &session{id: id, app: a, env: a.env, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now()}
+	return &session{id: id, app: a, env: a.env, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now(), arrived: time.Now()}
 }
 
 // behaviour is one owner of a session's channels: an incoming call, a FAC, a
