@@ -25,7 +25,7 @@ type Options struct {
 	ResyncGrace time.Duration
 	// Version is shown by execassist_build_info.
 	Version string
-	// SetupLimit bounds the filtered calls being set up at once (default 64) and
+	// SetupLimit bounds the filtered calls being set up at once (default 256) and
 	// SetupDeadline how long setting one up may take (default 2 s); a call beyond either
 	// is continued in the dialplan at once.
 	SetupLimit    int
@@ -75,6 +75,7 @@ func New(opts Options) *App {
 	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer,
 		setup: newSetupGate(opts.SetupLimit, opts.SetupDeadline)}
 	a.metrics.overloaded = func() float64 { return float64(a.env.setup.continued.Load()) }
+	a.metrics.settingUp = func() float64 { return float64(a.env.setup.inFlight.Load()) }
 	if a.store != nil {
 		a.env.settings = a.store
 	}

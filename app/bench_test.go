@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -392,3 +393,105 @@ func baselineCall(ctx context.Context, cli ari.Client, caller string, box chan a
 }
 
 var _ = fmt.Sprint
+
+// BenchmarkPastTheKnee places calls as fast as the load generator can, far more than
+// can be set up at once (no throttle on calls in flight), with the baseline and with
+// execassist ringing three assistants, and measures for every caller the time from
+// StasisStart to the first thing done for it: a leg dialled or the caller continued in
+// the dialplan. Overload must be paid by us, not the callers: none waits past the setup
+// deadline; those that cannot be set up in time go to the executive's own Dial.
+func BenchmarkPastTheKnee(b *testing.B) {
+	const n = 3000
+	answer := aritest.Script{Mode: aritest.Answer, After: 20 * time.Millisecond, TalkAfterBridged: 20 * time.Millisecond}
+	for i := 0; i < b.N; i++ {
+		var base, ours kneeResult
+		for _, mode := range []string{"baseline", "simultaneous"} {
+			r := newLoadRig(b, mode, answer, mode == "baseline")
+			res := driveUnthrottled(b, r, n)
+			r.close()
+			if mode == "baseline" {
+				base = res
+			} else {
+				ours = res
+			}
+			b.Logf("%s: %.0f calls/s; first action p50 %s p99 %s max %s; %d of %d continued (%d for overload), %d waited over %s",
+				mode, res.callsPerSec, res.p50, res.p99, res.max, res.continued, n, res.overload, res.late, defaultSetupDeadlineForBench)
+		}
+		b.ReportMetric(ours.callsPerSec/base.callsPerSec, "calls/s-ratio")
+		b.ReportMetric(float64(ours.p99.Milliseconds()), "p99-first-action-ms")
+		b.ReportMetric(float64(ours.late), "callers-waiting-past-deadline")
+	}
+}
+
+// defaultSetupDeadlineForBench mirrors app's default setup deadline, for the report.
+const defaultSetupDeadlineForBench = 2 * time.Second
+
+type kneeResult struct {
+	callsPerSec         float64
+	p50, p99, max       time.Duration
+	continued, overload int
+	late                int
+}
+
+func driveUnthrottled(tb testing.TB, r *loadRig, n int) kneeResult {
+	placed := make(map[string]time.Time, n)
+	start := time.Now()
+	for range n {
+		id := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+		placed[id] = time.Now()
+	}
+	r.waitIdle(tb, 5*time.Minute)
+	elapsed := time.Since(start)
+	first := map[string]time.Time{}
+	var res kneeResult
+	for _, q := range r.fake.Requests() {
+		if q.Method != "POST" {
+			continue
+		}
+		var caller string
+		switch {
+		case strings.HasSuffix(q.Path, "/dial"):
+			leg := strings.TrimSuffix(strings.TrimPrefix(q.Path, "/channels/"), "/dial")
+			if i := strings.Index(leg, "-"); i > 0 {
+				caller = leg[:i]
+			}
+		case strings.HasSuffix(q.Path, "/continue"):
+			caller = strings.TrimSuffix(strings.TrimPrefix(q.Path, "/channels/"), "/continue")
+			res.continued++
+		default:
+			continue
+		}
+		if _, ok := placed[caller]; ok {
+			if _, seen := first[caller]; !seen {
+				first[caller] = q.At
+			}
+		}
+	}
+	var lat []time.Duration
+	for id, at := range first {
+		d := at.Sub(placed[id])
+		lat = append(lat, d)
+		if d > defaultSetupDeadlineForBench+250*time.Millisecond {
+			res.late++
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	res.callsPerSec = float64(n) / elapsed.Seconds()
+	if len(lat) > 0 {
+		res.p50, res.p99, res.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	}
+	if r.app != nil {
+		m := httpMetrics(r.app)
+		if i := strings.Index(m, "\nexecassist_overload_continued_total "); i >= 0 {
+			fmt.Sscanf(m[i+len("\nexecassist_overload_continued_total "):], "%d", &res.overload)
+		}
+	}
+	return res
+}
+
+// httpMetrics reads an app's Prometheus exposition.
+func httpMetrics(a *app.App) string {
+	rec := httptest.NewRecorder()
+	a.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
+}

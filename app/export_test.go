@@ -3,6 +3,3 @@ package app
 // SetPhaseHook runs f in the call session when a call reaches a phase: alerted,
 // answered, pushed, bridged (tests inject panics).
 func SetPhaseHook(f func(phase, exec string)) { testHookPhase = f }
-
-// SettingUp counts the calls being set up now.
-func (a *App) SettingUp() int64 { return a.env.setup.inFlight.Load() }

@@ -76,11 +76,16 @@ func newIncomingCall(ev *ari.StasisStart) behaviour {
 func (c *incomingCall) run(ctx context.Context, s *session) behaviour {
 	c.s, c.cli, c.caller = s, s.env.cli, s.start.Channel
 	c.start = s.env.clock.Now()
-	if why := s.env.setup.enter(); why != "" {
+	setupCtx, cancel := s.env.setup.setupContext(ctx, s.arrived)
+	if why := s.env.setup.enter(setupCtx); why != "" {
+		cancel()
+		if ctx.Err() != nil { // execassist stops: fail open as for any call
+			c.failOpen(ctx, s, "execassist stopped")
+			return nil
+		}
 		c.overload(ctx, why)
 		return nil
 	}
-	setupCtx, cancel := s.env.setup.setupContext(ctx, s.arrived)
 	c.setupCtx = setupCtx
 	set := c.setUp(ctx)
 	expired := c.setupExpired()

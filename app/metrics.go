@@ -24,8 +24,8 @@ type metrics struct {
 	connected  atomic.Bool
 	// journalPending counts journal entries the store has not taken yet.
 	journalPending atomic.Int64
-	// overloaded reads the calls continued for overload.
-	overloaded func() float64
+	// overloaded reads the calls continued for overload, settingUp the calls being set up.
+	overloaded, settingUp func() float64
 }
 
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
@@ -83,6 +83,15 @@ func newMetrics(version string, active func() int, health func() store.Health) *
 				return 0
 			}
 			return m.overloaded()
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "execassist_calls_setting_up",
+			Help: "Filtered calls being set up now (decided, legs being created); bounded by the setup limit.",
+		}, func() float64 {
+			if m.settingUp == nil {
+				return 0
+			}
+			return m.settingUp()
 		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_journal_pending",

@@ -3,7 +3,6 @@ package app_test
 import (
 	"errors"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -31,11 +30,7 @@ func newNode(t *testing.T, srv *etcdtest.Server, node string, storeLog ...io.Wri
 }
 
 // metrics reads the app's Prometheus exposition.
-func (h *harness) metrics() string {
-	rec := httptest.NewRecorder()
-	h.app.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	return rec.Body.String()
-}
+func (h *harness) metrics() string { return httpMetrics(h.app) }
 
 func (h *harness) lamp(exec string) string {
 	st, _ := h.fake.DeviceState("Stasis:execassist-filter-" + exec)

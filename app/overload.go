@@ -8,19 +8,23 @@ import (
 )
 
 // Overload: callers never pay for ours. A filtered call is set up (decided, its legs
-// created) within a deadline, and only so many calls are set up at once; a call that
-// cannot be set up in time, or arrives while the limit is reached, is continued in the
-// dialplan at once (the executive's own Dial) instead of waiting in our queue, journaled
-// overload:continued and counted. The deadline is wall time, as it bounds Asterisk's
+// created) within a deadline, and only so many calls are set up at once; a call waits
+// for a setup slot only until its deadline, and a call that cannot be set up in time is
+// continued in the dialplan at once (the executive's own Dial) instead of waiting in our
+// queue, journaled overload:continued and counted. The deadline is wall time, as it bounds Asterisk's
 // REST latency and our queueing, not a policy timer.
 const (
-	defaultSetupLimit    = 64
+	defaultSetupLimit    = 256
 	defaultSetupDeadline = 2 * time.Second
 )
 
-// setupGate counts the calls being set up; shared by every session (atomics only).
+// A call waits for a setup slot at most half its deadline: a caller beyond what
+// we can set up in time is better continued now than after the whole deadline.
+const slotWaitShare = 2
+
+// setupGate holds the setup slots; shared by every session (a semaphore and atomics).
 type setupGate struct {
-	limit    int64
+	slots    chan struct{}
 	deadline time.Duration
 	inFlight atomic.Int64
 	// continued counts calls continued for overload (a metric).
@@ -34,19 +38,34 @@ func newSetupGate(limit int, deadline time.Duration) *setupGate {
 	if deadline <= 0 {
 		deadline = defaultSetupDeadline
 	}
-	return &setupGate{limit: int64(limit), deadline: deadline}
+	return &setupGate{slots: make(chan struct{}, limit), deadline: deadline}
 }
 
-// enter admits a call to setup, or says why not; leave must follow an admission.
-func (g *setupGate) enter() (why string) {
-	if n := g.inFlight.Add(1); n > g.limit {
-		g.inFlight.Add(-1)
-		return fmt.Sprintf("%d calls are being set up already (the limit)", g.limit)
+// enter waits for a setup slot (at most half the deadline, and never past ctx,
+// the call's setup deadline) and says why not; leave must follow an admission.
+func (g *setupGate) enter(ctx context.Context) (why string) {
+	select {
+	case g.slots <- struct{}{}:
+		g.inFlight.Add(1)
+		return ""
+	default:
 	}
-	return ""
+	wait := time.NewTimer(g.deadline / slotWaitShare)
+	defer wait.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		g.inFlight.Add(1)
+		return ""
+	case <-wait.C:
+	case <-ctx.Done():
+	}
+	return fmt.Sprintf("no setup slot free within %s (%d calls were being set up)", g.deadline/slotWaitShare, cap(g.slots))
 }
 
-func (g *setupGate) leave() { g.inFlight.Add(-1) }
+func (g *setupGate) leave() {
+	g.inFlight.Add(-1)
+	<-g.slots
+}
 
 // setupContext bounds a call's setup: REST calls made for it end at the deadline, counted
 // from when the call reached execassist.
