@@ -14,7 +14,7 @@ import (
 // slot only until its setup deadline, then goes to the executive's own Dial, journaled
 // overload:continued and counted.
 func TestACallBeyondTheSetupLimitWaitsNoLongerThanItsDeadline(t *testing.T) {
-	h := newHarnessWith(t, func(o *app.Options) { o.SetupLimit, o.SetupDeadline = 1, 300 * time.Millisecond }, baseYAML)
+	h := newHarnessWith(t, func(o *app.Options) { o.SetupLimit, o.SetupDeadline = 1, 300*time.Millisecond }, baseYAML)
 	remove := h.fake.InjectFault(aritest.Fault{Method: "POST", Path: `^/channels/create$`, Hang: true})
 	first := h.call()
 	second := h.call()
