@@ -184,9 +184,20 @@ func TestPushRingsExecutiveWithCallerIDAndRecallsOnNoAnswer(t *testing.T) {
 	if !h.fake.MOH(h.fake.BridgeOf(caller)) {
 		t.Fatal("the remote party does not hear music on hold")
 	}
-	h.finishFAC(push) // advances the clock 1 s
-	// 4 recall rings of 6 s: at 23 s the executive still rings, at 24 s the assistant.
-	h.clock.Advance(22 * time.Second)
+	h.finishFAC(push) // advances the clock a second or more
+	// 4 recall rings of 6 s after the push: wait for that timer, whenever it was armed;
+	// a second before it the executive still rings, at it the assistant.
+	var recallAt time.Time
+	h.eventually("the recall timer", func() bool {
+		for _, due := range h.clock.Due() {
+			if due.Sub(h.clock.Now()) > 20*time.Second {
+				recallAt = due
+				return true
+			}
+		}
+		return false
+	})
+	h.clock.Advance(recallAt.Sub(h.clock.Now()) - time.Second)
 	if h.gone(exec) {
 		t.Fatal("recalled early")
 	}

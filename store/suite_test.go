@@ -48,7 +48,7 @@ func eachBackend(t *testing.T, f func(t *testing.T, b testBackend)) {
 func openEtcd(t testing.TB, srv *etcdtest.Server, node string, opts Options) *Store {
 	t.Helper()
 	opts.Node = node
-	s, err := OpenEtcd(EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test", LeaseTTL: 2 * time.Second, RequestTimeout: time.Second, Member: true}, opts)
+	s, err := OpenEtcd(EtcdOptions{Endpoints: srv.Endpoints, Prefix: "/test", LeaseTTL: 2 * time.Second, RequestTimeout: 5 * time.Second, Member: true}, opts) // generous: a loaded machine is slow, not broken
 	must(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -76,6 +77,19 @@ func (c *Fake) Pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)
+}
+
+// Due lists when the pending timers fire, soonest first: a test waits for a timer to be
+// armed and advances to just before it, whatever else moved the clock meanwhile.
+func (c *Fake) Due() []time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]time.Time, len(c.timers))
+	for i, t := range c.timers {
+		out[i] = t.when
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
 }
 
 // Advance moves time forward by d, firing every timer that falls due, in order.
