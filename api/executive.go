@@ -293,10 +293,7 @@ type CallFiltering struct {
 var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
 	view: ofExecutive(func(cfg *config.Config, rt config.Runtime, u *config.User) CallFiltering {
 		f := u.Executive.Filtering
-		on := f.Enabled != nil && *f.Enabled
-		if st := rt.Executives[u.Extension]; st.Filtering != nil {
-			on = *st.Filtering
-		}
+		on, _ := rt.FilteringOn(u)
 		mode := f.Mode
 		if mode == "" {
 			mode = "all"

@@ -146,10 +146,7 @@ func lampStates(snap *store.Snapshot) map[string]string {
 		if u.Executive == nil {
 			continue
 		}
-		on := u.Executive.Filtering.Enabled != nil && *u.Executive.Filtering.Enabled
-		if st := snap.Runtime.Executives[u.Extension].Filtering; st != nil {
-			on = *st
-		}
+		on, _ := snap.Runtime.FilteringOn(&u)
 		out[u.Extension] = map[bool]string{true: "INUSE", false: "NOT_INUSE"}[on]
 	}
 	return out

@@ -76,11 +76,7 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 		return d
 	}
 	e := u.Executive
-	on := e.Filtering.Enabled != nil && *e.Filtering.Enabled
-	src := "provisioned"
-	if st, ok := rt.Executives[exec]; ok && st.Filtering != nil {
-		on, src = *st.Filtering, "set by #61/#62"
-	}
+	on, src := rt.FilteringOn(u)
 	if !on {
 		d.why("filtering is off (%s): normal handling", src)
 		return d

@@ -195,3 +195,32 @@ func TestSpecAppendixIsValid(t *testing.T) {
 		t.Fatal(errs)
 	}
 }
+
+// TestFilteringOnFollowsTheLastFAC: #61/#62 (runtime) win over the provisioning, either
+// way; without them the provisioning says; without the service, never.
+func TestFilteringOnFollowsTheLastFAC(t *testing.T) {
+	yes, no := true, false
+	exec := func(provisioned *bool) *User {
+		return &User{Extension: "1001", Executive: &Executive{Filtering: Filtering{Enabled: provisioned}}}
+	}
+	for _, c := range []struct {
+		u      *User
+		set    *bool
+		on     bool
+		source string
+	}{
+		{exec(&yes), nil, true, "provisioned"},
+		{exec(nil), nil, false, "provisioned"},
+		{exec(&yes), &no, false, "set by #61/#62"},
+		{exec(&no), &yes, true, "set by #61/#62"},
+		{&User{Extension: "1001"}, &yes, false, "no executive service"},
+	} {
+		rt := Runtime{Executives: map[string]ExecutiveState{}}
+		if c.set != nil {
+			rt.Executives["1001"] = ExecutiveState{Filtering: c.set}
+		}
+		if on, src := rt.FilteringOn(c.u); on != c.on || src != c.source {
+			t.Errorf("%+v with %v: %v (%s)", c.u.Executive, c.set, on, src)
+		}
+	}
+}

@@ -16,6 +16,20 @@ type Runtime struct {
 // OnDND reports whether ext set do-not-disturb.
 func (rt Runtime) OnDND(ext string) bool { return rt.DoNotDisturb[ext] }
 
+// FilteringOn says whether executive u's calls are filtered: what #61/#62 (or the API's
+// callFiltering.enabled) set last, else the provisioning; source says which. It is the
+// one place that rule lives (the policy, the lamps and the API read it).
+func (rt Runtime) FilteringOn(u *User) (on bool, source string) {
+	if u == nil || u.Executive == nil {
+		return false, "no executive service"
+	}
+	if st, ok := rt.Executives[u.Extension]; ok && st.Filtering != nil {
+		return *st.Filtering, "set by #61/#62"
+	}
+	f := u.Executive.Filtering.Enabled
+	return f != nil && *f, "provisioned"
+}
+
 // ExecutiveState is what an executive (or an assigned assistant, for them) changed.
 // Each non-nil section replaces the provisioned one as a whole (WithRuntime), so a
 // later re-import changes what nobody has touched and keeps what users set.
