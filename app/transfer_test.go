@@ -3,6 +3,7 @@ package app_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/store"
@@ -46,19 +47,53 @@ func TestAssistantBlindTransfersAFilteredCall(t *testing.T) {
 	h.settle()
 }
 
-// TestAssistantAttendedTransfersAFilteredCall: a consultation transfer puts the target's
-// channel into the bridge in the assistant's place; the call goes on, and ends when the
-// target hangs up.
+// TestAssistantAttendedTransfersAFilteredCall: the assistant's phone holds, consults
+// 1005 in plain dialplan and transfers (as the traces show a real Asterisk doing it):
+// the Local/_attended ;1 that takes the assistant's place becomes the party, the
+// assistant's leg is released, the transfer is journaled, and when 1005 hangs up the
+// call ends with nothing of ours left. Both the phone that hangs up its transferred
+// dialog and the one that waits for Asterisk's BYE.
 func TestAssistantAttendedTransfersAFilteredCall(t *testing.T) {
+	for _, phoneHangsUp := range []bool{true, false} {
+		h := newHarness(t, baseYAML)
+		caller, leg := h.answeredAt("PJSIP/1002")
+		h.fake.Hold(leg)
+		link, err := h.fake.AttendedTransfer(leg, "PJSIP/1005", phoneHangsUp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.eventually("the transferer's leg released", func() bool { return h.gone(leg) })
+		h.eventually("caller and the transfer bridged", func() bool { return h.bridged(caller, link) })
+		h.eventually("the transfer journaled", func() bool { return h.journalHas("attended transfer by 1002 to PJSIP/1005") })
+		calls, _ := h.app.LiveCalls()
+		if len(calls) != 1 || calls[0].Assistant != "" {
+			t.Fatalf("after the transfer the call is %+v (the assistant is out of it)", calls)
+		}
+		h.fake.Hangup(h.fake.TransferTarget(link))
+		h.settle()
+		h.stop()
+	}
+}
+
+// TestBlindTransferWhereAsteriskNeverDestroysTheTransferer: after a blind transfer the
+// app hangs up the transferer at once; Asterisk answers 204 and StasisEnd but never
+// ChannelDestroyed (and BYEs the phone only 60 s later): the call goes on with the
+// target and ends cleanly, with no leg of ours left and nothing waiting for that event.
+func TestBlindTransferWhereAsteriskNeverDestroysTheTransferer(t *testing.T) {
 	h := newHarness(t, baseYAML)
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/1005@from-internal", Name: "Uma User", Number: "1005"})
 	caller, leg := h.answeredAt("PJSIP/1002")
-	target, err := h.fake.AttendedTransfer(leg, "PJSIP/1005")
+	target, err := h.fake.BlindTransfer(leg, "from-internal", "1005")
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.eventually("the transferer's leg released", func() bool { return h.gone(leg) })
+	h.fake.Answer(target)
 	h.eventually("caller and target bridged", func() bool { return h.bridged(caller, target) })
-	h.eventually("the transfer journaled", func() bool { return h.journalHas("attended transfer by 1002") })
+	h.clock.Advance(61 * time.Second) // Asterisk's late BYE to the phone changes nothing
+	if !h.bridged(caller, target) {
+		t.Fatal("the call broke when Asterisk let the transferer's phone go")
+	}
 	h.fake.Hangup(target)
 	h.settle()
 }

@@ -3,6 +3,7 @@ package ari_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"github.com/execassist/execassist/internal/testskip"
 	"os"
 	"path/filepath"
@@ -425,4 +426,97 @@ func TestTraceBlindTransfer(t *testing.T) {
 	r.must(br.Delete(r.ctx))
 	r.next(isType("BridgeDestroyed"))
 	compareTrace(t, "assistant-phone-blind-transfers-a-bridged-call", r.fake)
+}
+
+// TestTraceAttendedTransfer: an assistant's phone (auto-answering, as pjsua) holds the
+// bridged call, consults 1004 in plain dialplan and transfers: round 1 the phone hangs
+// up its transferred dialog itself, round 2 it waits for Asterisk's BYE 60 s after the
+// REFER; each time the caller hangs up and the app releases the ;1 half and the bridge.
+// The last channel's ending in round 2 (two hang-up requests around the bridge's
+// destruction) is Asterisk's asynchronous Local hang-up and is not modelled.
+func TestTraceAttendedTransfer(t *testing.T) {
+	r := newRig(t)
+	r.fake.SetScript("PJSIP/1002", aritest.Script{Mode: aritest.Answer, AutoAnswer: true})
+	ch := r.client.Channel()
+	for _, phoneHangsUp := range []bool{true, false} {
+		caller := r.inbound("inbound")
+		r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
+		br, err := r.client.Bridge().Create(r.ctx, nil, "mixing", "")
+		r.must(err)
+		r.must(br.AddChannel(r.ctx, caller, ari.AddChannelOptions{}))
+		leg, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1002", AppArgs: "leg", ChannelID: caller + "-leg"})
+		r.must(err)
+		r.next(onChannel("StasisStart", leg.ID()))
+		r.must(leg.Dial(r.ctx, "", 30*time.Second))
+		r.next(onChannel("ChannelStateChange", leg.ID()))
+		r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
+		r.next(onChannel("ChannelEnteredBridge", leg.ID()))
+		r.must(r.fake.Hold(leg.ID()))
+		link, err := r.fake.AttendedTransfer(leg.ID(), "PJSIP/1004", phoneHangsUp)
+		r.must(err)
+		bat := r.next(isType("BridgeAttendedTransfer")).(*ari.BridgeAttendedTransfer)
+		if bat.DestinationType != "link" || bat.TransferTarget == nil || !strings.HasPrefix(bat.TransferTarget.Name, "PJSIP/1004") {
+			t.Fatalf("BridgeAttendedTransfer %+v", bat)
+		}
+		if !phoneHangsUp {
+			r.clock.Advance(60 * time.Second)
+		}
+		r.next(onChannel("StasisEnd", leg.ID()))
+		r.must(r.fake.Hangup(caller))
+		r.next(onChannel("StasisEnd", caller))
+		r.must(ch.Hangup(r.ctx, ari.NewKey(ari.ChannelKey, link), ""))
+		r.must(br.Delete(r.ctx))
+		r.next(isType("BridgeDestroyed"))
+	}
+	compareTrace(t, "assistant-phone-attended-transfers-a-bridged-call", r.fake, "ch0", "ch1", "ch2", "ch3", "ch4")
+}
+
+// TestTraceBlindTransferEarlyHangupOfTransferer: round 1 the app hangs up the transferer
+// the moment the StasisStart with replace_channel arrives (204, then ChannelHangupRequest
+// and StasisEnd, never ChannelDestroyed); round 2 it never does, and Asterisk BYEs the
+// phone 60 s after the REFER.
+func TestTraceBlindTransferEarlyHangupOfTransferer(t *testing.T) {
+	r := newRig(t)
+	r.fake.AddPhone(aritest.Phone{Endpoint: "Local/1004@from-internal", Name: "Uma User", Number: "1004"})
+	ch := r.client.Channel()
+	for _, appHangsUp := range []bool{true, false} {
+		caller := r.inbound("inbound")
+		r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
+		br, err := r.client.Bridge().Create(r.ctx, nil, "mixing", "")
+		r.must(err)
+		r.must(br.AddChannel(r.ctx, caller, ari.AddChannelOptions{}))
+		leg, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1002", AppArgs: "leg", ChannelID: caller + "-leg"})
+		r.must(err)
+		r.next(onChannel("StasisStart", leg.ID()))
+		r.must(leg.Dial(r.ctx, "", 30*time.Second))
+		r.must(r.fake.Answer(leg.ID()))
+		r.next(onChannel("ChannelStateChange", leg.ID()))
+		r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
+		target, err := r.fake.BlindTransfer(leg.ID(), "from-internal", "1004")
+		r.must(err)
+		r.next(func(e ari.Event) bool { s, ok := e.(*ari.StasisStart); return ok && s.ReplaceChannel != nil })
+		if appHangsUp {
+			r.must(leg.Hangup(r.ctx, ""))
+			if _, err := leg.Data(r.ctx); !errors.Is(err, ari.ErrNotFound) {
+				t.Fatalf("GET of the hung-up transferer: %v", err)
+			}
+		}
+		r.next(isType("BridgeBlindTransfer"))
+		r.must(r.fake.Answer(target))
+		if !appHangsUp {
+			r.clock.Advance(60 * time.Second)
+		}
+		r.next(onChannel("StasisEnd", leg.ID()))
+		r.must(r.fake.Hangup(caller))
+		r.next(onChannel("StasisEnd", caller))
+		r.must(ch.Hangup(r.ctx, ari.NewKey(ari.ChannelKey, target), ""))
+		r.must(br.Delete(r.ctx))
+		r.next(isType("BridgeDestroyed"))
+	}
+	for _, e := range r.fake.Events() {
+		if strings.Contains(string(e), `"ChannelDestroyed"`) && strings.Contains(string(e), `-leg"`) {
+			t.Fatalf("a transferer got ChannelDestroyed: %s", e)
+		}
+	}
+	compareTrace(t, "blind-transfer-early-hangup-of-transferer", r.fake)
 }

@@ -39,9 +39,16 @@ type channel struct {
 	moh             bool
 	held            bool
 	gone            bool
-	order           int // creation order
-	chanVars        []string
-	timers          []clock.Timer
+	// referred: the phone sent REFER for this channel (a transfer). Asterisk then never
+	// sends ChannelDestroyed for it: a hang-up ends it with ChannelHangupRequest and
+	// StasisEnd only, and Asterisk BYEs the phone 60 s after the REFER.
+	referred bool
+	// linked is the other channel that ends with this one (a Local pair's far end, the
+	// transfer target behind it).
+	linked   []*channel
+	order    int // creation order
+	chanVars []string
+	timers   []clock.Timer
 }
 
 // channelJSON is ARI's Channel model as Asterisk writes it (field order included).
@@ -298,6 +305,13 @@ func (s *Server) destroyLocked(c *channel, request map[string]any, cause int, se
 	if c.inStasis {
 		c.inStasis = false
 		s.emitChannel(c, "StasisEnd", nil)
+	}
+	if c.referred { // no ChannelDestroyed ever comes (traces: blind-transfer-early-hangup-of-transferer)
+		delete(s.channels, c.id)
+		return
+	}
+	for _, l := range c.linked {
+		s.destroyLocked(l, map[string]any{"cause": 16}, 16, nil)
 	}
 	if second != nil {
 		s.emitChannel(c, "ChannelHangupRequest", second)

@@ -27,6 +27,10 @@ const (
 type Script struct {
 	Mode  Mode
 	After time.Duration // Answer / Reject delay
+	// AutoAnswer answers at once without ringing (a softphone set to auto-answer sends
+	// 200 OK without 180: no Ringing state, no Dial RINGING), as the attended-transfer
+	// traces' assistant phone.
+	AutoAnswer bool
 	// HangupAfter hangs up this long after answering (0: never).
 	HangupAfter time.Duration
 	// TalkAfterBridged hangs up this long after the channel first enters a bridge: a
@@ -70,6 +74,10 @@ func (s *Server) ringPhoneLocked(c *channel, timeout time.Duration) {
 	sc := c.phone.Script
 	if sc.Mode == Busy {
 		s.destroyLocked(c, map[string]any{"cause": 17, "tech_cause": 486}, 17, nil)
+		return
+	}
+	if sc.Mode == Answer && sc.AutoAnswer {
+		s.answerLocked(c)
 		return
 	}
 	c.state = "Ringing"

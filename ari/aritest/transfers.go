@@ -3,6 +3,7 @@ package aritest
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // BlindTransfer is the transferer's phone sending REFER to exten@context while its
@@ -12,7 +13,9 @@ import (
 // and replace_channel = the transferer), swaps it into the bridge in the transferer's
 // place, emits BridgeBlindTransfer, and the Local channel rings its target (a phone
 // registered as Local/<exten>@<context>, answered with Answer). The transferer's
-// channel stays in Stasis, out of the bridge, until the app hangs it up.
+// channel stays in Stasis, out of the bridge, until the app hangs it up (then, as in
+// blind-transfer-early-hangup-of-transferer, ChannelHangupRequest and StasisEnd without
+// ChannelDestroyed) or Asterisk BYEs its phone 60 s after the REFER.
 func (s *Server) BlindTransfer(transfererID, context, exten string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -40,43 +43,96 @@ func (s *Server) BlindTransfer(transfererID, context, exten string) (string, err
 		n.dialed = true // the Local channel's dialplan Dial: Dial events name it as peer
 		s.ringPhoneLocked(n, 0)
 	}
+	s.referLocked(t, false)
 	return n.id, nil
 }
 
-// AttendedTransfer is the transferer's phone completing a consultation transfer: it had
-// put the bridged call on hold and called targetEndpoint on a second line (a call
-// outside the app), which answered. Asterisk moves the target's channel into the app's
-// bridge in the transferer's place (StasisStart with empty args and replace_channel =
-// the transferer), the second line ends, and BridgeAttendedTransfer (destination_type
-// "bridge") follows. Not recorded from a real Asterisk yet: modelled on the blind
-// transfer trace and the event model in ari-api-docs/events.json.
-func (s *Server) AttendedTransfer(transfererID, targetEndpoint string) (string, error) {
+// AttendedTransfer is the transferer's phone completing a consultation transfer, as
+// recorded in ari-traces/assistant-phone-attended-transfers-a-bridged-call.jsonl: the
+// phone had put the bridged call on hold (Hold) and called targetEndpoint on a second
+// line in plain dialplan (not in the app), which answered; it sends REFER with Replaces.
+// Asterisk resumes the first leg (ChannelUnhold), links the consultation bridge to the
+// app's with a Local/_attended@transfer pair whose ;1 alone enters the app (StasisStart
+// with empty args, state Down, replace_channel = the transferer) and takes the
+// transferer's place in the bridge, answers it (ChannelStateChange Up, Dial ANSWER) and
+// emits BridgeAttendedTransfer (destination_type link). phoneHangsUp is round 1 of the
+// trace (pjsua as shipped BYEs the transferred dialog at once: ChannelHangupRequest
+// cause 16 and StasisEnd); otherwise Asterisk BYEs it 60 s after the REFER. Neither
+// transferer leg ever gets ChannelDestroyed. It returns the ;1 channel's id; the
+// target's id is TransferTarget. The target hanging up (Hangup) ends the Local pair.
+func (s *Server) AttendedTransfer(transfererID, targetEndpoint string, phoneHangsUp bool) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, b, transferee, err := s.transferSourceLocked(transfererID)
 	if err != nil {
 		return "", err
 	}
+	t.held = false
+	s.emitChannel(t, "ChannelUnhold", nil)
+	// The consultation call, in plain dialplan: the phone's second line and the target,
+	// in a basic bridge of their own (outside the app: no events reach it).
 	second := s.newChannelLocked("", strings.SplitN(t.name, "-", 2)[0])
-	second.state = "Up"
+	second.state, second.app = "Up", ""
 	target := s.newChannelLocked("", targetEndpoint)
-	target.state = "Up"
+	target.state, target.app = "Up", ""
 	if ph, ok := s.endpointFor(targetEndpoint); ok {
 		target.phone = ph
 		target.caller = callerID{ph.Name, ph.Number}
 	}
-	target.app, target.inStasis, target.appName, target.appData = b.app, true, "Stasis", b.app
-	s.swapIntoBridgeLocked(t, target, b)
+	consult := &bridge{id: randomID(), typ: "mixing", channels: []string{second.id, target.id}, created: s.clock.Now()}
+	// The Local pair that links the two bridges.
+	s.nameSeq++
+	pair := fmt.Sprintf("Local/_attended@transfer-%08x", s.nameSeq)
+	l1 := s.newChannelLocked("", "Local/_attended@transfer")
+	l2 := s.newChannelLocked("", "Local/_attended@transfer")
+	l1.name, l2.name = pair+";1", pair+";2"
+	l1.protocolID, l2.protocolID = "", ""
+	l1.context, l1.exten, l2.context, l2.exten = "transfer", "_attended", "transfer", "_attended"
+	l1.caller, l2.caller, l2.state, l2.app = target.caller, t.caller, "Up", ""
+	l1.app, l1.inStasis, l1.appName, l1.appData, l1.dialed = b.app, true, "Stasis", b.app, true
+	l1.linked, l2.linked, target.linked = []*channel{l2}, []*channel{target}, []*channel{l2, l1}
+	s.swapIntoBridgeLocked(t, l1, b)
+	l1.state = "Up"
+	s.emitChannel(l1, "ChannelStateChange", nil)
+	s.emitDial(l1, "ANSWER")
+	secondBridge := consult.snapshot()
+	secondBridge.BridgeClass, secondBridge.Creator, secondBridge.VideoMode = "basic", "", "none"
+	firstBridge := b.snapshot()
+	firstBridge.Channels = append(firstBridge.Channels[:0:0], transferee.id, t.id) // as before the swap
 	ev := map[string]any{"type": "BridgeAttendedTransfer", "transferer_first_leg": t.snapshot(),
-		"transferer_second_leg": second.snapshot(), "transfer_target": target.snapshot(), "replace_channel": target.snapshot(),
-		"result": "Success", "is_external": true, "transferer_first_leg_bridge": b.snapshot(),
-		"destination_type": "bridge", "destination_bridge": b.id}
+		"transferer_second_leg": second.snapshot(), "result": "Success", "is_external": false,
+		"transfer_target": target.snapshot(), "transferer_first_leg_bridge": firstBridge,
+		"transferer_second_leg_bridge": secondBridge, "destination_type": "link",
+		"destination_link_first_leg": l1.snapshot(), "destination_link_second_leg": l2.snapshot()}
 	if transferee != nil {
 		ev["transferee"] = transferee.snapshot()
 	}
 	s.emitLocked([]string{b.app}, ev)
-	delete(s.channels, second.id) // the consultation call ends outside the app
-	return target.id, nil
+	delete(s.channels, second.id) // Asterisk BYEs the consultation dialog at once
+	s.referLocked(t, phoneHangsUp)
+	return l1.id, nil
+}
+
+// referLocked: after a REFER the transferer's channel ends without ChannelDestroyed:
+// at once when its phone hangs up itself, else by Asterisk's BYE 60 s after the REFER.
+func (s *Server) referLocked(t *channel, phoneHangsUp bool) {
+	t.referred = true
+	if phoneHangsUp {
+		s.destroyLocked(t, map[string]any{"cause": 16}, 16, nil)
+		return
+	}
+	s.after(t, 60*time.Second, func() { s.destroyLocked(t, map[string]any{"cause": 16}, 16, nil) })
+}
+
+// TransferTarget is the channel an attended transfer's ;1 (linkID) leads to: the target
+// phone's, for a test to hang it up.
+func (s *Server) TransferTarget(linkID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l1 := s.channels[linkID]; l1 != nil && len(l1.linked) == 1 && len(l1.linked[0].linked) == 1 {
+		return l1.linked[0].linked[0].id
+	}
+	return ""
 }
 
 func (s *Server) transferSourceLocked(transfererID string) (t *channel, b *bridge, transferee *channel, err error) {
