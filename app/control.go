@@ -23,7 +23,7 @@ func (a *App) Retrieve(id string) error {
 	if err != nil {
 		return err
 	}
-	return a.ask(c, control{op: "ring-retrieve", by: c.exec, role: "executive", devices: a.devicesOf(c.exec)})
+	return a.ask(c, control{op: opRingRetrieve, by: c.exec, role: roleExecutive, devices: a.devicesOf(c.exec)})
 }
 
 // Bridge rings the phones of user by (the executive, or an assistant of the pool) for
@@ -33,15 +33,15 @@ func (a *App) Bridge(id, by string) error {
 	if err != nil {
 		return err
 	}
-	role := "assistant"
+	role := roleAssistant
 	if by == c.exec {
-		role = "executive"
+		role = roleExecutive
 	}
 	devs := a.devicesOf(by)
 	if len(devs) == 0 {
 		return errors.New(by + " has no phone to ring")
 	}
-	return a.ask(c, control{op: "ring-bridge", by: by, role: role, devices: devs})
+	return a.ask(c, control{op: opRingBridge, by: by, role: role, devices: devs})
 }
 
 func (a *App) devicesOf(ext string) []string {
@@ -97,7 +97,7 @@ func (a *App) Push(id string) error {
 	if c.assistant == "" {
 		return errors.New("the call is not at an assistant")
 	}
-	return a.ask(c, control{op: "push", by: c.assistant, device: c.device})
+	return a.ask(c, control{op: opPush, by: c.assistant, device: c.device})
 }
 
 // InitiateRefused is why Initiate did not ring the asker: the same refusal a #64 dialled

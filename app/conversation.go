@@ -49,13 +49,13 @@ type conversation struct {
 
 type party struct {
 	id     string
-	role   string // remote, assistant, executive
+	role   partyRole
 	who    string // extension
 	device string
 	name   string // caller ID, for the remote party: what push and recall legs show
 	number string
-	// joins is set on a leg rung for an API retrieve or bridge: "retrieve" or "bridge".
-	joins string
+	// joins is set on a leg rung for an API retrieve or bridge: opRetrieve or opBridge.
+	joins callOp
 }
 
 // newConversation takes over an answered call; answeredAt orders calls for *11/*15
@@ -74,9 +74,9 @@ func (v *conversation) publish() {
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
 	for _, p := range v.parties {
 		switch p.role {
-		case "assistant":
+		case roleAssistant:
 			c.assistant, c.device = p.who, p.device
-		case "executive":
+		case roleExecutive:
 			c.atExec = true
 		}
 	}
@@ -146,7 +146,7 @@ func (v *conversation) handle(ctx context.Context, msg message) {
 		switch ev := e.(type) {
 		case *ari.StasisStart:
 			timeout := time.Duration(0)
-			if v.pushing && r.role == "executive" {
+			if v.pushing && r.role == roleExecutive {
 				timeout = v.recallAfter() + 5*time.Second
 			}
 			if r.joins != "" {
@@ -187,12 +187,12 @@ func (v *conversation) handle(ctx context.Context, msg message) {
 			v.partyLeft(ctx, p)
 		}
 	case *ari.ChannelHold:
-		if p := v.parties[id]; p != nil && p.role == "executive" {
+		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = true
 			v.publish()
 		}
 	case *ari.ChannelUnhold:
-		if p := v.parties[id]; p != nil && p.role == "executive" {
+		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = false
 			v.publish()
 		}
@@ -208,11 +208,11 @@ func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, repla
 	v.gone = append(v.gone, transferRecord{id: replaced, who: v.transferer(replaced)})
 	switch p := v.parties[replaced]; {
 	case replaced == v.remote.id:
-		v.remote = party{id: n.ID, role: "remote", name: n.Caller.Name, number: n.Caller.Number}
+		v.remote = party{id: n.ID, role: roleRemote, name: n.Caller.Name, number: n.Caller.Number}
 		v.remoteInDialplan = false
 	case p != nil:
 		delete(v.parties, replaced)
-		v.parties[n.ID] = &party{id: n.ID, role: "transfer-target", device: n.Name, name: n.Caller.Name, number: n.Caller.Number}
+		v.parties[n.ID] = &party{id: n.ID, role: roleTransferTarget, device: n.Name, name: n.Caller.Name, number: n.Caller.Number}
 	default:
 		v.s.log.Warn().Str("channel", n.ID).Str("replaces", replaced).Msg("transfer of a channel not in this call; releasing it")
 		v.hangup(ctx, n.ID)
@@ -238,7 +238,7 @@ func (v *conversation) transferer(id string) string {
 		}
 	}
 	if id == v.remote.id {
-		return "remote"
+		return string(roleRemote)
 	}
 	return id
 }
@@ -270,10 +270,10 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		return "the call has ended"
 	}
 	switch m.op {
-	case "push":
+	case opPush:
 		var asst *party
 		for _, p := range v.parties {
-			if p.role == "assistant" && p.device == m.device {
+			if p.role == roleAssistant && p.device == m.device {
 				asst = p
 			}
 		}
@@ -284,27 +284,27 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		v.startMOH(ctx)
 		delete(v.parties, asst.id)
 		v.hangup(ctx, asst.id)
-		v.ring(ctx, "executive", v.exec.Extension, v.exec.Devices...)
+		v.ring(ctx, roleExecutive, v.exec.Extension, v.exec.Devices...)
 		v.recall = v.s.after(v.recallAfter(), "recall")
 		v.publish()
 		v.journal("pushed", asst.who)
 		phase("pushed", v.exec.Extension)
 		return ""
-	case "retrieve", "take":
+	case opRetrieve, opTake:
 		// *11 by the executive: the call at an assistant moves to the executive's phone.
 		// #64 <exec> *11 by an assistant: the executive's held call moves to the assistant.
 		var from *party
 		for _, p := range v.parties {
-			if (m.op == "retrieve" && p.role == "assistant") || (m.op == "take" && p.role == "executive") {
+			if (m.op == opRetrieve && p.role == roleAssistant) || (m.op == opTake && p.role == roleExecutive) {
 				from = p
 			}
 		}
 		if from == nil || v.pushing {
 			return "no call to retrieve"
 		}
-		role, who := "executive", v.exec.Extension
-		if m.op == "take" {
-			role, who = "assistant", m.by
+		role, who := roleExecutive, v.exec.Extension
+		if m.op == opTake {
+			role, who = roleAssistant, m.by
 		}
 		if !v.adopt(ctx, m, role, who) {
 			return "the calling phone hung up"
@@ -315,12 +315,12 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		v.publish()
 		v.journal("retrieved by "+who, from.who)
 		return ""
-	case "ring-retrieve", "ring-bridge":
+	case opRingRetrieve, opRingBridge:
 		// From the API: the asker's phones ring, and join the call when answered.
 		if len(v.parties) == 0 || v.pushing {
 			return "no answered call"
 		}
-		if m.op == "ring-retrieve" && !v.hasRole("assistant") {
+		if m.op == opRingRetrieve && !v.hasRole(roleAssistant) {
 			return "the call is not at an assistant"
 		}
 		role := m.role
@@ -335,17 +335,17 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		}
 		for _, p := range v.ringing {
 			if p.who == m.by {
-				p.joins = strings.TrimPrefix(m.op, "ring-")
+				p.joins = map[callOp]callOp{opRingRetrieve: opRetrieve, opRingBridge: opBridge}[m.op]
 			}
 		}
 		return ""
-	case "bridge", "join":
+	case opBridge, opJoin:
 		if len(v.parties) == 0 || v.pushing {
 			return "no answered call to bridge into"
 		}
-		role, who := "executive", v.exec.Extension
-		if m.op == "join" {
-			role, who = "assistant", m.by
+		role, who := roleExecutive, v.exec.Extension
+		if m.op == opJoin {
+			role, who = roleAssistant, m.by
 		}
 		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
 		if tone != "none" {
@@ -366,7 +366,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 }
 
 // adopt takes over the asking FAC caller's channel and puts it into the bridge.
-func (v *conversation) adopt(ctx context.Context, m control, role, who string) bool {
+func (v *conversation) adopt(ctx context.Context, m control, role partyRole, who string) bool {
 	ch := m.channel
 	v.s.env.transfer(ch.ID, v.s)
 	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
@@ -426,7 +426,7 @@ func (v *conversation) stopMOH(ctx context.Context) {
 // joinRingTimeout bounds how long a phone rings for an API retrieve or bridge.
 const joinRingTimeout = 30 * time.Second
 
-func (v *conversation) hasRole(role string) bool {
+func (v *conversation) hasRole(role partyRole) bool {
 	for _, p := range v.parties {
 		if p.role == role {
 			return true
@@ -446,7 +446,7 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 			}
 		}
 	}
-	if r.joins == "bridge" {
+	if r.joins == opBridge {
 		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
 		if tone != "none" {
 			v.playWarning(ctx)
@@ -460,9 +460,9 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 		return
 	}
 	v.parties[r.id] = r
-	if r.joins == "retrieve" {
+	if r.joins == opRetrieve {
 		for id, p := range v.parties {
-			if p.role == "assistant" {
+			if p.role == roleAssistant {
 				delete(v.parties, id)
 				v.hangup(ctx, id)
 			}
@@ -470,13 +470,13 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 		v.held = false
 	}
 	v.publish()
-	v.journal(r.joins+" by "+r.who+" (API)", r.who)
+	v.journal(string(r.joins)+" by "+r.who+" (API)", r.who)
 	phase("bridged", v.exec.Extension)
 }
 
 // ring creates legs to devices that join the bridge when answered; it returns how many
 // it created.
-func (v *conversation) ring(ctx context.Context, role, who string, devices ...string) int {
+func (v *conversation) ring(ctx context.Context, role partyRole, who string, devices ...string) int {
 	name, num := v.remote.name, v.remote.number
 	for _, d := range devices {
 		v.nextLeg++
@@ -534,7 +534,7 @@ func (v *conversation) ringFailed(ctx context.Context, r *party) {
 	if len(v.ringing) > 0 || !v.pushing {
 		return
 	}
-	if r.role == "executive" {
+	if r.role == roleExecutive {
 		v.recallNow(ctx)
 		return
 	}
@@ -550,7 +550,7 @@ func (v *conversation) recallNow(ctx context.Context) {
 		v.hangup(ctx, id)
 		delete(v.ringing, id)
 	}
-	v.ring(ctx, "assistant", v.recallBy, v.recallTo)
+	v.ring(ctx, roleAssistant, v.recallBy, v.recallTo)
 	v.journal("recalled", v.recallBy)
 }
 
@@ -568,7 +568,7 @@ func (v *conversation) partyLeft(ctx context.Context, p *party) {
 		v.publish()
 		return
 	}
-	v.end(ctx, p.role+"-hung-up", strings.TrimSpace(p.who+" ("+p.role+") hung up"))
+	v.end(ctx, string(p.role)+"-hung-up", strings.TrimSpace(p.who+" ("+string(p.role)+") hung up"))
 }
 
 func boolInt(b bool) int {

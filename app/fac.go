@@ -107,7 +107,7 @@ func (f *facCall) serve(ctx context.Context, s *session) {
 			})
 			return
 		}
-		f.join(ctx, calls[0], p.Code)
+		f.join(ctx, calls[0], map[string]callOp{"retrieve": opRetrieve, "bridge": opBridge}[p.Code])
 	case "initiate":
 		f.initiate(ctx, p)
 	}
@@ -179,7 +179,7 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 }
 
 // ask sends an operation to the session owning an executive call and waits for it.
-func (f *facCall) ask(c execCall, op string) string {
+func (f *facCall) ask(c execCall, op callOp) string {
 	reply := make(chan string, 1)
 	me := f.s.start.Channel
 	c.sess.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
@@ -235,12 +235,12 @@ func keepDigit(r rune) rune {
 
 // join hands this FAC caller to the call: on success the call's session owns the
 // channel and this session ends without touching it.
-func (f *facCall) join(ctx context.Context, c execCall, op string) {
+func (f *facCall) join(ctx context.Context, c execCall, op callOp) {
 	if why := f.ask(c, op); why != "" {
 		f.refuse(ctx, f.prompts.NoCall, why)
 		return
 	}
-	f.entry.Outcome = op
+	f.entry.Outcome = string(op)
 	f.s.env.journal(f.entry)
 }
 
@@ -252,7 +252,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 			f.noCall(ctx, "no held call of "+p.Executive, func(c LiveCall) bool { return c.Executive == p.Executive && c.Held })
 			return
 		}
-		f.join(ctx, calls[0], "take")
+		f.join(ctx, calls[0], opTake)
 		return
 	case "bridge":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
@@ -262,7 +262,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
 			})
 			return
 		}
-		f.join(ctx, calls[0], "join")
+		f.join(ctx, calls[0], opJoin)
 		return
 	}
 	f.placeCall(ctx, f.cfg.User(p.Executive), p.Endpoint, p.Destination)
@@ -363,8 +363,8 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	}
 	f.entry.Outcome, f.entry.AnsweredBy = "initiated", dest
 	s.env.journal(f.entry)
-	first := &party{id: me.ID, role: "assistant", who: f.s.facUser, device: me.Device()}
-	remote := party{id: legID, role: "remote", number: dest}
+	first := &party{id: me.ID, role: roleAssistant, who: f.s.facUser, device: me.Device()}
+	remote := party{id: legID, role: roleRemote, number: dest}
 	f.next = newConversation(s, f.cfg, e, bridge, remote, first, me.ID, answeredAt)
 }
 

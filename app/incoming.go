@@ -467,9 +467,9 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) {
 	c.done = true
 	c.s.log.Info().Str("executive", c.exec).Str("answered_by", who).Dur("after", after).Msg("call answered")
 	c.journal(c.outcome, who, after)
-	role := map[string]string{"assistant": "assistant", "screening": "executive", "forward": "forward"}[l.kind]
+	role := map[string]partyRole{"assistant": roleAssistant, "screening": roleExecutive, "forward": roleForward}[l.kind]
 	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
-	remote := party{id: c.caller.ID, role: "remote", name: c.caller.Caller.Name, number: c.caller.Caller.Number}
+	remote := party{id: c.caller.ID, role: roleRemote, name: c.caller.Caller.Name, number: c.caller.Caller.Number}
 	c.conv = newConversation(c.s, c.cfg, c.cfg.User(c.exec), c.bridge, remote, first, c.caller.ID, answeredAt)
 	c.conv.remoteInDialplan = true
 	c.bridge, c.settled = nil, true // the conversation owns them now

@@ -24,14 +24,14 @@ type resyncNeeded struct{}
 // control asks the session owning an executive call to act on it. It carries all it
 // needs: the owner never reads the asking session's fields.
 type control struct {
-	op string // push, retrieve, bridge, join (assistant *15), take (assistant *11)
+	op callOp
 	// by is the extension of the user asking (the assistant for take/join).
 	by string
 	// device is the device the request came from (push: the assistant's phone).
 	device string
 	// role and devices: for the API's ring-retrieve and ring-bridge, the phones to ring
 	// and the role they join as (executive or assistant).
-	role    string
+	role    partyRole
 	devices []string
 	// channel is the FAC caller's channel, to be answered and added to the call
 	// (retrieve, take, bridge, join).
