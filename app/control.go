@@ -70,15 +70,12 @@ func (a *App) liveCall(id string) (execCall, error) {
 
 // ask sends a control to the call's session and waits for its answer.
 func (a *App) ask(c execCall, m control) error {
-	reply := make(chan string, 1)
+	reply := make(chan error, 1)
 	m.reply = reply
 	c.sess.box.put(m)
 	select {
-	case why := <-reply:
-		if why != "" {
-			return errors.New(why)
-		}
-		return nil
+	case err := <-reply:
+		return err
 	case <-c.sess.done:
 		return ErrNoSuchCall
 	case <-time.After(10 * time.Second):

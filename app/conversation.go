@@ -265,9 +265,9 @@ func (v *conversation) recallAfter() time.Duration {
 }
 
 // control performs a FAC's operation on this call; it returns why not, or "".
-func (v *conversation) control(ctx context.Context, m control) string {
+func (v *conversation) control(ctx context.Context, m control) error {
 	if v.done {
-		return "the call has ended"
+		return refusal("the call has ended")
 	}
 	switch m.op {
 	case opPush:
@@ -278,7 +278,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 			}
 		}
 		if asst == nil || v.pushing || len(v.parties) != 1 {
-			return "no single answered executive call at this device"
+			return refusal("no single answered executive call at this device")
 		}
 		v.pushing, v.recallTo, v.recallBy = true, asst.device, asst.who
 		v.startMOH(ctx)
@@ -289,7 +289,7 @@ func (v *conversation) control(ctx context.Context, m control) string {
 		v.publish()
 		v.journal("pushed", asst.who)
 		phase("pushed", v.exec.Extension)
-		return ""
+		return nil
 	case opRetrieve, opTake:
 		// *11 by the executive: the call at an assistant moves to the executive's phone.
 		// #64 <exec> *11 by an assistant: the executive's held call moves to the assistant.
@@ -300,48 +300,48 @@ func (v *conversation) control(ctx context.Context, m control) string {
 			}
 		}
 		if from == nil || v.pushing {
-			return "no call to retrieve"
+			return refusal("no call to retrieve")
 		}
 		role, who := roleExecutive, v.exec.Extension
 		if m.op == opTake {
 			role, who = roleAssistant, m.by
 		}
 		if !v.adopt(ctx, m, role, who) {
-			return "the calling phone hung up"
+			return refusal("the calling phone hung up")
 		}
 		delete(v.parties, from.id)
 		v.hangup(ctx, from.id)
 		v.held = false
 		v.publish()
 		v.journal("retrieved by "+who, from.who)
-		return ""
+		return nil
 	case opRingRetrieve, opRingBridge:
 		// From the API: the asker's phones ring, and join the call when answered.
 		if len(v.parties) == 0 || v.pushing {
-			return "no answered call"
+			return refusal("no answered call")
 		}
 		if m.op == opRingRetrieve && !v.hasRole(roleAssistant) {
-			return "the call is not at an assistant"
+			return refusal("the call is not at an assistant")
 		}
 		role := m.role
 		for _, p := range v.ringing {
 			if p.who == m.by {
-				return m.by + "'s phone is already ringing for this call"
+				return refusal(m.by + "'s phone is already ringing for this call")
 			}
 		}
 		n := v.ring(ctx, role, m.by, m.devices...)
 		if n == 0 {
-			return "none of " + m.by + "'s phones could be rung"
+			return refusal("none of " + m.by + "'s phones could be rung")
 		}
 		for _, p := range v.ringing {
 			if p.who == m.by {
 				p.joins = map[callOp]callOp{opRingRetrieve: opRetrieve, opRingBridge: opBridge}[m.op]
 			}
 		}
-		return ""
+		return nil
 	case opBridge, opJoin:
 		if len(v.parties) == 0 || v.pushing {
-			return "no answered call to bridge into"
+			return refusal("no answered call to bridge into")
 		}
 		role, who := roleExecutive, v.exec.Extension
 		if m.op == opJoin {
@@ -355,14 +355,14 @@ func (v *conversation) control(ctx context.Context, m control) string {
 			v.warn = v.s.after(30*time.Second, "warn")
 		}
 		if !v.adopt(ctx, m, role, who) {
-			return "the calling phone hung up"
+			return refusal("the calling phone hung up")
 		}
 		v.publish()
 		v.journal("bridged by "+who, "")
 		phase("bridged", v.exec.Extension)
-		return ""
+		return nil
 	}
-	return "unknown operation"
+	return refusal("unknown operation")
 }
 
 // adopt takes over the asking FAC caller's channel and puts it into the bridge.

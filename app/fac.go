@@ -180,13 +180,16 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 
 // ask sends an operation to the session owning an executive call and waits for it.
 func (f *facCall) ask(c execCall, op callOp) string {
-	reply := make(chan string, 1)
+	reply := make(chan error, 1)
 	me := f.s.start.Channel
 	c.sess.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
 		giveBack: func() { f.s.env.transfer(me.ID, f.s) }}) // the FAC session announces why not
 	select {
-	case why := <-reply:
-		return why
+	case err := <-reply:
+		if err != nil {
+			return err.Error()
+		}
+		return ""
 	case <-c.sess.done:
 		return "the call has ended"
 	case <-time.After(10 * time.Second):
@@ -219,7 +222,7 @@ func (f *facCall) push(ctx context.Context) {
 			prompt += ",digits:" + d
 		}
 	}
-	if why := f.ask(c, "push"); why != "" {
+	if why := f.ask(c, opPush); why != "" {
 		f.refuse(ctx, f.prompts.NoCall, why)
 		return
 	}
@@ -297,7 +300,7 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		if !ok {
 			switch m := msg.(type) {
 			case control:
-				m.reply <- "the call is not answered yet"
+				m.reply <- refusal("the call is not answered yet")
 			case resyncNeeded:
 				if f.gone(ctx) {
 					s.release(ctx, legID, "normal")

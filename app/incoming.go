@@ -346,7 +346,7 @@ func (c *incomingCall) handle(ctx context.Context, msg message) {
 		}
 		return
 	case control:
-		m.reply <- "the call is not answered yet"
+		m.reply <- refusal("the call is not answered yet")
 		return
 	case resyncNeeded:
 		c.resync(ctx)

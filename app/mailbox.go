@@ -39,7 +39,7 @@ type control struct {
 	// giveBack hands the channel back to the asking session when the operation fails
 	// after the call had taken it over (the asker then announces why).
 	giveBack func()
-	reply    chan<- string // "" = done; otherwise why not
+	reply    chan<- error // nil: done; a refusal says why not
 }
 
 // eventOf is the ARI event a message carries, or nil.

@@ -15,6 +15,12 @@ const (
 	roleTransferTarget partyRole = "transfer-target" // whoever a phone transferred the call to
 )
 
+// refusal is why a call's owner did not do what was asked, in words for the asker
+// (announced by a FAC, the 409 of the API).
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
 // callOp is a request to the session that owns a call.
 type callOp string
 
