@@ -97,3 +97,32 @@ func TestBlindTransferWhereAsteriskNeverDestroysTheTransferer(t *testing.T) {
 	h.fake.Hangup(target)
 	h.settle()
 }
+
+// TestAttendedTransferWithTheConsultationPlacedAsTheExecutive: the assistant holds a
+// filtered call, places the consultation as the executive (#64, so it is ours too) and
+// transfers. Each call keeps the Local half that took the assistant's place: caller and
+// destination talk through the pair, the assistant's two legs are released, and when
+// the caller hangs up both calls end with nothing of ours left.
+func TestAttendedTransferWithTheConsultationPlacedAsTheExecutive(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+15551234567@execassist-outbound", Number: "+15551234567"})
+	caller, leg := h.answeredAt("PJSIP/1002")
+	h.fake.Hold(leg)
+	consult := h.fac("PJSIP/1002", "#641001*1415551234567")
+	dest := h.ringing("Local/+15551234567@execassist-outbound")
+	h.fake.Answer(dest)
+	h.eventually("the consultation bridged", func() bool { return h.bridged(consult, dest) })
+	link1, link2, err := h.fake.AttendedTransferInStasis(leg, consult, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.eventually("the assistant's legs released", func() bool { return h.gone(leg) && h.gone(consult) })
+	h.eventually("both halves in place", func() bool { return h.bridged(caller, link1) && h.bridged(dest, link2) })
+	h.eventually("the transfer journaled", func() bool { return h.journalHas("attended transfer by 1002") })
+	h.clock.Advance(time.Second)
+	if !h.bridged(caller, link1) || !h.bridged(dest, link2) {
+		t.Fatal("the app broke the transfer")
+	}
+	h.fake.Hangup(caller)
+	h.settle()
+}

@@ -520,3 +520,55 @@ func TestTraceBlindTransferEarlyHangupOfTransferer(t *testing.T) {
 	}
 	compareTrace(t, "blind-transfer-early-hangup-of-transferer", r.fake)
 }
+
+// TestTraceAttendedTransferWithTheConsultationInStasis: the assistant's phone consults
+// 1004 through the app (a second bridge), then transfers: both transferer legs resume,
+// ;2 then ;1 enter the app in their places, the consultation channel leaves Stasis
+// without a hang-up request. Round 1 of the trace (the phone hangs up its transferred
+// dialog); the ;2's ending (Asterisk's asynchronous Local hang-up) is not compared.
+func TestTraceAttendedTransferWithTheConsultationInStasis(t *testing.T) {
+	r := newRig(t)
+	r.fake.SetScript("PJSIP/1002", aritest.Script{Mode: aritest.Answer, AutoAnswer: true})
+	r.fake.SetScript("PJSIP/1004", aritest.Script{Mode: aritest.Answer, After: 800 * time.Millisecond})
+	ch, brs := r.client.Channel(), r.client.Bridge()
+	caller := r.inbound("inbound")
+	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
+	br, err := brs.Create(r.ctx, nil, "mixing", "")
+	r.must(err)
+	r.must(br.AddChannel(r.ctx, caller, ari.AddChannelOptions{}))
+	leg, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1002", AppArgs: "leg", ChannelID: caller + "-leg"})
+	r.must(err)
+	r.next(onChannel("StasisStart", leg.ID()))
+	r.must(leg.Dial(r.ctx, "", 30*time.Second))
+	r.next(onChannel("ChannelStateChange", leg.ID()))
+	r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
+	r.next(onChannel("ChannelEnteredBridge", leg.ID()))
+	r.must(r.fake.Hold(leg.ID()))
+	// The consultation: 1002's second line into the app, which rings 1004.
+	consult := r.fake.PlaceCall(aritest.Call{From: "PJSIP/1002", Exten: "2004", Args: []string{"consult", "1004"}})
+	r.next(onChannel("StasisStart", consult))
+	br2, err := brs.Create(r.ctx, nil, "mixing", "")
+	r.must(err)
+	target, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1004", AppArgs: "target", Originator: consult})
+	r.must(err)
+	r.next(onChannel("StasisStart", target.ID()))
+	r.must(target.Dial(r.ctx, consult, 30*time.Second))
+	r.clock.Advance(800 * time.Millisecond)
+	r.next(func(e ari.Event) bool { d, ok := e.(*ari.Dial); return ok && d.Dialstatus == "ANSWER" })
+	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, consult)))
+	r.must(br2.AddChannel(r.ctx, consult, ari.AddChannelOptions{}))
+	r.must(br2.AddChannel(r.ctx, target.ID(), ari.AddChannelOptions{}))
+	r.next(onChannel("ChannelEnteredBridge", target.ID()))
+	link1, link2, err := r.fake.AttendedTransferInStasis(leg.ID(), consult, true)
+	r.must(err)
+	r.next(isType("BridgeAttendedTransfer"))
+	r.next(onChannel("StasisEnd", leg.ID()))
+	r.must(r.fake.Hangup(caller))
+	r.next(onChannel("StasisEnd", caller))
+	r.must(target.Hangup(r.ctx, ""))
+	r.must(ch.Hangup(r.ctx, ari.NewKey(ari.ChannelKey, link1), ""))
+	_ = link2 // ends with link1 (the pair)
+	r.must(br.Delete(r.ctx))
+	r.must(br2.Delete(r.ctx))
+	compareTrace(t, "assistant-phone-attended-transfers-a-bridged-call-consultation-in-stasis", r.fake, "ch0", "ch1", "ch2", "ch3", "ch5")
+}

@@ -113,6 +113,69 @@ func (s *Server) AttendedTransfer(transfererID, targetEndpoint string, phoneHang
 	return l1.id, nil
 }
 
+// AttendedTransferInStasis is the same transfer when the consultation call is the
+// app's (ari-traces/assistant-phone-attended-transfers-a-bridged-call-consultation-in-stasis):
+// consultationID is the transferer phone's second channel, in another bridge of the app
+// with the target. Asterisk resumes both transferer legs (ChannelUnhold), then the Local
+// pair's ;2 enters the app first (state Up, replace_channel = the consultation channel,
+// into its bridge), then ;1 (Down, then Up; replace_channel = the transferer, into the
+// first bridge): the app's two bridges stay joined through the pair. The consultation
+// channel gets StasisEnd with no ChannelHangupRequest before it (its phone is BYEd at
+// once), BridgeAttendedTransfer follows, and the transferer ends as in AttendedTransfer.
+// It returns the ;1 and ;2 ids.
+func (s *Server) AttendedTransferInStasis(transfererID, consultationID string, phoneHangsUp bool) (link1, link2 string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, b, transferee, err := s.transferSourceLocked(transfererID)
+	if err != nil {
+		return "", "", err
+	}
+	c2, b2, target, err := s.transferSourceLocked(consultationID)
+	if err != nil {
+		return "", "", err
+	}
+	firstBridge, secondBridge := b.snapshot(), b2.snapshot()
+	for _, c := range []*channel{t, c2} {
+		c.held = false
+		s.emitChannel(c, "ChannelUnhold", nil)
+	}
+	s.nameSeq++
+	pair := fmt.Sprintf("Local/_attended@transfer-%08x", s.nameSeq)
+	l1 := s.newChannelLocked("", "Local/_attended@transfer")
+	l2 := s.newChannelLocked("", "Local/_attended@transfer")
+	l1.name, l2.name = pair+";1", pair+";2"
+	l1.protocolID, l2.protocolID = "", ""
+	l1.context, l1.exten, l2.context, l2.exten = "transfer", "_attended", "transfer", "_attended"
+	if target != nil {
+		l1.caller = target.caller
+	}
+	l2.caller, l2.state = t.caller, "Up"
+	l1.app, l1.inStasis, l1.appName, l1.appData, l1.dialed = b.app, true, "Stasis", b.app, true
+	l2.app, l2.inStasis, l2.appName, l2.appData = b2.app, true, "Stasis", b2.app
+	l1.linked, l2.linked = []*channel{l2}, []*channel{l1}
+	s.swapIntoBridgeLocked(c2, l2, b2)
+	s.swapIntoBridgeLocked(t, l1, b)
+	l1.state = "Up"
+	s.emitChannel(l1, "ChannelStateChange", nil)
+	s.emitDial(l1, "ANSWER")
+	c2.inStasis, c2.gone = false, true
+	s.emitChannel(c2, "StasisEnd", nil) // no ChannelHangupRequest, no ChannelDestroyed
+	delete(s.channels, c2.id)
+	ev := map[string]any{"type": "BridgeAttendedTransfer", "transferer_first_leg": t.snapshot(),
+		"transferer_second_leg": c2.snapshot(), "result": "Success", "is_external": false,
+		"transferer_first_leg_bridge": firstBridge, "transferer_second_leg_bridge": secondBridge,
+		"destination_type": "link", "destination_link_first_leg": l1.snapshot(), "destination_link_second_leg": l2.snapshot()}
+	if target != nil {
+		ev["transfer_target"] = target.snapshot()
+	}
+	if transferee != nil {
+		ev["transferee"] = transferee.snapshot()
+	}
+	s.emitLocked([]string{b.app}, ev)
+	s.referLocked(t, phoneHangsUp)
+	return l1.id, l2.id, nil
+}
+
 // referLocked: after a REFER the transferer's channel ends without ChannelDestroyed:
 // at once when its phone hangs up itself, else by Asterisk's BYE 60 s after the REFER.
 func (s *Server) referLocked(t *channel, phoneHangsUp bool) {
