@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
@@ -53,7 +52,7 @@ type authenticator struct {
 // ends its event streams.
 type session struct {
 	key      [32]byte
-	who      policy.Principal
+	who      Principal
 	csrf     string
 	lastSeen time.Time
 	ended    chan struct{}
@@ -162,11 +161,11 @@ func (a *authenticator) login(ctx context.Context, name, pw, addr string) (token
 
 // principal finds who signs in as name: an admin of the YAML, or a user with a secret;
 // nil for no one. An error means the store could not say (etcd unreachable).
-func (a *authenticator) principal(name string) (*policy.Principal, string, error) {
+func (a *authenticator) principal(name string) (*Principal, string, error) {
 	snap := a.store.Snapshot()
 	for _, ad := range snap.Provisioned.Admins {
 		if ad.Name == name {
-			return &policy.Principal{Name: name, Admin: true}, ad.SecretHash, nil
+			return &Principal{Name: name, Admin: true}, ad.SecretHash, nil
 		}
 	}
 	if snap.Config.User(name) == nil {
@@ -179,7 +178,7 @@ func (a *authenticator) principal(name string) (*policy.Principal, string, error
 	if h == "" {
 		return nil, "", nil
 	}
-	return &policy.Principal{Name: name}, h, nil
+	return &Principal{Name: name}, h, nil
 }
 
 // authenticate finds the session of a request: a bearer token (scripts) or the cookie

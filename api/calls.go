@@ -13,8 +13,8 @@ import (
 
 // visible: the calls a principal may see: an admin all, an executive their own, an
 // assistant those of the executives whose pool they are in.
-func visible(cfg *config.Config, who policy.Principal, c app.LiveCall) bool {
-	return policy.Allowed(cfg, who, policy.ResCalls, c.Executive, "", false).OK
+func visible(cfg *config.Config, who Principal, c app.LiveCall) bool {
+	return Allowed(cfg, who, ResCalls, c.Executive, "", false).OK
 }
 
 // Calls is GET /v1/calls.
@@ -48,7 +48,7 @@ func (s *Server) findCall(r *request) (app.LiveCall, error) {
 }
 
 // callFor finds the call of a call action and checks that the asker may do it.
-func (s *Server) callFor(r *request, action policy.Resource) (app.LiveCall, error) {
+func (s *Server) callFor(r *request, action Resource) (app.LiveCall, error) {
 	c, err := s.findCall(r)
 	if err != nil {
 		return c, err
@@ -65,7 +65,7 @@ type ActionReply struct {
 // callAction makes a call action's handler: find the call the asker may see and act on
 // (404 / 403 otherwise), let act do it (an error it returns is the answer; the call's
 // owner refusing is 409 with its reason), and answer what was done with status.
-func callAction(res policy.Resource, status int, act func(s *Server, r *request, c app.LiveCall) (string, error)) handlerFunc {
+func callAction(res Resource, status int, act func(s *Server, r *request, c app.LiveCall) (string, error)) handlerFunc {
 	return func(s *Server, w http.ResponseWriter, r *request) error {
 		c, err := s.callFor(r, res)
 		if err != nil {
@@ -94,7 +94,7 @@ func callAction(res policy.Resource, status int, act func(s *Server, r *request,
 // handlePush is POST /v1/calls/{id}/push: the assistant on the call sends it to the
 // executive (remote party on hold, the executive's phones ring, recall to the
 // assistant on no answer), as #63 does from the assistant's phone.
-var handlePush = callAction(policy.ResCallPush, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+var handlePush = callAction(ResCallPush, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if !r.who.Admin && c.Assistant != r.who.Name {
 		return "", errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", r.who.Name)
 	}
@@ -103,13 +103,13 @@ var handlePush = callAction(policy.ResCallPush, http.StatusOK, func(s *Server, r
 
 // handleRetrieve is POST /v1/calls/{id}/retrieve: the executive's phones ring and,
 // when one answers, take the call over from the assistant.
-var handleRetrieve = callAction(policy.ResCallRetrieve, http.StatusAccepted, func(s *Server, _ *request, c app.LiveCall) (string, error) {
+var handleRetrieve = callAction(ResCallRetrieve, http.StatusAccepted, func(s *Server, _ *request, c app.LiveCall) (string, error) {
 	return "ringing the executive", s.app.Retrieve(c.ID)
 })
 
 // handleBridge is POST /v1/calls/{id}/bridge: the asker's phones ring and, when one
 // answers, join the call with the warning tone (as *15).
-var handleBridge = callAction(policy.ResCallBridge, http.StatusAccepted, func(s *Server, r *request, c app.LiveCall) (string, error) {
+var handleBridge = callAction(ResCallBridge, http.StatusAccepted, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if r.who.Admin {
 		return "", errorf(http.StatusConflict, "refused", "", "an admin has no phone to bridge in with")
 	}
@@ -180,7 +180,7 @@ func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
 	if b.Executive == "" || b.Destination == "" {
 		return errorf(http.StatusBadRequest, "invalid", "destination", "executive and destination are required")
 	}
-	if err := s.allow(r, policy.ResCallInitiate, b.Executive, "", true); err != nil {
+	if err := s.allow(r, ResCallInitiate, b.Executive, "", true); err != nil {
 		return err
 	}
 	err := s.app.Initiate(r.Context(), r.who.Name, b.Device, b.Executive, b.Destination)

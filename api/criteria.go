@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 )
@@ -152,7 +151,7 @@ func setFilters(cfg *config.Config, rt *config.Runtime, owner string, filters []
 // criterionSetting is one criterion as a setting, so GET and partial PUT (with ETag and
 // If-Match) work as for the other resources.
 func criterionSetting(id string) setting[CriterionDetail] {
-	return setting[CriterionDetail]{res: policy.ResFiltering,
+	return setting[CriterionDetail]{res: ResFiltering,
 		view: func(cfg *config.Config, _ config.Runtime, owner string) (CriterionDetail, error) {
 			filters, err := currentFilters(cfg, owner)
 			if err != nil {
@@ -192,7 +191,7 @@ func handleCriterionPut(s *Server, w http.ResponseWriter, r *request) error {
 // handleCriterionCreate appends a custom filter (201 with its id and Location).
 func handleCriterionCreate(s *Server, w http.ResponseWriter, r *request) error {
 	owner := r.owner()
-	if err := s.allow(r, policy.ResFiltering, owner, "", true); err != nil {
+	if err := s.allow(r, ResFiltering, owner, "", true); err != nil {
 		return err
 	}
 	body := CriterionDetail{CallsFrom: fromAny, FilterEnabled: true, ActivationEnabled: true}
@@ -223,7 +222,7 @@ func handleCriterionCreate(s *Server, w http.ResponseWriter, r *request) error {
 // handleCriterionDelete removes a custom filter; If-Match guards it like a PUT.
 func handleCriterionDelete(s *Server, w http.ResponseWriter, r *request) error {
 	owner, id := r.owner(), r.PathValue("criteriaId")
-	if err := s.allow(r, policy.ResFiltering, owner, "", true); err != nil {
+	if err := s.allow(r, ResFiltering, owner, "", true); err != nil {
 		return err
 	}
 	ifMatch := r.Header.Get("If-Match")

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/httpguard"
@@ -31,10 +30,10 @@ type ExecutiveSummary struct {
 
 // summaries lists the executives whose settings the principal may read, as of one
 // snapshot.
-func summaries(cfg *config.Config, rt config.Runtime, who policy.Principal) []ExecutiveSummary {
+func summaries(cfg *config.Config, rt config.Runtime, who Principal) []ExecutiveSummary {
 	out := []ExecutiveSummary{}
 	for _, u := range cfg.Users {
-		if u.Executive == nil || !policy.Allowed(cfg, who, policy.ResFiltering, u.Extension, "", false).OK {
+		if u.Executive == nil || !Allowed(cfg, who, ResFiltering, u.Extension, "", false).OK {
 			continue
 		}
 		f, _ := filteringSetting.view(cfg, rt, u.Extension)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 )
@@ -38,12 +37,12 @@ func (r *request) owner() string {
 }
 
 // allow asks SPEC 4's table; a refusal is 403 with the reason, an unknown user 404.
-func (s *Server) allow(r *request, res policy.Resource, owner, exec string, write bool) error {
+func (s *Server) allow(r *request, res Resource, owner, exec string, write bool) error {
 	cfg := s.store.Snapshot().Config
 	if cfg.User(owner) == nil {
 		return errorf(http.StatusNotFound, "not_found", "", "no user %q", owner)
 	}
-	if a := policy.Allowed(cfg, r.who, res, owner, exec, write); !a.OK {
+	if a := Allowed(cfg, r.who, res, owner, exec, write); !a.OK {
 		return errorf(http.StatusForbidden, "forbidden", "", "%s", a.Why)
 	}
 	return nil
@@ -59,7 +58,7 @@ func etag(v any) string {
 // setting is one Webex-shaped resource over the runtime overlay: view renders it from
 // the effective configuration; change applies a decoded body to the runtime state.
 type setting[T any] struct {
-	res    policy.Resource
+	res    Resource
 	view   func(cfg *config.Config, rt config.Runtime, owner string) (T, error)
 	change func(cfg *config.Config, rt *config.Runtime, owner string, body *T) error
 }
@@ -123,7 +122,7 @@ func (st setting[T]) put(s *Server, w http.ResponseWriter, r *request) error {
 	return nil
 }
 
-func role(p policy.Principal) string {
+func role(p Principal) string {
 	if p.Admin {
 		return "admin"
 	}
@@ -172,7 +171,7 @@ type Alert struct {
 	CustomCLIDPhoneNumber        string `json:"customCLIDPhoneNumber"`
 }
 
-var alertSetting = setting[Alert]{res: policy.ResAlerting,
+var alertSetting = setting[Alert]{res: ResAlerting,
 	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Alert {
 		e := cfg.ExecutiveSettings(u)
 		return Alert{AlertingMode: webexEnum(e.AlertingMode), NextAssistantNumberOfRings: e.RingsPerAssistant,
@@ -224,7 +223,7 @@ type AssignedAssistants struct {
 	Assistants           []Person `json:"assistants"`
 }
 
-var poolSetting = setting[AssignedAssistants]{res: policy.ResPool,
+var poolSetting = setting[AssignedAssistants]{res: ResPool,
 	view: ofExecutive(func(cfg *config.Config, rt config.Runtime, u *config.User) AssignedAssistants {
 		out := AssignedAssistants{AllowOptInOutEnabled: u.Executive.OptInOutAllowed(), AssistantIDs: slices.Clone(u.Executive.Assistants), Assistants: []Person{}}
 		if out.AssistantIDs == nil {
@@ -261,7 +260,7 @@ type Available struct {
 	Assistants []Person `json:"assistants"`
 }
 
-var availableSetting = setting[Available]{res: policy.ResAvailable,
+var availableSetting = setting[Available]{res: ResAvailable,
 	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Available {
 		out := Available{Assistants: []Person{}}
 		for _, a := range cfg.Users {
@@ -290,7 +289,7 @@ type CallFiltering struct {
 	Criteria   []Criterion `json:"criteria"`
 }
 
-var filteringSetting = setting[CallFiltering]{res: policy.ResFiltering,
+var filteringSetting = setting[CallFiltering]{res: ResFiltering,
 	view: ofExecutive(func(cfg *config.Config, rt config.Runtime, u *config.User) CallFiltering {
 		f := u.Executive.Filtering
 		on, _ := rt.FilteringOn(u)
@@ -345,7 +344,7 @@ type Screening struct {
 	AlertSharedCallAppearanceLocationEnabled bool   `json:"alertSharedCallAppearanceLocationEnabled"`
 }
 
-var screeningSetting = setting[Screening]{res: policy.ResScreening,
+var screeningSetting = setting[Screening]{res: ResScreening,
 	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) Screening {
 		e := cfg.ExecutiveSettings(u)
 		return Screening{Enabled: e.ScreeningEnabled, AlertType: webexEnum(e.ScreeningAlert),
@@ -388,7 +387,7 @@ type ExecutiveLink struct {
 	OptInOutAllowed bool   `json:"optInOutAllowed"`
 }
 
-var assistantSetting = setting[AssistantSettings]{res: policy.ResAssistantView,
+var assistantSetting = setting[AssistantSettings]{res: ResAssistantView,
 	view: func(cfg *config.Config, rt config.Runtime, owner string) (AssistantSettings, error) {
 		u := cfg.User(owner)
 		if u == nil || u.Assistant == nil {
@@ -459,7 +458,7 @@ type DoNotDisturb struct {
 	Enabled bool `json:"enabled"`
 }
 
-var dndSetting = setting[DoNotDisturb]{res: policy.ResDND,
+var dndSetting = setting[DoNotDisturb]{res: ResDND,
 	view: func(_ *config.Config, rt config.Runtime, owner string) (DoNotDisturb, error) {
 		return DoNotDisturb{Enabled: rt.OnDND(owner)}, nil
 	},

@@ -200,7 +200,7 @@ func TestSettingEventsFollowEveryChange(t *testing.T) {
 // TestEveryPeopleRouteForEveryRole walks the route table: every people/{id} route, read
 // and (where it exists) written with an empty partial body, by the executive, an
 // assigned assistant, another executive's assistant, a user without service and an
-// admin. The expectations are SPEC 4's table written out, not asked of policy.Allowed.
+// admin. The expectations are SPEC 4's table written out, not asked of Allowed.
 func TestEveryPeopleRouteForEveryRole(t *testing.T) {
 	r := newRig(t)
 	root := r.login("root")

@@ -18,7 +18,6 @@ import (
 
 	"github.com/execassist/execassist/api/page"
 	"github.com/execassist/execassist/app"
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
@@ -98,7 +97,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // request is what a handler gets: who asked, the path's {id} resolved, the body.
 type request struct {
 	*http.Request
-	who    policy.Principal
+	who    Principal
 	sess   *session // nil on public routes
 	viaCSR bool     // cookie-authenticated (the page)
 }
