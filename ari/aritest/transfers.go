@@ -80,16 +80,9 @@ func (s *Server) AttendedTransfer(transfererID, targetEndpoint string, phoneHang
 		target.caller = callerID{ph.Name, ph.Number}
 	}
 	consult := &bridge{id: randomID(), typ: "mixing", channels: []string{second.id, target.id}, created: s.clock.Now()}
-	// The Local pair that links the two bridges.
-	s.nameSeq++
-	pair := fmt.Sprintf("Local/_attended@transfer-%08x", s.nameSeq)
-	l1 := s.newChannelLocked("", "Local/_attended@transfer")
-	l2 := s.newChannelLocked("", "Local/_attended@transfer")
-	l1.name, l2.name = pair+";1", pair+";2"
-	l1.protocolID, l2.protocolID = "", ""
-	l1.context, l1.exten, l2.context, l2.exten = "transfer", "_attended", "transfer", "_attended"
-	l1.caller, l2.caller, l2.state, l2.app = target.caller, t.caller, "Up", ""
-	l1.app, l1.inStasis, l1.appName, l1.appData, l1.dialed = b.app, true, "Stasis", b.app, true
+	// The Local pair that links the two bridges; ;2 stays outside the app.
+	l1, l2 := s.attendedPairLocked(t, target, b)
+	l2.app = ""
 	l1.linked, l2.linked, target.linked = []*channel{l2}, []*channel{target}, []*channel{l2, l1}
 	s.swapIntoBridgeLocked(t, l1, b)
 	l1.state = "Up"
@@ -139,18 +132,7 @@ func (s *Server) AttendedTransferInStasis(transfererID, consultationID string, p
 		c.held = false
 		s.emitChannel(c, "ChannelUnhold", nil)
 	}
-	s.nameSeq++
-	pair := fmt.Sprintf("Local/_attended@transfer-%08x", s.nameSeq)
-	l1 := s.newChannelLocked("", "Local/_attended@transfer")
-	l2 := s.newChannelLocked("", "Local/_attended@transfer")
-	l1.name, l2.name = pair+";1", pair+";2"
-	l1.protocolID, l2.protocolID = "", ""
-	l1.context, l1.exten, l2.context, l2.exten = "transfer", "_attended", "transfer", "_attended"
-	if target != nil {
-		l1.caller = target.caller
-	}
-	l2.caller, l2.state = t.caller, "Up"
-	l1.app, l1.inStasis, l1.appName, l1.appData, l1.dialed = b.app, true, "Stasis", b.app, true
+	l1, l2 := s.attendedPairLocked(t, target, b)
 	l2.app, l2.inStasis, l2.appName, l2.appData = b2.app, true, "Stasis", b2.app
 	l1.linked, l2.linked = []*channel{l2}, []*channel{l1}
 	s.swapIntoBridgeLocked(c2, l2, b2)
@@ -174,6 +156,26 @@ func (s *Server) AttendedTransferInStasis(transfererID, consultationID string, p
 	s.emitLocked([]string{b.app}, ev)
 	s.referLocked(t, phoneHangsUp)
 	return l1.id, l2.id, nil
+}
+
+// attendedPairLocked creates the Local/_attended@transfer pair Asterisk links two
+// bridges with: ;1 goes into the app (b's) in place of transferer t, showing target;
+// ;2 is Up on the consultation's side.
+func (s *Server) attendedPairLocked(t, target *channel, b *bridge) (l1, l2 *channel) {
+	s.nameSeq++
+	pair := fmt.Sprintf("Local/_attended@transfer-%08x", s.nameSeq)
+	l1 = s.newChannelLocked("", "Local/_attended@transfer")
+	l2 = s.newChannelLocked("", "Local/_attended@transfer")
+	l1.name, l2.name = pair+";1", pair+";2"
+	for _, l := range []*channel{l1, l2} {
+		l.protocolID, l.context, l.exten = "", "transfer", "_attended"
+	}
+	if target != nil {
+		l1.caller = target.caller
+	}
+	l2.caller, l2.state = t.caller, "Up"
+	l1.app, l1.inStasis, l1.appName, l1.appData, l1.dialed = b.app, true, "Stasis", b.app, true
+	return l1, l2
 }
 
 // referLocked: after a REFER the transferer's channel ends without ChannelDestroyed:
