@@ -481,13 +481,3 @@ func (s *Store) SetOptIn(asst, exec string, in bool) error {
 		return nil
 	})
 }
-
-// SetDivert records an assistant's own divert setting.
-func (s *Store) SetDivert(asst string, d config.Divert) error {
-	return s.updateRuntime(func(rt *config.Runtime) error {
-		st := rt.Assistants[asst]
-		st.Divert = &d
-		rt.Assistants[asst] = st
-		return nil
-	})
-}

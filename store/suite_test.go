@@ -91,7 +91,12 @@ func TestRuntimeSurvivesReimportUnlessReset(t *testing.T) {
 		must(t, s.Import(cfg, ImportOptions{}))
 		must(t, s.SetFiltering("1001", false))
 		must(t, s.SetOptIn("1002", "1001", false))
-		must(t, s.SetDivert("1003", config.Divert{Enabled: true, To: "1004"}))
+		must(t, s.ChangeRuntime(nil, func(_ *config.Config, rt *config.Runtime) error {
+			st := rt.Assistants["1003"]
+			st.Divert = &config.Divert{Enabled: true, To: "1004"}
+			rt.Assistants["1003"] = st
+			return nil
+		}))
 		before := s.Snapshot()
 		must(t, s.Import(cfg, ImportOptions{}))
 		rt := s.Snapshot().Runtime
