@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +78,47 @@ func TestServeListenerWithstandsSlowAndIdleClients(t *testing.T) {
 		c.Close()
 	}
 	eventually(t, "the API to answer again", func() bool { return get("/v1/openapi.json") == 200 })
+}
+
+// TestServeListenerLimitsAreSettable: --listen-max-per-address caps one address's
+// connections (an admin behind a reverse proxy raises it, a small site may lower it);
+// a value that is not a number is refused before anything starts.
+func TestServeListenerLimitsAreSettable(t *testing.T) {
+	fake := aritest.New(aritest.Options{})
+	defer fake.Close()
+	listen, _, _ := startServe(t, fake, "--config", "../../examples/execassist.yaml", "--store", filepath.Join(t.TempDir(), "x.db"),
+		"--listen-max-per-address", "2")
+	get := func() error {
+		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := c.Get("http://" + listen + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	eventually(t, "the listener", func() bool { return get() == nil })
+	var held []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", listen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		held = append(held, c)
+	}
+	eventually(t, "a third connection from this address to be refused", func() bool { return get() != nil })
+	for _, c := range held {
+		c.Close()
+	}
+	eventually(t, "the listener to answer again", func() bool { return get() == nil })
+
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--listen-max-connections", "many"}, &out, &errs); code != 2 || !strings.Contains(errs.String(), "invalid argument") {
+		t.Fatalf("a bad limit: %d %s", code, errs.String())
+	}
+	errs.Reset()
+	t.Setenv("EXECASSIST_LISTEN_MAX_PER_ADDRESS", "lots")
+	if code := run(context.Background(), []string{"serve"}, &out, &errs); code != 2 || !strings.Contains(errs.String(), "whole number") {
+		t.Fatalf("a bad limit in the environment: %d %s", code, errs.String())
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -153,6 +154,8 @@ func serveHTTP(ctx context.Context, s settings, a *app.App, st *store.Store, log
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
 	limits := listenerLimits
+	limits.MaxConns = cmp.Or(s.MaxConns, limits.MaxConns)
+	limits.MaxConnsPerSource = cmp.Or(s.MaxConnsPerAddress, limits.MaxConnsPerSource)
 	limits.OnRefused = func(n int64, why string) {
 		log.Warn().Int64("refused_total", n).Str("why", why).Msg("the listener refused connections; /healthz and /metrics still answer on its reserve")
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/execassist/execassist/internal/config"
@@ -33,6 +35,9 @@ type settings struct {
 	Listen      string
 	TLSCert     string
 	TLSKey      string
+	// MaxConns and MaxConnsPerAddress cap the listener's open connections (0: the
+	// defaults, 1024 and 128); behind a reverse proxy every client is the proxy's address.
+	MaxConns, MaxConnsPerAddress int
 }
 
 func newFlags(name string, stderr io.Writer) (*pflag.FlagSet, *viper.Viper) {
@@ -54,6 +59,8 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 	fs.String("listen", "", "serve the page (/), the self-service API (/v1/), /metrics (Prometheus) and /healthz on this address, e.g. 127.0.0.1:9180")
 	fs.String("tls-cert", "", "serve the listener over TLS with this certificate (PEM), with --tls-key")
 	fs.String("tls-key", "", "the TLS private key (PEM)")
+	fs.Int("listen-max-connections", 0, "open connections the listener accepts (default 1024; EXECASSIST_LISTEN_MAX_CONNECTIONS)")
+	fs.Int("listen-max-per-address", 0, "open connections from one address (default 128; behind a reverse proxy, raise it: every client is the proxy; EXECASSIST_LISTEN_MAX_PER_ADDRESS)")
 	v.SetDefault("ari.url", "http://127.0.0.1:8088/ari")
 	v.SetDefault("ari.username", "execassist")
 	v.SetDefault("ari.app", "execassist")
@@ -108,6 +115,21 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		Listen:      v.GetString("listen"),
 		TLSCert:     v.GetString("tls.cert"),
 		TLSKey:      v.GetString("tls.key"),
+	}
+	for flag, dst := range map[string]*int{"listen-max-connections": &s.MaxConns, "listen-max-per-address": &s.MaxConnsPerAddress} {
+		f := fs.Lookup(flag)
+		if f == nil {
+			continue
+		}
+		val := f.Value.String()
+		if !f.Changed {
+			val = cmp.Or(os.Getenv("EXECASSIST_"+strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))), val)
+		}
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 0 {
+			return settings{}, nil, &exitError{code: 2, msg: fmt.Sprintf("execassist %s: --%s wants a whole number, not %q", fs.Name(), flag, val)}
+		}
+		*dst = n
 	}
 	s.Store = s.Shared.Path
 	if f := fs.Lookup("store"); f != nil && f.Changed {
