@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/execassist/execassist/internal/testlog"
+	"github.com/execassist/execassist/internal/testskip"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -20,7 +21,7 @@ import (
 func TestAFullDiskIsSaidAndLogged(t *testing.T) {
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=1m"); err != nil {
-		t.Skip("cannot mount a small tmpfs here (needs root):", err)
+		testskip.Optional(t, "cannot mount a small tmpfs here (needs root): "+err.Error())
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	path := filepath.Join(dir, "x.db")

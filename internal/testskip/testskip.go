@@ -29,6 +29,16 @@ func Skip(t testing.TB, why string) {
 	t.Skip(why)
 }
 
+// Optional skips t for why, counted, also under CI: for what a machine of the CI's kind
+// may lack and CI does not install (root to mount a tmpfs, a FIFO).
+func Optional(t testing.TB, why string) {
+	t.Helper()
+	mu.Lock()
+	reasons[why]++
+	mu.Unlock()
+	t.Skip(why)
+}
+
 // Main runs the package's tests (call it from TestMain) and prints how many were
 // skipped, and why.
 func Main(m *testing.M) int {
