@@ -55,7 +55,7 @@ func (a *App) devicesOf(ext string) []string {
 }
 
 func (a *App) liveCall(id string) (execCall, error) {
-	for _, c := range a.registry.find(func(c execCall) bool { return c.sess.id == id }) {
+	for _, c := range a.registry.find(func(c execCall) bool { return c.owner.id == id }) {
 		return c, nil
 	}
 	if a.store != nil {
@@ -72,11 +72,11 @@ func (a *App) liveCall(id string) (execCall, error) {
 func (a *App) ask(c execCall, m control) error {
 	reply := make(chan error, 1)
 	m.reply = reply
-	c.sess.box.put(m)
+	c.owner.box.put(m)
 	select {
 	case err := <-reply:
 		return err
-	case <-c.sess.done:
+	case <-c.owner.done:
 		return ErrNoSuchCall
 	case <-time.After(10 * time.Second):
 		return errors.New("the call did not answer")

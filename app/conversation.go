@@ -70,7 +70,7 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 
 // publish tells the registry where the call is now.
 func (v *conversation) publish() {
-	c := execCall{sess: v.s, exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: v.pushing,
+	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: v.pushing,
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
 	for _, p := range v.parties {
 		switch p.role {

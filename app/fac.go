@@ -182,7 +182,7 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 func (f *facCall) ask(c execCall, op callOp) string {
 	reply := make(chan error, 1)
 	me := f.s.start.Channel
-	c.sess.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
+	c.owner.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
 		giveBack: func() { f.s.env.transfer(me.ID, f.s) }}) // the FAC session announces why not
 	select {
 	case err := <-reply:
@@ -190,7 +190,7 @@ func (f *facCall) ask(c execCall, op callOp) string {
 			return err.Error()
 		}
 		return ""
-	case <-c.sess.done:
+	case <-c.owner.done:
 		return "the call has ended"
 	case <-time.After(10 * time.Second):
 		return "the call did not answer"
@@ -351,7 +351,7 @@ func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, d
 	s, cli := f.s, f.s.env.cli
 	me := s.start.Channel
 	answeredAt := s.env.clock.Now()
-	s.env.registry.set(execCall{sess: s, exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
+	s.env.registry.set(execCall{owner: s.ref(), exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
 		callerNumber: dest, arrived: s.began, answeredBy: s.facUser})
 	bridge, err := connectCall(ctx, cli, me.ID, legID, false)
 	if err != nil {

@@ -149,7 +149,7 @@ func (c *incomingCall) overloaded() {
 
 // published is the call as the registry shows it while it rings.
 func (c *incomingCall) published() execCall {
-	e := execCall{sess: c.s, exec: c.exec, callerName: c.caller.Caller.Name, callerNumber: c.caller.Caller.Number,
+	e := execCall{owner: c.s.ref(), exec: c.exec, callerName: c.caller.Caller.Name, callerNumber: c.caller.Caller.Number,
 		arrived: c.s.began}
 	for _, l := range c.legs {
 		if !l.gone && l.kind != "forward" && !slices.Contains(e.ringing, l.target.Who) {

@@ -7,11 +7,23 @@ import (
 	"time"
 )
 
+// callRef is how others reach the session that owns a call: its id, its mailbox and
+// the channel closed when it ends; never the session itself, whose fields are its own
+// goroutine's.
+type callRef struct {
+	id   string
+	box  *mailbox
+	done <-chan struct{}
+}
+
+// ref is the reference to s others may hold.
+func (s *session) ref() callRef { return callRef{id: s.id, box: s.box, done: s.done} }
+
 // execCall is what other sessions, status and the API may know of an executive call:
 // enough for #63, *11 and *15 to find it and for a console to show it. Only the owning
 // session changes its call; the registry is a published copy behind a mutex.
 type execCall struct {
-	sess         *session
+	owner        callRef // the session that owns the call
 	exec         string
 	callerName   string
 	callerNumber string
@@ -69,7 +81,7 @@ type LiveCall struct {
 }
 
 func (c execCall) live() LiveCall {
-	return LiveCall{ID: c.sess.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
+	return LiveCall{ID: c.owner.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
 		State: c.state(), Ringing: slices.Clone(c.ringing), AnsweredBy: c.answeredBy, Assistant: c.assistant,
 		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt}
 }
@@ -79,7 +91,7 @@ func (c execCall) live() LiveCall {
 // fresh snapshot, so a slow watcher never holds up a call.
 type registry struct {
 	mu      sync.Mutex
-	calls   map[*session]execCall
+	calls   map[string]execCall // by session id
 	changed chan struct{}
 	rev     uint64
 }
@@ -88,19 +100,19 @@ func (r *registry) set(c execCall) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.calls == nil {
-		r.calls = map[*session]execCall{}
+		r.calls = map[string]execCall{}
 	}
 	r.rev++
 	c.rev = r.rev
-	r.calls[c.sess] = c
+	r.calls[c.owner.id] = c
 	r.notifyLocked()
 }
 
 func (r *registry) remove(s *session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.calls[s]; ok {
-		delete(r.calls, s)
+	if _, ok := r.calls[s.id]; ok {
+		delete(r.calls, s.id)
 		r.notifyLocked()
 	}
 }
@@ -155,8 +167,8 @@ func (r *registry) delta(seen map[string]uint64) (changed []LiveCall, revs map[s
 	defer r.mu.Unlock()
 	revs = make(map[string]uint64, len(r.calls))
 	for _, c := range r.calls {
-		revs[c.sess.id] = c.rev
-		if seen[c.sess.id] != c.rev {
+		revs[c.owner.id] = c.rev
+		if seen[c.owner.id] != c.rev {
 			changed = append(changed, c.live())
 		}
 	}
