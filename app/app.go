@@ -114,9 +114,15 @@ func (a *App) Run(ctx context.Context) error {
 	}
 }
 
-// transfer makes session s the owner of channel id (a FAC caller joining a call).
-func (a *App) transfer(id string, s *session) {
-	a.onDispatcher(func() { a.owners[id] = s })
+// transfer makes the session with id to the owner of channel id (a FAC caller joining
+// a call, or handed back to the FAC session); the dispatcher resolves the session, so
+// no session is handed to another.
+func (a *App) transfer(id, to string) {
+	a.onDispatcher(func() {
+		if s := a.sessions[to]; s != nil {
+			a.owners[id] = s
+		}
+	})
 }
 
 // onDispatcher runs f on the dispatcher goroutine; false if the app has stopped.

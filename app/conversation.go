@@ -368,14 +368,15 @@ func (v *conversation) control(ctx context.Context, m control) error {
 // adopt takes over the asking FAC caller's channel and puts it into the bridge.
 func (v *conversation) adopt(ctx context.Context, m control, role partyRole, who string) bool {
 	ch := m.channel
-	v.s.env.transfer(ch.ID, v.s)
+	v.s.env.transfer(ch.ID, v.s.id)
+	giveBack := func() { v.s.env.transfer(ch.ID, m.asker) } // the asker announces why not
 	if err := v.cli.Channel().Answer(ctx, ch.Key()); err != nil && ari.IsGone(err) {
-		m.giveBack()
+		giveBack()
 		return false
 	}
 	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, ch.ID, ari.AddChannelOptions{}); err != nil {
 		v.s.log.Warn().Err(err).Msg("could not add the FAC caller to the call")
-		m.giveBack()
+		giveBack()
 		return false
 	}
 	v.parties[ch.ID] = &party{id: ch.ID, role: role, who: who, device: ch.Device()}

@@ -25,9 +25,9 @@ type callEnv struct {
 	registry *registry
 	// journal queues an entry; it never blocks a call.
 	journal func(store.JournalEntry)
-	// transfer makes session to the owner of a channel's events (a FAC caller joining
-	// a call, or handed back).
-	transfer func(channelID string, to *session)
+	// transfer makes the session with id to the owner of a channel's events (a FAC
+	// caller joining a call, or handed back).
+	transfer func(channelID, to string)
 	// setup bounds the calls being set up and how long setting one up may take.
 	setup *setupGate
 }

@@ -182,8 +182,7 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) {
 func (f *facCall) ask(c execCall, op callOp) string {
 	reply := make(chan error, 1)
 	me := f.s.start.Channel
-	c.owner.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply,
-		giveBack: func() { f.s.env.transfer(me.ID, f.s) }}) // the FAC session announces why not
+	c.owner.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply, asker: f.s.id})
 	select {
 	case err := <-reply:
 		if err != nil {

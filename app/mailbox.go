@@ -36,10 +36,10 @@ type control struct {
 	// channel is the FAC caller's channel, to be answered and added to the call
 	// (retrieve, take, bridge, join).
 	channel ari.ChannelData
-	// giveBack hands the channel back to the asking session when the operation fails
-	// after the call had taken it over (the asker then announces why).
-	giveBack func()
-	reply    chan<- error // nil: done; a refusal says why not
+	// asker is the session that asked (a FAC): when the operation fails after the call
+	// took its channel over, the channel goes back to it, which announces why.
+	asker string
+	reply chan<- error // nil: done; a refusal says why not
 }
 
 // eventOf is the ARI event a message carries, or nil.
