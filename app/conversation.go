@@ -264,105 +264,124 @@ func (v *conversation) recallAfter() time.Duration {
 	return time.Duration(eff.PushRecallRings) * v.cfg.EffectiveDialing().RingDuration.D()
 }
 
-// control performs a FAC's operation on this call; it returns why not, or "".
+// control performs a request on this call; it returns why not, or nil.
 func (v *conversation) control(ctx context.Context, m control) error {
 	if v.done {
 		return refusal("the call has ended")
 	}
 	switch m.op {
 	case opPush:
-		var asst *party
-		for _, p := range v.parties {
-			if p.role == roleAssistant && p.device == m.device {
-				asst = p
-			}
-		}
-		if asst == nil || v.pushing || len(v.parties) != 1 {
-			return refusal("no single answered executive call at this device")
-		}
-		v.pushing, v.recallTo, v.recallBy = true, asst.device, asst.who
-		v.startMOH(ctx)
-		delete(v.parties, asst.id)
-		v.hangup(ctx, asst.id)
-		v.ring(ctx, roleExecutive, v.exec.Extension, v.exec.Devices...)
-		v.recall = v.s.after(v.recallAfter(), "recall")
-		v.publish()
-		v.journal("pushed", asst.who)
-		phase("pushed", v.exec.Extension)
-		return nil
+		return v.push(ctx, m)
 	case opRetrieve, opTake:
-		// *11 by the executive: the call at an assistant moves to the executive's phone.
-		// #64 <exec> *11 by an assistant: the executive's held call moves to the assistant.
-		var from *party
-		for _, p := range v.parties {
-			if (m.op == opRetrieve && p.role == roleAssistant) || (m.op == opTake && p.role == roleExecutive) {
-				from = p
-			}
-		}
-		if from == nil || v.pushing {
-			return refusal("no call to retrieve")
-		}
-		role, who := roleExecutive, v.exec.Extension
-		if m.op == opTake {
-			role, who = roleAssistant, m.by
-		}
-		if !v.adopt(ctx, m, role, who) {
-			return refusal("the calling phone hung up")
-		}
-		delete(v.parties, from.id)
-		v.hangup(ctx, from.id)
-		v.held = false
-		v.publish()
-		v.journal("retrieved by "+who, from.who)
-		return nil
+		return v.retrieve(ctx, m)
 	case opRingRetrieve, opRingBridge:
-		// From the API: the asker's phones ring, and join the call when answered.
-		if len(v.parties) == 0 || v.pushing {
-			return refusal("no answered call")
-		}
-		if m.op == opRingRetrieve && !v.hasRole(roleAssistant) {
-			return refusal("the call is not at an assistant")
-		}
-		role := m.role
-		for _, p := range v.ringing {
-			if p.who == m.by {
-				return refusal(m.by + "'s phone is already ringing for this call")
-			}
-		}
-		n := v.ring(ctx, role, m.by, m.devices...)
-		if n == 0 {
-			return refusal("none of " + m.by + "'s phones could be rung")
-		}
-		for _, p := range v.ringing {
-			if p.who == m.by {
-				p.joins = map[callOp]callOp{opRingRetrieve: opRetrieve, opRingBridge: opBridge}[m.op]
-			}
-		}
-		return nil
+		return v.ringToJoin(ctx, m)
 	case opBridge, opJoin:
-		if len(v.parties) == 0 || v.pushing {
-			return refusal("no answered call to bridge into")
-		}
-		role, who := roleExecutive, v.exec.Extension
-		if m.op == opJoin {
-			role, who = roleAssistant, m.by
-		}
-		tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
-		if tone != "none" {
-			v.playWarning(ctx)
-		}
-		if tone == "barge-in-repeat" && v.warn == nil {
-			v.warn = v.s.after(30*time.Second, "warn")
-		}
-		if !v.adopt(ctx, m, role, who) {
-			return refusal("the calling phone hung up")
-		}
-		v.publish()
-		v.journal("bridged by "+who, "")
-		phase("bridged", v.exec.Extension)
-		return nil
+		return v.bridgeIn(ctx, m)
 	}
 	return refusal("unknown operation")
+}
+
+// push (#63): the remote party on hold, the assistant's leg released, the executive's
+// phones ringing, the recall armed.
+func (v *conversation) push(ctx context.Context, m control) error {
+	var asst *party
+	for _, p := range v.parties {
+		if p.role == roleAssistant && p.device == m.device {
+			asst = p
+		}
+	}
+	if asst == nil || v.pushing || len(v.parties) != 1 {
+		return refusal("no single answered executive call at this device")
+	}
+	v.pushing, v.recallTo, v.recallBy = true, asst.device, asst.who
+	v.startMOH(ctx)
+	delete(v.parties, asst.id)
+	v.hangup(ctx, asst.id)
+	v.ring(ctx, roleExecutive, v.exec.Extension, v.exec.Devices...)
+	v.recall = v.s.after(v.recallAfter(), "recall")
+	v.publish()
+	v.journal("pushed", asst.who)
+	phase("pushed", v.exec.Extension)
+	return nil
+}
+
+// retrieve: *11 by the executive moves the call at an assistant to the executive's
+// phone; #64 <exec> *11 by an assistant (take) moves the executive's held call to them.
+func (v *conversation) retrieve(ctx context.Context, m control) error {
+	var from *party
+	for _, p := range v.parties {
+		if (m.op == opRetrieve && p.role == roleAssistant) || (m.op == opTake && p.role == roleExecutive) {
+			from = p
+		}
+	}
+	if from == nil || v.pushing {
+		return refusal("no call to retrieve")
+	}
+	role, who := roleExecutive, v.exec.Extension
+	if m.op == opTake {
+		role, who = roleAssistant, m.by
+	}
+	if !v.adopt(ctx, m, role, who) {
+		return refusal("the calling phone hung up")
+	}
+	delete(v.parties, from.id)
+	v.hangup(ctx, from.id)
+	v.held = false
+	v.publish()
+	v.journal("retrieved by "+who, from.who)
+	return nil
+}
+
+// ringToJoin (the API's retrieve and bridge): the asker's phones ring, and join the
+// call when answered (joined).
+func (v *conversation) ringToJoin(ctx context.Context, m control) error {
+	if len(v.parties) == 0 || v.pushing {
+		return refusal("no answered call")
+	}
+	if m.op == opRingRetrieve && !v.hasRole(roleAssistant) {
+		return refusal("the call is not at an assistant")
+	}
+	for _, p := range v.ringing {
+		if p.who == m.by {
+			return refusal(m.by + "'s phone is already ringing for this call")
+		}
+	}
+	if v.ring(ctx, m.role, m.by, m.devices...) == 0 {
+		return refusal("none of " + m.by + "'s phones could be rung")
+	}
+	for _, p := range v.ringing {
+		if p.who == m.by {
+			p.joins = map[callOp]callOp{opRingRetrieve: opRetrieve, opRingBridge: opBridge}[m.op]
+		}
+	}
+	return nil
+}
+
+// bridgeIn: *15 by the executive, #64 <exec> *15 by an assistant (join): the asker
+// joins the call, with the executive's warning tone.
+func (v *conversation) bridgeIn(ctx context.Context, m control) error {
+	if len(v.parties) == 0 || v.pushing {
+		return refusal("no answered call to bridge into")
+	}
+	role, who := roleExecutive, v.exec.Extension
+	if m.op == opJoin {
+		role, who = roleAssistant, m.by
+	}
+	tone := v.cfg.ExecutiveSettings(v.exec).BridgeWarningTone
+	if tone != "none" {
+		v.playWarning(ctx)
+	}
+	if tone == "barge-in-repeat" && v.warn == nil {
+		v.warn = v.s.after(30*time.Second, "warn")
+	}
+	if !v.adopt(ctx, m, role, who) {
+		return refusal("the calling phone hung up")
+	}
+	v.publish()
+	v.journal("bridged by "+who, "")
+	phase("bridged", v.exec.Extension)
+	return nil
 }
 
 // adopt takes over the asking FAC caller's channel and puts it into the bridge.
