@@ -102,6 +102,33 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 	d.RingDuration = dial.RingDuration.D()
 	d.AlertInfo = eff.AlertInfo
 	d.CallerIDName, d.CallerIDNumber = callerID(eff, u, call)
+	d.Assistants = availableAssistants(cfg, rt, u, eff, &d)
+	if len(d.Assistants) == 0 {
+		d.Filtered = false
+		d.why("no assistant is available: the call goes to the executive")
+		return d
+	}
+	d.Filtered = true
+	names := make([]string, len(d.Assistants))
+	for i, t := range d.Assistants {
+		names[i] = t.Who
+	}
+	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
+	if eff.ScreeningEnabled && rt.OnDND(exec) {
+		d.why("screening is on, but the executive is on do not disturb: no screening legs")
+	} else if eff.ScreeningEnabled {
+		d.Screening = screening(cfg, u, eff, dial, &d)
+	}
+	planRollover(cfg, u, eff, &d)
+	return d
+}
+
+// availableAssistants lists the pool's assistants to alert, in order: opted-out (where
+// allowed) and do-not-disturb ones skipped, a divert reached through the dial gate as
+// the executive u (a refused divert skips the assistant).
+func availableAssistants(cfg *config.Config, rt config.Runtime, u *config.User, eff config.Effective, d *Decision) []Target {
+	var out []Target
+	e, exec := u.Executive, u.Extension
 	for _, ext := range e.Assistants {
 		a := cfg.User(ext)
 		if a == nil || a.Assistant == nil {
@@ -139,24 +166,14 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 			d.why("assistant %s has no device", ext)
 			continue
 		}
-		d.Assistants = append(d.Assistants, t)
+		out = append(out, t)
 	}
-	if len(d.Assistants) == 0 {
-		d.Filtered = false
-		d.why("no assistant is available: the call goes to the executive")
-		return d
-	}
-	d.Filtered = true
-	names := make([]string, len(d.Assistants))
-	for i, t := range d.Assistants {
-		names[i] = t.Who
-	}
-	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
-	if eff.ScreeningEnabled && rt.OnDND(exec) {
-		d.why("screening is on, but the executive is on do not disturb: no screening legs")
-	} else if eff.ScreeningEnabled {
-		d.Screening = screening(cfg, u, eff, dial, &d)
-	}
+	return out
+}
+
+// planRollover fills where a rolled-over caller goes: a forward through the dial gate
+// (refused: voice messaging instead), voice messaging or no-answer processing.
+func planRollover(cfg *config.Config, u *config.User, eff config.Effective, d *Decision) {
 	d.Rollover = eff.Rollover
 	switch {
 	case !eff.Rollover.Enabled:
@@ -173,8 +190,7 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 			d.RolloverEndpoint = ep
 		}
 	}
-	d.RolloverTo = rolloverTarget(d.Rollover.Action, u, dial, d.RolloverEndpoint)
-	return d
+	d.RolloverTo = rolloverTarget(d.Rollover.Action, u, cfg.EffectiveDialing(), d.RolloverEndpoint)
 }
 
 // RolloverTarget is where rollover sends the caller. Context and Extension empty with a
