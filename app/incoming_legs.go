@@ -1,0 +1,178 @@
+package app
+
+// Alerting a filtered call: the legs to the assistants and screening locations, in
+// parallel or one target at a time.
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/execassist/execassist/app/policy"
+	"github.com/execassist/execassist/ari"
+)
+
+func (c *incomingCall) alert(ctx context.Context) {
+	if err := c.cli.Channel().Ring(ctx, c.caller.Key()); err != nil && ari.IsGone(err) {
+		c.callerGone(ctx, "caller-hung-up")
+		return
+	}
+	if ro := c.dec.Rollover; ro.Enabled {
+		c.rollover = c.s.after(ro.After, "rollover")
+	}
+	if len(c.dec.Screening) > 0 {
+		c.startTargets(ctx, c.dec.Screening, "screening")
+	}
+	if c.dec.Mode == "sequential" {
+		c.startStep(ctx)
+	} else {
+		c.startTargets(ctx, c.dec.Assistants, "assistant")
+	}
+	if c.setupExpired() {
+		return // legs failed for our lateness, not the assistants': run continues the caller
+	}
+	phase("alerted", c.exec)
+	c.checkExhausted(ctx)
+}
+
+// startStep alerts the current sequential assistant; a target whose legs all fail at
+// once (busy, unreachable) moves on to the next one.
+func (c *incomingCall) startStep(ctx context.Context) {
+	for c.step < len(c.dec.Assistants) {
+		if c.startTarget(ctx, c.dec.Assistants[c.step], "assistant") > 0 {
+			return
+		}
+		c.step++
+	}
+}
+
+// startTarget creates a leg for each endpoint of t; it returns how many were created.
+func (c *incomingCall) startTarget(ctx context.Context, t policy.Target, kind string) int {
+	return c.startTargets(ctx, []policy.Target{t}, kind)
+}
+
+// startTargets creates the legs of several targets at once (in parallel: a fork's
+// legs should ring together) and returns how many were created.
+func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target, kind string) int {
+	var legs []*leg
+	for _, t := range targets {
+		c.tried = append(c.tried, t.Who+"@"+t.Location)
+		for _, ep := range t.Endpoints {
+			legs = append(legs, c.newLeg(t, kind, ep))
+		}
+	}
+	errs := make([]error, len(legs))
+	if len(legs) == 1 {
+		errs[0] = c.create(ctx, legs[0])
+	} else {
+		var wg sync.WaitGroup
+		for i, l := range legs {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = c.create(ctx, l) }()
+		}
+		wg.Wait()
+	}
+	n := 0
+	for i, l := range legs {
+		if errs[i] == nil {
+			n++
+			continue
+		}
+		l.gone = true
+		var ae *ari.Error
+		if !errors.As(errs[i], &ae) {
+			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
+			c.s.release(ctx, l.id, "normal")
+		}
+		c.s.log.Info().Err(errs[i]).Str("endpoint", l.endpoint).Str("who", l.target.Who).Msg("leg could not be created; moving on")
+	}
+	return n
+}
+
+func (c *incomingCall) createLeg(ctx context.Context, t policy.Target, kind, endpoint string) bool {
+	return c.startTargets(ctx, []policy.Target{{Who: t.Who, Name: t.Name, Location: t.Location, Endpoints: []string{endpoint}, AlertInfo: t.AlertInfo}}, kind) == 1
+}
+
+// newLeg registers a leg under the channel id we give it, before it exists, so its
+// StasisStart (which may beat the create response) finds it.
+func (c *incomingCall) newLeg(t policy.Target, kind, endpoint string) *leg {
+	c.nextLeg++
+	l := &leg{id: c.caller.ID + "-" + c.s.id + "-" + strconv.Itoa(c.nextLeg), target: t, kind: kind, endpoint: endpoint}
+	c.legs[l.id] = l
+	return l
+}
+
+// create asks Asterisk for the leg; safe to run in parallel (it reads only l and c.dec).
+// Assistants see the caller ID the executive's settings compose; the far end of a
+// forward sees the original caller.
+func (c *incomingCall) create(ctx context.Context, l *leg) error {
+	out := outgoingLeg{id: l.id, endpoint: l.endpoint, originator: c.caller.ID,
+		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
+	if l.kind == "forward" {
+		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""
+	}
+	if c.setupCtx != nil {
+		ctx = c.setupCtx
+	}
+	return createLeg(ctx, c.cli, c.s.id, out)
+}
+
+// legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
+func (c *incomingCall) legTimeout(l *leg) time.Duration {
+	if l.kind == "assistant" && c.dec.Mode == "sequential" {
+		return time.Duration(c.dec.RingsPerAssistant) * c.dec.RingDuration
+	}
+	if c.dec.Rollover.Enabled {
+		return c.dec.Rollover.After + 5*time.Second
+	}
+	return 0
+}
+
+func (c *incomingCall) legGone(ctx context.Context, l *leg) {
+	if l.gone {
+		return
+	}
+	l.gone = true
+	if c.handled {
+		if l.kind == "forward" && c.winner == nil {
+			c.forwardFailed(ctx)
+		}
+		return
+	}
+	if l.kind == "assistant" && c.dec.Mode == "sequential" && !c.targetAlive(c.step) {
+		c.step++
+		c.startStep(ctx)
+	}
+	c.checkExhausted(ctx)
+}
+
+// targetAlive reports whether the sequential step still has a live leg.
+func (c *incomingCall) targetAlive(step int) bool {
+	if step >= len(c.dec.Assistants) {
+		return false
+	}
+	who := c.dec.Assistants[step].Who
+	for _, l := range c.legs {
+		if l.kind == "assistant" && l.target.Who == who && !l.gone {
+			return true
+		}
+	}
+	return false
+}
+
+// checkExhausted rolls over when no assistant is left to alert.
+func (c *incomingCall) checkExhausted(ctx context.Context) {
+	if c.handled {
+		return
+	}
+	for _, l := range c.legs {
+		if l.kind == "assistant" && !l.gone {
+			return
+		}
+	}
+	if c.dec.Mode == "sequential" && c.step < len(c.dec.Assistants) {
+		return
+	}
+	c.doRollover(ctx, "no assistant left to alert")
+}
