@@ -2,6 +2,7 @@ package app
 
 // The requests an answered call serves (push, retrieve, bridge, the API's ring-to-join)
 // and the legs it rings for them.
+
 import (
 	"context"
 	"strconv"

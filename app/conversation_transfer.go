@@ -2,6 +2,7 @@ package app
 
 // Phone transfers of an answered call: Asterisk swaps a new channel into the bridge in
 // the transferer's place (see the transfer traces).
+
 import (
 	"context"
 

@@ -2,6 +2,7 @@ package app
 
 // A leg answered: the first answer wins, the caller is bridged with it and the call
 // becomes a conversation.
+
 import (
 	"context"
 

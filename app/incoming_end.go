@@ -2,6 +2,7 @@ package app
 
 // How a filtered call ends: rollover, the caller gone, continued to the executive,
 // or taken apart after an error (fail open).
+
 import (
 	"context"
 	"strings"

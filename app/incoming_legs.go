@@ -2,6 +2,7 @@ package app
 
 // Alerting a filtered call: the legs to the assistants and screening locations, in
 // parallel or one target at a time.
+
 import (
 	"context"
 	"errors"
