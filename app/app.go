@@ -65,16 +65,14 @@ func New(opts Options) *App {
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
+	setup := newSetupGate(opts.SetupLimit, opts.SetupDeadline)
 	a.metrics = newMetrics(opts.Version, a.ActiveSessions, func() store.Health {
 		if a.store == nil {
 			return store.Health{Connected: true}
 		}
 		return a.store.Health()
-	})
-	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer,
-		setup: newSetupGate(opts.SetupLimit, opts.SetupDeadline)}
-	a.metrics.overloaded = func() float64 { return float64(a.env.setup.continued.Load()) }
-	a.metrics.settingUp = func() float64 { return float64(a.env.setup.inFlight.Load()) }
+	}, setup)
+	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer, setup: setup}
 	if a.store != nil {
 		a.env.settings = a.store
 	}

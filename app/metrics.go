@@ -24,14 +24,12 @@ type metrics struct {
 	connected  atomic.Bool
 	// journalPending counts journal entries the store has not taken yet.
 	journalPending atomic.Int64
-	// overloaded reads the calls continued for overload, settingUp the calls being set up.
-	overloaded, settingUp func() float64
 }
 
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
 var answerBuckets = []float64{1, 2, 4, 6, 12, 18, 30, 60}
 
-func newMetrics(version string, active func() int, health func() store.Health) *metrics {
+func newMetrics(version string, active func() int, health func() store.Health, setup *setupGate) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	goVersion := runtime.Version()
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
@@ -78,21 +76,11 @@ func newMetrics(version string, active func() int, health func() store.Health) *
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "execassist_overload_continued_total",
 			Help: "Filtered calls continued in the dialplan because they could not be set up in time (or too many were being set up).",
-		}, func() float64 {
-			if m.overloaded == nil {
-				return 0
-			}
-			return m.overloaded()
-		}),
+		}, func() float64 { return float64(setup.continued.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_calls_setting_up",
 			Help: "Filtered calls being set up now (decided, legs being created); bounded by the setup limit.",
-		}, func() float64 {
-			if m.settingUp == nil {
-				return 0
-			}
-			return m.settingUp()
-		}),
+		}, func() float64 { return float64(setup.inFlight.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_journal_pending",
 			Help: "Journal entries kept in memory until the store takes them.",

@@ -425,7 +425,6 @@ func TestTraceBlindTransfer(t *testing.T) {
 func TestTraceAttendedTransfer(t *testing.T) {
 	r := newRig(t)
 	r.fake.SetScript("PJSIP/1002", aritest.Script{Mode: aritest.Answer, AutoAnswer: true})
-	ch := r.client.Channel()
 	for _, phoneHangsUp := range []bool{true, false} {
 		caller, br, leg := r.bridgedLeg(nil)
 		r.must(r.fake.Hold(leg.ID()))
@@ -435,15 +434,7 @@ func TestTraceAttendedTransfer(t *testing.T) {
 		if bat.DestinationType != "link" || bat.TransferTarget == nil || !strings.HasPrefix(bat.TransferTarget.Name, "PJSIP/1004") {
 			t.Fatalf("BridgeAttendedTransfer %+v", bat)
 		}
-		if !phoneHangsUp {
-			r.clock.Advance(60 * time.Second)
-		}
-		r.next(onChannel("StasisEnd", leg.ID()))
-		r.must(r.fake.Hangup(caller))
-		r.next(onChannel("StasisEnd", caller))
-		r.must(ch.Hangup(r.ctx, ari.NewKey(ari.ChannelKey, link), ""))
-		r.must(br.Delete(r.ctx))
-		r.next(isType("BridgeDestroyed"))
+		r.transferDone(leg, caller, link, br, !phoneHangsUp)
 	}
 	compareTrace(t, "assistant-phone-attended-transfers-a-bridged-call", r.fake, "ch0", "ch1", "ch2", "ch3", "ch4")
 }
@@ -455,7 +446,6 @@ func TestTraceAttendedTransfer(t *testing.T) {
 func TestTraceBlindTransferEarlyHangupOfTransferer(t *testing.T) {
 	r := newRig(t)
 	r.fake.AddPhone(aritest.Phone{Endpoint: "Local/1004@from-internal", Name: "Uma User", Number: "1004"})
-	ch := r.client.Channel()
 	for _, appHangsUp := range []bool{true, false} {
 		caller, br, leg := r.bridgedLeg(func(leg string) { r.must(r.fake.Answer(leg)) })
 		target, err := r.fake.BlindTransfer(leg.ID(), "from-internal", "1004")
@@ -469,15 +459,7 @@ func TestTraceBlindTransferEarlyHangupOfTransferer(t *testing.T) {
 		}
 		r.next(isType("BridgeBlindTransfer"))
 		r.must(r.fake.Answer(target))
-		if !appHangsUp {
-			r.clock.Advance(60 * time.Second)
-		}
-		r.next(onChannel("StasisEnd", leg.ID()))
-		r.must(r.fake.Hangup(caller))
-		r.next(onChannel("StasisEnd", caller))
-		r.must(ch.Hangup(r.ctx, ari.NewKey(ari.ChannelKey, target), ""))
-		r.must(br.Delete(r.ctx))
-		r.next(isType("BridgeDestroyed"))
+		r.transferDone(leg, caller, target, br, !appHangsUp)
 	}
 	for _, e := range r.fake.Events() {
 		if strings.Contains(string(e), `"ChannelDestroyed"`) && strings.Contains(string(e), `-leg"`) {
@@ -550,4 +532,20 @@ func (r *rig) bridgedLeg(answer func(leg string)) (caller string, br *ari.Bridge
 	r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
 	r.next(onChannel("ChannelEnteredBridge", leg.ID()))
 	return caller, br, leg
+}
+
+// transferDone is the end of a transfer trace: the transferer's StasisEnd (after
+// Asterisk's BYE 60 s after the REFER when byAsterisk), the caller hanging up, and the app
+// releasing the channel that took the transferer's place and its bridge.
+func (r *rig) transferDone(leg *ari.ChannelHandle, caller, replacement string, br *ari.BridgeHandle, byAsterisk bool) {
+	r.t.Helper()
+	if byAsterisk {
+		r.clock.Advance(60 * time.Second)
+	}
+	r.next(onChannel("StasisEnd", leg.ID()))
+	r.must(r.fake.Hangup(caller))
+	r.next(onChannel("StasisEnd", caller))
+	r.must(r.client.Channel().Hangup(r.ctx, ari.NewKey(ari.ChannelKey, replacement), ""))
+	r.must(br.Delete(r.ctx))
+	r.next(isType("BridgeDestroyed"))
 }
