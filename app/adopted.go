@@ -9,9 +9,9 @@ import (
 	"github.com/execassist/execassist/ari"
 )
 
-// adoptedCall is an answered call found bridged after execassist restarted: its parties
-// stay connected, and when one of them leaves the others are released and the bridge
-// destroyed, as the conversation that built it would have done.
+// adoptedCall is an answered call found bridged after execassist restarted, and its
+// only state: its parties stay connected, and when one of them leaves the others are
+// released and the bridge destroyed, as the conversation that built it would have done.
 type adoptedCall struct {
 	bridge  ari.BridgeData
 	parties map[string]bool
@@ -50,42 +50,41 @@ func (a *App) startAdopted(ctx context.Context, b ari.BridgeData) {
 	a.wg.Add(1)
 	a.active.Add(1)
 	s.log.Info().Strs("channels", b.Channels).Msg("resync: adopted an answered call")
-	go s.run(ctx, &adoptedCall{bridge: b})
+	c := &adoptedCall{bridge: b, parties: map[string]bool{}}
+	for _, id := range b.Channels {
+		c.parties[id] = true
+		s.own(id)
+	}
+	s.res.bridges[b.ID] = b.Key()
+	s.box.put(resyncNeeded{}) // a call with one party left ends at once
+	go s.run(ctx, c)
 }
 
-func (c *adoptedCall) run(ctx context.Context, s *session) behaviour {
-	c.parties = map[string]bool{}
-	for _, id := range c.bridge.Channels {
-		c.parties[id] = true
-	}
-	for len(c.parties) >= 2 {
-		msg := s.next()
-		switch m := msg.(type) {
-		case nil:
-			return nil // stopping again: the call stays connected
-		case resyncNeeded:
-			for id := range c.parties {
-				if _, err := s.env.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id)); errors.Is(err, ari.ErrNotFound) {
-					delete(c.parties, id)
-				}
-			}
-		case eventMsg:
-			switch m.Event.(type) {
-			case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
-				delete(c.parties, ari.ChannelID(m.Event))
+// handle drops the parties that leave; with fewer than two left the call is over and
+// the teardown releases whoever is left and the bridge.
+func (c *adoptedCall) handle(ctx context.Context, s *session, m message) state {
+	switch m := m.(type) {
+	case resyncNeeded:
+		for id := range c.parties {
+			if _, err := s.env.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id)); errors.Is(err, ari.ErrNotFound) {
+				delete(c.parties, id)
+				s.forgotten(id)
 			}
 		}
+	case eventMsg:
+		if callerLeft(m.Event) {
+			id := ari.ChannelID(m.Event)
+			delete(c.parties, id)
+			s.forgotten(id)
+		}
 	}
-	c.failOpen(ctx, s, "a party left")
-	return nil
+	if len(c.parties) < 2 {
+		return nil
+	}
+	return c
 }
 
-// failOpen releases whoever is left and the bridge.
-func (c *adoptedCall) failOpen(ctx context.Context, s *session, _ string) {
-	for id := range c.parties {
-		s.release(ctx, id, "normal")
-	}
-	if err := s.env.cli.Bridge().Delete(ctx, c.bridge.Key()); err != nil && !ari.IsGone(err) {
-		s.log.Warn().Err(err).Msg("destroy bridge")
-	}
-}
+// stopping again: the call stays connected.
+func (c *adoptedCall) stopping(_ context.Context, s *session) { s.keepAll() }
+
+func (c *adoptedCall) failOpen(context.Context, *session, string) {}

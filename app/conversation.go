@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari"
-	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 )
 
 // conversation is an answered executive call: a mixing bridge with the remote party and
-// an assistant and/or the executive. It serves #63 push (with recall), *11 retrieve and
-// *15 bridge. It ends when fewer than two parties are left and nobody is being rung.
+// an assistant and/or the executive. Its states are talking (serving push, retrieve and
+// bridge requests) and pushing (the remote party on hold while the executive is rung).
+// It ends when fewer than two parties are left and nobody is being rung.
 type conversation struct {
 	s      *session
 	cli    ari.Client
@@ -24,26 +24,16 @@ type conversation struct {
 	remote party
 	// parties in the bridge besides the remote one, by channel id.
 	parties    map[string]*party
-	ringing    map[string]*party // push/recall legs not yet answered
-	pushing    bool              // remote on hold, the executive being alerted
-	recallTo   string            // assistant device for the recall
-	recallBy   string
+	ringing    map[string]*party // legs rung to join (push, recall, the API) not yet answered
+	warnPB     *ari.Key          // the warning tone playing now
 	moh        bool
-	recall     clock.Timer
-	warn       clock.Timer // the next barge-in-repeat tone
-	warnStop   clock.Timer // stops the tone playing now
-	warnPB     *ari.Key
 	answered   time.Time
 	arrived    time.Time
 	answeredBy string
 	nextLeg    int
-	done       bool
 	held       bool
 	callID     string
 	gone       []transferRecord // parties replaced by a transfer
-	// remoteInDialplan: the remote party is a caller that came from the dialplan
-	// (Stasis exec): failing open continues it there instead of hanging it up.
-	remoteInDialplan bool
 }
 
 type party struct {
@@ -55,6 +45,9 @@ type party struct {
 	number string
 	// joins is set on a leg rung for an API retrieve or bridge: opRetrieve or opBridge.
 	joins callOp
+	// fromDialplan: the remote party is a caller that came from the dialplan (Stasis
+	// exec): failing open continues it there instead of hanging it up.
+	fromDialplan bool
 }
 
 // newConversation takes over an answered call; answeredAt orders calls for *11/*15
@@ -63,13 +56,13 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 	v := &conversation{s: s, cli: s.env.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
 		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
 		answered: answeredAt, callID: callID, arrived: s.began, answeredBy: first.who}
-	v.publish()
+	v.publish(false)
 	return v
 }
 
 // publish tells the registry where the call is now.
-func (v *conversation) publish() {
-	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: v.pushing,
+func (v *conversation) publish(pushing bool) {
+	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: pushing,
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
 	for _, p := range v.parties {
 		switch p.role {
@@ -79,96 +72,60 @@ func (v *conversation) publish() {
 			c.atExec = true
 		}
 	}
-	if v.pushing {
+	if pushing {
 		c.assistant, c.device = "", ""
 		c.ringing = []string{v.exec.Extension}
 	}
 	v.s.env.registry.set(c)
 }
 
-func (v *conversation) run(ctx context.Context, s *session) behaviour {
-	v.publish()
-	phase("answered", v.exec.Extension)
-	for !v.done {
-		msg := v.s.next()
-		if msg == nil {
-			return nil // execassist stops: an answered call stays connected in Asterisk
-		}
-		v.handle(ctx, msg)
-	}
-	return nil
-}
+// stopping: execassist stops; the answered call stays connected in Asterisk (a
+// restarted execassist adopts its bridge).
+func (v *conversation) stopping(_ context.Context, s *session) { s.keepAll() }
 
 // failOpen takes the call apart after an internal error: a remote caller from the
-// dialplan goes on there (to the executive's own Dial), every other party and every
-// leg still ringing is released, and the bridge destroyed. Nothing is left in Stasis.
+// dialplan goes on there (to the executive's own Dial); the teardown releases every
+// other party, every leg still ringing and the bridge.
 func (v *conversation) failOpen(ctx context.Context, s *session, reason string) {
 	s.env.registry.remove(s)
-	v.releaseAllButRemote(ctx)
-	if v.remote.id != "" {
-		if v.remoteInDialplan {
-			s.log.Warn().Str("reason", reason).Msg("answered call failed; the caller continues in the dialplan")
-			continueCaller(ctx, v.cli, ari.NewKey(ari.ChannelKey, v.remote.id), s.log)
-		} else {
-			v.hangup(ctx, v.remote.id)
-		}
-	}
-	if err := v.cli.Bridge().Delete(ctx, v.bridge); err != nil && !ari.IsGone(err) {
-		s.log.Warn().Err(err).Msg("destroy bridge")
+	if v.remote.id != "" && v.remote.fromDialplan && s.res.holds(v.remote.id) {
+		s.log.Warn().Str("reason", reason).Msg("answered call failed; the caller continues in the dialplan")
+		s.handOn(v.remote.id)
+		continueCaller(ctx, v.cli, ari.NewKey(ari.ChannelKey, v.remote.id), s.log)
 	}
 	v.journal("failed: "+reason, "")
 }
 
-func (v *conversation) handle(ctx context.Context, msg message) {
-	switch m := msg.(type) {
+// common handles what both states of an answered call handle alike: the warning tone,
+// lost events, phone transfers, hold and parties leaving. It reports false for a
+// message the state handles itself.
+func (v *conversation) common(ctx context.Context, cur state, pushing bool, m message) (state, bool) {
+	switch m := m.(type) {
 	case timerFired:
 		switch m.name {
-		case "recall":
-			v.recallNow(ctx)
-		case "warn":
+		case timerWarn:
 			v.playWarning(ctx)
-			v.warn = v.s.after(30*time.Second, "warn")
-		case "warn-stop":
+			v.s.after(30*time.Second, timerWarn)
+		case timerWarnStop:
 			v.stopWarning(ctx)
+		default:
+			return cur, false
 		}
-		return
-	case control:
-		m.reply <- v.control(ctx, m)
-		return
+		return cur, true
 	case resyncNeeded:
-		v.resync(ctx)
-		return
+		return v.resync(ctx, cur, pushing), true
+	case control:
+		return cur, false
 	}
-	e := msg.(eventMsg).Event
+	e := eventOf(m)
 	id := ari.ChannelID(e)
-	if r := v.ringing[id]; r != nil {
-		switch ev := e.(type) {
-		case *ari.StasisStart:
-			timeout := time.Duration(0)
-			if v.pushing && r.role == roleExecutive {
-				timeout = v.recallAfter() + 5*time.Second
-			}
-			if r.joins != "" {
-				timeout = joinRingTimeout
-			}
-			if err := v.cli.Channel().Dial(ctx, ari.NewKey(ari.ChannelKey, id), "", timeout); err != nil {
-				delete(v.ringing, id)
-				v.ringFailed(ctx, r)
-			}
-		case *ari.ChannelStateChange:
-			if ev.Channel.State == "Up" {
-				v.pickedUp(ctx, r)
-			}
-		case *ari.StasisEnd, *ari.ChannelDestroyed:
-			delete(v.ringing, id)
-			v.ringFailed(ctx, r)
-		}
-		return
+	if v.ringing[id] != nil {
+		return cur, false
 	}
 	switch ev := e.(type) {
 	case *ari.StasisStart:
 		if ev.ReplaceChannel != nil {
-			v.transferred(ctx, ev.Channel, ev.ReplaceChannel.ID)
+			v.transferred(ctx, ev.Channel, ev.ReplaceChannel.ID, pushing)
 		}
 	case *ari.BridgeBlindTransfer:
 		who := v.transferer(ev.Channel.ID)
@@ -179,56 +136,65 @@ func (v *conversation) handle(ctx context.Context, msg message) {
 			to = ev.TransferTarget.Name
 		}
 		v.journal("attended transfer by "+who+" to "+to, who)
+	case *ari.PlaybackFinished:
+		v.s.finished(ev.Playback.ID)
 	case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
 		if id == v.remote.id {
-			v.remoteLeft(ctx)
+			return v.remoteLeft(ctx), true
 		} else if p := v.parties[id]; p != nil {
-			v.partyLeft(ctx, p)
+			return v.partyLeft(ctx, cur, pushing, p), true
 		}
+		v.s.forgotten(id)
 	case *ari.ChannelHold:
 		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = true
-			v.publish()
+			v.publish(pushing)
 		}
 	case *ari.ChannelUnhold:
 		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = false
-			v.publish()
+			v.publish(pushing)
 		}
 	}
+	return cur, true
 }
 
 // resync drops parties that left while events were lost.
-func (v *conversation) resync(ctx context.Context) {
+func (v *conversation) resync(ctx context.Context, cur state, pushing bool) state {
 	gone := func(id string) bool {
 		_, err := v.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id))
 		return errors.Is(err, ari.ErrNotFound)
 	}
 	if v.remote.id != "" && gone(v.remote.id) {
-		v.remoteLeft(ctx)
+		return v.remoteLeft(ctx)
 	}
 	for _, p := range v.parties {
-		if !v.done && gone(p.id) {
-			v.partyLeft(ctx, p)
+		if gone(p.id) {
+			if next := v.partyLeft(ctx, cur, pushing, p); next != cur {
+				return next
+			}
 		}
 	}
+	return cur
 }
 
 // remoteLeft: the caller hanging up releases every leg (SPEC 2.5), also in a three-way
 // call: the executive and the assistant are not left talking to each other in our
 // bridge (a real Asterisk sent neither phone a BYE).
-func (v *conversation) remoteLeft(ctx context.Context) {
+func (v *conversation) remoteLeft(ctx context.Context) state {
+	v.s.forgotten(v.remote.id)
 	v.remote.id = ""
-	v.end(ctx, "caller-hung-up", "the caller hung up")
+	return v.end(ctx, "caller-hung-up", "the caller hung up")
 }
 
-func (v *conversation) partyLeft(ctx context.Context, p *party) {
+func (v *conversation) partyLeft(ctx context.Context, cur state, pushing bool, p *party) state {
 	delete(v.parties, p.id)
-	if len(v.parties)+boolInt(v.remote.id != "") >= 2 || v.pushing {
-		v.publish()
-		return
+	v.s.forgotten(p.id)
+	if len(v.parties)+boolInt(v.remote.id != "") >= 2 || pushing {
+		v.publish(pushing)
+		return cur
 	}
-	v.end(ctx, string(p.role)+"-hung-up", strings.TrimSpace(p.who+" ("+string(p.role)+") hung up"))
+	return v.end(ctx, string(p.role)+"-hung-up", strings.TrimSpace(p.who+" ("+string(p.role)+") hung up"))
 }
 
 func boolInt(b bool) int {
@@ -238,36 +204,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// releaseAllButRemote ends the conversation's timers and releases every leg still
-// ringing and every party but the remote one.
-func (v *conversation) releaseAllButRemote(ctx context.Context) {
-	v.done = true
-	for _, t := range []clock.Timer{v.recall, v.warn, v.warnStop} {
-		if t != nil {
-			t.Stop()
-		}
-	}
-	v.recall, v.warn, v.warnStop, v.warnPB = nil, nil, nil, nil
-	for id := range v.ringing {
-		v.hangup(ctx, id)
-	}
-	for id := range v.parties {
-		v.hangup(ctx, id)
-	}
-}
-
-// end hangs up whoever is left, destroys the bridge and writes the call's last record:
-// cause is the class of who hung up (caller, assistant, executive ...), why in words.
-func (v *conversation) end(ctx context.Context, cause, why string) {
-	v.releaseAllButRemote(ctx)
-	if v.remote.id != "" {
-		v.hangup(ctx, v.remote.id)
-	}
-	if err := v.cli.Bridge().Delete(ctx, v.bridge); err != nil && !ari.IsGone(err) {
-		v.s.log.Warn().Err(err).Msg("destroy bridge")
-	}
+// end writes the call's last record: cause is the class of who hung up (caller,
+// assistant, executive ...), why in words. The teardown hangs up whoever is left and
+// destroys the bridge.
+func (v *conversation) end(_ context.Context, cause, why string) state {
 	v.s.env.journal(store.JournalEntry{At: v.s.env.clock.Now(), CallID: v.callID, Kind: "call-control",
 		Executive: v.exec.Extension, Decision: "ended", AnsweredBy: v.answeredBy, Outcome: cause, Reasons: []string{why}})
+	return nil
 }
 
 func (v *conversation) hangup(ctx context.Context, id string) { v.s.release(ctx, id, "normal") }

@@ -14,23 +14,24 @@ import (
 // (or its remote party, when the remote side transferred), and the transferer's
 // channel, now out of the bridge, is released. A transferred-to party is neither the
 // assistant nor the executive: #63, *11 and *15 no longer act on the transferer.
-func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, replaced string) {
+func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, replaced string, pushing bool) {
 	v.gone = append(v.gone, transferRecord{id: replaced, who: v.transferer(replaced)})
 	switch p := v.parties[replaced]; {
 	case replaced == v.remote.id:
 		v.remote = party{id: n.ID, role: roleRemote, name: n.Caller.Name, number: n.Caller.Number}
-		v.remoteInDialplan = false
 	case p != nil:
 		delete(v.parties, replaced)
 		v.parties[n.ID] = &party{id: n.ID, role: roleTransferTarget, device: n.Name, name: n.Caller.Name, number: n.Caller.Number}
 	default:
 		v.s.log.Warn().Str("channel", n.ID).Str("replaces", replaced).Msg("transfer of a channel not in this call; releasing it")
+		v.s.own(n.ID)
 		v.hangup(ctx, n.ID)
 		return
 	}
+	v.s.own(n.ID)
 	v.s.log.Info().Str("replaced", replaced).Str("by", n.Name).Msg("call transferred by a phone")
 	v.hangup(ctx, replaced)
-	v.publish()
+	v.publish(pushing)
 }
 
 // transferRecord remembers who a replaced channel was, for the transfer event that

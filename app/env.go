@@ -15,7 +15,7 @@ type settings interface {
 	RemoteCalls() []store.RemoteCall
 }
 
-// callEnv is everything a behaviour may use. Behaviours never reach the App itself
+// callEnv is everything a call may use. Calls never reach the App itself
 // (its dispatcher maps, its lifecycle): what they share with other calls goes through
 // the registry, the journal and transfer.
 type callEnv struct {
@@ -30,4 +30,6 @@ type callEnv struct {
 	transfer func(channelID, to string)
 	// setup bounds the calls being set up and how long setting one up may take.
 	setup *setupGate
+	// strict, when not nil, hears of resources left after a call ended.
+	strict func(problem string)
 }

@@ -41,12 +41,11 @@ func (f *facCall) ask(c execCall, op callOp) string {
 // call id: with several calls at the device (a second line) it pushes the most recently
 // answered and says which (the confirmation ends with the caller's number, and the
 // journal names it); the API pushes the call it is given.
-func (f *facCall) push(ctx context.Context) {
+func (f *facCall) push(ctx context.Context) state {
 	device := f.s.start.Channel.Device()
 	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.assistant != "" && c.answered() })
 	if len(calls) == 0 {
-		f.noCall(ctx, "no answered executive call at "+device, func(c LiveCall) bool { return c.Assistant == f.s.facUser })
-		return
+		return f.noCall(ctx, "no answered executive call at "+device, func(c LiveCall) bool { return c.Assistant == f.s.facUser })
 	}
 	c := slices.MaxFunc(calls, func(a, b execCall) int {
 		return cmp.Or(a.answeredAt.Compare(b.answeredAt), a.arrived.Compare(b.arrived))
@@ -61,10 +60,9 @@ func (f *facCall) push(ctx context.Context) {
 		}
 	}
 	if why := f.ask(c, opPush); why != "" {
-		f.refuse(ctx, f.prompts.NoCall, why)
-		return
+		return f.refuse(ctx, f.prompts.NoCall, why)
 	}
-	f.confirm(ctx, prompt, "pushed")
+	return f.confirm(ctx, prompt, "pushed")
 }
 
 func keepDigit(r rune) rune {
@@ -76,42 +74,48 @@ func keepDigit(r rune) rune {
 
 // join hands this FAC caller to the call: on success the call's session owns the
 // channel and this session ends without touching it.
-func (f *facCall) join(ctx context.Context, c execCall, op callOp) {
+func (f *facCall) join(ctx context.Context, c execCall, op callOp) state {
 	if why := f.ask(c, op); why != "" {
-		f.refuse(ctx, f.prompts.NoCall, why)
-		return
+		return f.refuse(ctx, f.prompts.NoCall, why)
 	}
+	f.s.handOn(f.s.start.Channel.ID)
 	f.entry.Outcome = string(op)
 	f.s.env.journal(f.entry)
+	return nil
 }
 
-func (f *facCall) initiate(ctx context.Context, p policy.FAC) {
+func (f *facCall) initiate(ctx context.Context, p policy.FAC) state {
 	switch p.Special {
 	case "retrieve":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec && c.held })
 		if len(calls) == 0 {
-			f.noCall(ctx, "no held call of "+p.Executive, func(c LiveCall) bool { return c.Executive == p.Executive && c.Held })
-			return
+			return f.noCall(ctx, "no held call of "+p.Executive, func(c LiveCall) bool { return c.Executive == p.Executive && c.Held })
 		}
-		f.join(ctx, calls[0], opTake)
-		return
+		return f.join(ctx, calls[0], opTake)
 	case "bridge":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
-			f.noCall(ctx, "no answered call of "+p.Executive, func(c LiveCall) bool {
+			return f.noCall(ctx, "no answered call of "+p.Executive, func(c LiveCall) bool {
 				return c.Executive == p.Executive && (c.State == "executive" || c.State == "bridged")
 			})
-			return
 		}
-		f.join(ctx, calls[0], opJoin)
-		return
+		return f.join(ctx, calls[0], opJoin)
 	}
-	f.placeCall(ctx, f.cfg.User(p.Executive), p.Endpoint, p.Destination)
+	return f.placeCall(ctx, f.cfg.User(p.Executive), p.Endpoint, p.Destination)
 }
 
-// placeCall rings the destination with the executive's caller ID while the assistant
-// hears ringing; on answer the two are bridged and the call is an executive call.
-func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest string) {
+// placing: a call placed as the executive (#64) rings its destination while the
+// assistant hears ringing; on answer the two are bridged and it is an executive call.
+type placing struct {
+	*facCall
+	exec   *config.User
+	legID  string
+	dest   string
+	legKey *ari.Key
+}
+
+// placeCall rings the destination with the executive's caller ID.
+func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest string) state {
 	s, cli := f.s, f.s.env.cli
 	me := s.start.Channel
 	_ = cli.Channel().Ring(ctx, me.Key())
@@ -120,91 +124,82 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 		num = e.Numbers[0]
 	}
 	legID := me.ID + "-" + s.id + "-dest"
+	s.own(legID)
 	// The destination sees the executive, not the assistant.
 	err := createLeg(ctx, cli, s.id, outgoingLeg{id: legID, endpoint: endpoint, originator: me.ID, shownName: e.Name, shownNum: num})
 	if err != nil {
-		f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable: "+err.Error())
-		return
+		return f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable: "+err.Error())
 	}
-	f.destLeg = legID
-	legKey := ari.NewKey(ari.ChannelKey, legID)
-	for {
-		msg := s.next()
-		if msg == nil {
-			_ = cli.Channel().Hangup(ctx, legKey, "normal")
-			return
-		}
-		em, ok := msg.(eventMsg)
-		if !ok {
-			switch m := msg.(type) {
-			case control:
-				m.reply <- refusal("the call is not answered yet")
-			case resyncNeeded:
-				if f.gone(ctx) {
-					s.release(ctx, legID, "normal")
-					f.entry.Outcome = "caller-hung-up"
-					s.env.journal(f.entry)
-					return
-				}
-				if d, err := cli.Channel().Data(ctx, legKey); errors.Is(err, ari.ErrNotFound) {
-					f.refuse(ctx, f.prompts.NotAllowed, "destination did not answer")
-					return
-				} else if err == nil && d.State == "Up" {
-					f.connectInitiated(ctx, e, legID, dest)
-					return
-				}
-			}
-			continue
-		}
-		id := ari.ChannelID(em.Event)
-		switch m := em.Event.(type) {
-		case *ari.StasisStart:
-			if m.Channel.ID == legID {
-				if err := cli.Channel().Dial(ctx, legKey, "", 60*time.Second); err != nil {
-					f.refuse(ctx, f.prompts.NotAllowed, "destination unreachable")
-					return
-				}
-			}
-		case *ari.ChannelStateChange:
-			if id == legID && m.Channel.State == "Up" {
-				f.connectInitiated(ctx, e, legID, dest)
-				return
-			}
-		case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
-			if id == me.ID {
-				_ = cli.Channel().Hangup(ctx, legKey, "normal")
-				f.entry.Outcome = "caller-hung-up"
-				s.env.journal(f.entry)
-				return
-			}
-			if id == legID {
-				f.refuse(ctx, f.prompts.NotAllowed, "destination did not answer")
-				return
-			}
-		}
-	}
+	return &placing{facCall: f, exec: e, legID: legID, dest: dest, legKey: ari.NewKey(ari.ChannelKey, legID)}
 }
 
-func (f *facCall) connectInitiated(ctx context.Context, e *config.User, legID, dest string) {
-	s, cli := f.s, f.s.env.cli
+func (p *placing) handle(ctx context.Context, s *session, m message) state {
+	switch m := m.(type) {
+	case control:
+		m.reply <- refusal("the call is not answered yet")
+		return p
+	case resyncNeeded:
+		if p.gone(ctx) {
+			return p.callerLeft()
+		}
+		if d, err := s.env.cli.Channel().Data(ctx, p.legKey); errors.Is(err, ari.ErrNotFound) {
+			s.forgotten(p.legID)
+			return p.refuse(ctx, p.prompts.NotAllowed, "destination did not answer")
+		} else if err == nil && d.State == "Up" {
+			return p.connect(ctx)
+		}
+		return p
+	case timerFired:
+		return p
+	}
+	e := eventOf(m)
+	id := ari.ChannelID(e)
+	switch ev := e.(type) {
+	case *ari.StasisStart:
+		if id == p.legID {
+			if err := s.env.cli.Channel().Dial(ctx, p.legKey, "", 60*time.Second); err != nil {
+				return p.refuse(ctx, p.prompts.NotAllowed, "destination unreachable")
+			}
+		}
+	case *ari.ChannelStateChange:
+		if id == p.legID && ev.Channel.State == "Up" {
+			return p.connect(ctx)
+		}
+	case *ari.StasisEnd, *ari.ChannelDestroyed, *ari.ChannelHangupRequest:
+		switch id {
+		case s.start.Channel.ID:
+			return p.callerLeft()
+		case p.legID:
+			s.forgotten(p.legID)
+			return p.refuse(ctx, p.prompts.NotAllowed, "destination did not answer")
+		}
+	}
+	return p
+}
+
+// callerLeft: the assistant hung up before the destination answered.
+func (p *placing) callerLeft() state {
+	p.entry.Outcome = "caller-hung-up"
+	p.s.env.journal(p.entry)
+	return nil
+}
+
+// connect bridges the assistant with the destination: the call is talking.
+func (p *placing) connect(ctx context.Context) state {
+	s := p.s
 	me := s.start.Channel
 	answeredAt := s.env.clock.Now()
-	s.env.registry.set(execCall{owner: s.ref(), exec: e.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
-		callerNumber: dest, arrived: s.began, answeredBy: s.facUser})
-	bridge, err := connectCall(ctx, cli, me.ID, legID, false)
+	s.env.registry.set(execCall{owner: s.ref(), exec: p.exec.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
+		callerNumber: p.dest, arrived: s.began, answeredBy: s.facUser})
+	bridge, err := s.connect(ctx, me.ID, p.legID, false)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("could not connect the call placed as the executive")
 		s.env.registry.remove(s)
-		s.release(ctx, legID, "normal")
-		s.release(ctx, me.ID, "normal")
-		if bridge != nil {
-			_ = cli.Bridge().Delete(ctx, bridge)
-		}
-		return
+		return nil
 	}
-	f.entry.Outcome, f.entry.AnsweredBy = "initiated", dest
-	s.env.journal(f.entry)
-	first := &party{id: me.ID, role: roleAssistant, who: f.s.facUser, device: me.Device()}
-	remote := party{id: legID, role: roleRemote, number: dest}
-	f.next = newConversation(s, f.cfg, e, bridge, remote, first, me.ID, answeredAt)
+	p.entry.Outcome, p.entry.AnsweredBy = "initiated", p.dest
+	s.env.journal(p.entry)
+	first := &party{id: me.ID, role: roleAssistant, who: s.facUser, device: me.Device()}
+	remote := party{id: p.legID, role: roleRemote, number: p.dest}
+	return &talking{newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)}
 }

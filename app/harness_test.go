@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,12 @@ type harness struct {
 	dbPath string
 	cli    *ari.RESTClient
 	opts   func(*app.Options) // changes the app's options (nil: the defaults)
+	// leftovers are what the app's strict mode found left in the fake after a call
+	// ended; the harness fails the test on any when it stops.
+	leftovers struct {
+		sync.Mutex
+		found []string
+	}
 }
 
 func newHarness(t *testing.T, yamlText string, edits ...string) *harness {
@@ -137,7 +144,12 @@ func (h *harness) startApp() {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(level)
 	h.cli = cli
-	o := app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond}
+	o := app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond,
+		Strict: func(problem string) {
+			h.leftovers.Lock()
+			defer h.leftovers.Unlock()
+			h.leftovers.found = append(h.leftovers.found, problem)
+		}}
 	if h.opts != nil {
 		h.opts(&o)
 	}
@@ -156,6 +168,12 @@ func (h *harness) stop() {
 	<-h.done
 	h.cancel = nil
 	h.store.Close()
+	h.leftovers.Lock()
+	for _, p := range h.leftovers.found {
+		h.t.Errorf("strict: %s", p)
+	}
+	h.leftovers.found = nil
+	h.leftovers.Unlock()
 	// The fake notices the closed WebSocket asynchronously; a restart must not count it.
 	h.eventually("the old connection to close", func() bool { return h.fake.Connections() == 0 })
 }

@@ -14,48 +14,43 @@ import (
 	"github.com/execassist/execassist/ari"
 )
 
-func (c *incomingCall) alert(ctx context.Context) {
+// alert rings the caller back, arms the rollover and creates the first legs.
+func (c *incomingCall) alert(ctx context.Context) state {
 	if err := c.cli.Channel().Ring(ctx, c.caller.Key()); err != nil && ari.IsGone(err) {
-		c.callerGone(ctx, "caller-hung-up")
-		return
+		return c.finish(ctx, "caller-hung-up")
 	}
 	if ro := c.dec.Rollover; ro.Enabled {
-		c.rollover = c.s.after(ro.After, "rollover")
+		c.s.after(ro.After, timerRollover)
 	}
 	if len(c.dec.Screening) > 0 {
-		c.startTargets(ctx, c.dec.Screening, "screening")
+		c.startTargets(ctx, c.dec.Screening, legScreening)
 	}
 	if c.dec.Mode == "sequential" {
 		c.startStep(ctx)
 	} else {
-		c.startTargets(ctx, c.dec.Assistants, "assistant")
+		c.startTargets(ctx, c.dec.Assistants, legAssistant)
 	}
 	if c.setupExpired() {
-		return // legs failed for our lateness, not the assistants': run continues the caller
+		return &ringing{c} // legs failed for our lateness, not the assistants': the caller is continued
 	}
 	phase("alerted", c.exec)
-	c.checkExhausted(ctx)
+	return c.checkExhausted(ctx)
 }
 
 // startStep alerts the current sequential assistant; a target whose legs all fail at
 // once (busy, unreachable) moves on to the next one.
 func (c *incomingCall) startStep(ctx context.Context) {
 	for c.step < len(c.dec.Assistants) {
-		if c.startTarget(ctx, c.dec.Assistants[c.step], "assistant") > 0 {
+		if c.startTargets(ctx, c.dec.Assistants[c.step:c.step+1], legAssistant) > 0 {
 			return
 		}
 		c.step++
 	}
 }
 
-// startTarget creates a leg for each endpoint of t; it returns how many were created.
-func (c *incomingCall) startTarget(ctx context.Context, t policy.Target, kind string) int {
-	return c.startTargets(ctx, []policy.Target{t}, kind)
-}
-
 // startTargets creates the legs of several targets at once (in parallel: a fork's
 // legs should ring together) and returns how many were created.
-func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target, kind string) int {
+func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target, kind legKind) int {
 	var legs []*leg
 	for _, t := range targets {
 		c.tried = append(c.tried, t.Who+"@"+t.Location)
@@ -82,25 +77,24 @@ func (c *incomingCall) startTargets(ctx context.Context, targets []policy.Target
 		}
 		l.gone = true
 		var ae *ari.Error
-		if !errors.As(errs[i], &ae) {
-			// No answer from Asterisk (timeout, stop): the leg may exist; make sure not.
-			c.s.release(ctx, l.id, "normal")
+		if errors.As(errs[i], &ae) {
+			c.s.forgotten(l.id) // Asterisk refused it: there is no channel
+		} else {
+			c.s.release(ctx, l.id, "normal") // no answer from Asterisk: the leg may exist; make sure not
 		}
 		c.s.log.Info().Err(errs[i]).Str("endpoint", l.endpoint).Str("who", l.target.Who).Msg("leg could not be created; moving on")
 	}
 	return n
 }
 
-func (c *incomingCall) createLeg(ctx context.Context, t policy.Target, kind, endpoint string) bool {
-	return c.startTargets(ctx, []policy.Target{{Who: t.Who, Name: t.Name, Location: t.Location, Endpoints: []string{endpoint}, AlertInfo: t.AlertInfo}}, kind) == 1
-}
-
 // newLeg registers a leg under the channel id we give it, before it exists, so its
-// StasisStart (which may beat the create response) finds it.
-func (c *incomingCall) newLeg(t policy.Target, kind, endpoint string) *leg {
+// StasisStart (which may beat the create response) finds it; the call holds it from
+// then on.
+func (c *incomingCall) newLeg(t policy.Target, kind legKind, endpoint string) *leg {
 	c.nextLeg++
 	l := &leg{id: c.caller.ID + "-" + c.s.id + "-" + strconv.Itoa(c.nextLeg), target: t, kind: kind, endpoint: endpoint}
 	c.legs[l.id] = l
+	c.s.own(l.id)
 	return l
 }
 
@@ -110,7 +104,7 @@ func (c *incomingCall) newLeg(t policy.Target, kind, endpoint string) *leg {
 func (c *incomingCall) create(ctx context.Context, l *leg) error {
 	out := outgoingLeg{id: l.id, endpoint: l.endpoint, originator: c.caller.ID,
 		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
-	if l.kind == "forward" {
+	if l.kind == legForward {
 		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""
 	}
 	if c.setupCtx != nil {
@@ -121,7 +115,7 @@ func (c *incomingCall) create(ctx context.Context, l *leg) error {
 
 // legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
 func (c *incomingCall) legTimeout(l *leg) time.Duration {
-	if l.kind == "assistant" && c.dec.Mode == "sequential" {
+	if l.kind == legAssistant && c.dec.Mode == "sequential" {
 		return time.Duration(c.dec.RingsPerAssistant) * c.dec.RingDuration
 	}
 	if c.dec.Rollover.Enabled {
@@ -130,22 +124,28 @@ func (c *incomingCall) legTimeout(l *leg) time.Duration {
 	return 0
 }
 
-func (c *incomingCall) legGone(ctx context.Context, l *leg) {
+// legGone: a ringing leg ended unanswered; a sequential pool moves on, an exhausted one
+// rolls over.
+func (c *incomingCall) legGone(ctx context.Context, l *leg) state {
 	if l.gone {
-		return
+		return &ringing{c}
 	}
 	l.gone = true
-	if c.handled {
-		if l.kind == "forward" && c.winner == nil {
-			c.forwardFailed(ctx)
-		}
-		return
-	}
-	if l.kind == "assistant" && c.dec.Mode == "sequential" && !c.targetAlive(c.step) {
+	c.s.forgotten(l.id)
+	if l.kind == legAssistant && c.dec.Mode == "sequential" && !c.targetAlive(c.step) {
 		c.step++
 		c.startStep(ctx)
 	}
-	c.checkExhausted(ctx)
+	return c.checkExhausted(ctx)
+}
+
+// forgetLeg: e ended leg l, which was released already or is not wanted any more.
+func (c *incomingCall) forgetLeg(l *leg, e ari.Event) {
+	switch e.(type) {
+	case *ari.StasisEnd, *ari.ChannelDestroyed:
+		l.gone = true
+		c.s.forgotten(l.id)
+	}
 }
 
 // targetAlive reports whether the sequential step still has a live leg.
@@ -155,7 +155,7 @@ func (c *incomingCall) targetAlive(step int) bool {
 	}
 	who := c.dec.Assistants[step].Who
 	for _, l := range c.legs {
-		if l.kind == "assistant" && l.target.Who == who && !l.gone {
+		if l.kind == legAssistant && l.target.Who == who && !l.gone {
 			return true
 		}
 	}
@@ -163,17 +163,29 @@ func (c *incomingCall) targetAlive(step int) bool {
 }
 
 // checkExhausted rolls over when no assistant is left to alert.
-func (c *incomingCall) checkExhausted(ctx context.Context) {
-	if c.handled {
-		return
-	}
+func (c *incomingCall) checkExhausted(ctx context.Context) state {
 	for _, l := range c.legs {
-		if l.kind == "assistant" && !l.gone {
-			return
+		if l.kind == legAssistant && !l.gone {
+			return &ringing{c}
 		}
 	}
 	if c.dec.Mode == "sequential" && c.step < len(c.dec.Assistants) {
-		return
+		return &ringing{c}
 	}
-	c.doRollover(ctx, "no assistant left to alert")
+	return c.rollover(ctx, "no assistant left to alert")
+}
+
+func (c *incomingCall) hangup(ctx context.Context, l *leg, reason string) {
+	l.gone = true
+	c.s.release(ctx, l.id, reason)
+}
+
+// releaseLegs hangs up every leg still ringing.
+func (c *incomingCall) releaseLegs(ctx context.Context) {
+	c.s.cancel(timerRollover)
+	for _, l := range c.legs {
+		if !l.gone {
+			c.hangup(ctx, l, "normal")
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 )
 
@@ -32,21 +33,7 @@ func createLeg(ctx context.Context, cli ari.Client, sessionID string, l outgoing
 	return err
 }
 
-// connectCall answers the caller and puts it with the answering leg into a new mixing
-// bridge named for the caller (bridgePrefix: found again after a restart). The bridge
-// is returned even on error, so that the caller of connectCall releases it.
-// inhibitLeg keeps the leg's phone from updating the caller's connected line (the caller
-// keeps seeing the executive, not the assistant who answered).
-func connectCall(ctx context.Context, cli ari.Client, caller, leg string, inhibitLeg bool) (*ari.Key, error) {
-	if err := cli.Channel().Answer(ctx, ari.NewKey(ari.ChannelKey, caller)); err != nil {
-		return nil, err
-	}
-	b, err := cli.Bridge().Create(ctx, nil, "mixing", bridgePrefix+caller)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.AddChannel(ctx, caller, ari.AddChannelOptions{}); err != nil {
-		return b.Key(), err
-	}
-	return b.Key(), b.AddChannel(ctx, leg, ari.AddChannelOptions{InhibitConnectedLineUpdates: inhibitLeg})
+// continueTarget is where in the dialplan a rollover sends the caller.
+func continueTarget(to policy.RolloverTarget) ari.ContinueTarget {
+	return ari.ContinueTarget{Context: to.Context, Extension: to.Extension, Priority: to.Priority, Label: to.Label}
 }

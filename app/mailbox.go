@@ -14,8 +14,12 @@ type message interface{ isMessage() }
 // eventMsg is an ARI event for a channel the session owns.
 type eventMsg struct{ ari.Event }
 
-// timerFired is posted by the session's own timers (see session.after).
-type timerFired struct{ name string }
+// timerFired is posted by the session's own timers (see session.after); gen tells a
+// stale fire (of a timer stopped or re-armed since) from the current one.
+type timerFired struct {
+	name timerName
+	gen  uint64
+}
 
 // resyncNeeded tells a session that events may have been lost (WebSocket reconnect):
 // it re-reads the state of its channels.

@@ -15,13 +15,13 @@ import (
 // stop (continuing callers, releasing legs): a hung Asterisk cannot hold up a shutdown.
 const shutdownGrace = 3 * time.Second
 
-// session is one call's actor. Only its own goroutine touches its fields after start;
-// it owns the only event loop of the call and the recover. The behaviour running in it
-// owns the call's channels and bridge until it hands them to the next behaviour.
+// session is one call's actor. Only its own goroutine touches its fields after start:
+// it owns the call's only receive loop, its state, the resources the call holds in
+// Asterisk and their one teardown.
 type session struct {
-	stop  context.Context // done when execassist stops: only for waiting on events
+	stop  context.Context // done when execassist stops: only for waiting on messages
 	id    string
-	app   *App // lifecycle only (dispatcher maps, wait group); behaviours use env
+	app   *App // lifecycle only (dispatcher maps, wait group); states use env
 	env   *callEnv
 	box   *mailbox
 	start *ari.StasisStart
@@ -34,31 +34,42 @@ type session struct {
 	// facUser is the extension whose device dialled this FAC session, for the call
 	// session it joins.
 	facUser string
+	// res is what the call holds in Asterisk: filled where legs, bridges, playbacks
+	// and timers are created, emptied by release and teardown only.
+	res resources
 	// releases are hang-ups running in the background; the session waits for them
 	// only when it ends.
 	releases sync.WaitGroup
 }
 
 func newSession(a *App, id string, start *ari.StasisStart, log zerolog.Logger) *session {
-	return &session{id: id, app: a, env: a.env, box: newMailbox(), start: start, log: log, done: make(chan struct{}), began: a.clock.Now(), arrived: time.Now()}
+	s := &session{id: id, app: a, env: a.env, box: newMailbox(), start: start, log: log, done: make(chan struct{}),
+		began: a.clock.Now(), arrived: time.Now()}
+	s.res.init()
+	return s
 }
 
-// behaviour is one owner of a session's channels: an incoming call, a FAC, a
-// conversation, an adopted call.
-type behaviour interface {
-	// run owns the channels until it returns: nil when the session is over, or the
-	// behaviour that owns them next (an answered call becomes a conversation).
-	run(ctx context.Context, s *session) behaviour
-	// failOpen, after a panic, puts a caller it owns back on the normal dialplan path and
-	// releases everything else it owns (legs, joined parties, bridge).
+// state is what a call is doing now (ringing, talking, pushing, collecting digits ...).
+// Each state handles the messages it accepts and says which state the call is in next:
+// itself, another one, or nil when the call is over. The session's loop is the only
+// place a call waits for messages.
+type state interface {
+	// handle acts on one message.
+	handle(ctx context.Context, s *session, m message) state
+	// stopping: execassist is stopping. An answered call stays connected in Asterisk
+	// (it keeps its resources out of the teardown); a call still being set up goes
+	// back to the normal dialplan.
+	stopping(ctx context.Context, s *session)
+	// failOpen, after a panic, puts a caller back on the normal dialplan path when it
+	// can; the teardown releases the rest.
 	failOpen(ctx context.Context, s *session, reason string)
 }
 
-// run runs behaviours until one ends the session. The context it gives them outlives
-// a shutdown by shutdownGrace, so that REST calls made while stopping (hang up legs,
-// continue callers: fail open) still reach Asterisk; the stop context only ends waiting
-// for events.
-func (s *session) run(stop context.Context, b behaviour) {
+// run drives the call from its first state to its end, then tears it down. The
+// context it gives states outlives a shutdown by shutdownGrace, so that REST calls made
+// while stopping (continue callers: fail open) still reach Asterisk; the stop context
+// only ends the waiting for messages.
+func (s *session) run(stop context.Context, first state) {
 	s.stop = stop
 	ctx, cancel := context.WithCancel(context.WithoutCancel(stop))
 	unhook := context.AfterFunc(stop, func() { time.AfterFunc(shutdownGrace, cancel) })
@@ -66,32 +77,38 @@ func (s *session) run(stop context.Context, b behaviour) {
 	defer s.app.wg.Done()
 	defer s.app.active.Add(-1)
 	defer s.end()
-	defer s.releases.Wait()
-	for b != nil {
-		b = s.guarded(ctx, b)
+	for st := first; st != nil; {
+		m := s.next()
+		if m == nil {
+			s.guard(ctx, st, func() { st.stopping(ctx, s) })
+			break
+		}
+		st = s.step(ctx, st, m)
 	}
+	s.teardown(ctx)
 }
 
-// guarded runs one behaviour; a panic makes it fail open and ends the session.
-func (s *session) guarded(ctx context.Context, b behaviour) (next behaviour) {
+// step lets st handle m; a panic makes st fail open and ends the call.
+func (s *session) step(ctx context.Context, st state, m message) (next state) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).Msg("session failed; failing open")
-			s.failOpen(ctx, b, fmt.Sprintf("internal error: %v", r))
+			s.guard(ctx, st, func() { st.failOpen(ctx, s, fmt.Sprintf("internal error: %v", r)) })
 			next = nil
 		}
 	}()
-	return b.run(ctx, s)
+	return st.handle(ctx, s, m)
 }
 
-// failOpen runs b.failOpen; a panic there too is logged, never re-raised.
-func (s *session) failOpen(ctx context.Context, b behaviour, reason string) {
+// guard runs f (stopping or failing open); a panic there is logged, never re-raised:
+// the teardown still runs.
+func (s *session) guard(_ context.Context, _ state, f func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error().Str("panic", fmt.Sprint(r)).Msg("failing open failed too")
 		}
 	}()
-	b.failOpen(ctx, s, reason)
+	f()
 }
 
 // end removes the session and its channels from the dispatcher's maps and the
@@ -109,10 +126,15 @@ func (s *session) end() {
 	})
 }
 
-// next waits for the next event or internal message; nil when execassist stops.
+// next waits for the next event or internal message; nil when execassist stops. A
+// timer that was stopped or re-armed after it fired is dropped here: states see only
+// the timers they armed last.
 func (s *session) next() message {
 	for {
 		if v, ok := s.box.take(); ok {
+			if t, ok := v.(timerFired); ok && !s.res.current(t) {
+				continue
+			}
 			return v
 		}
 		select {
@@ -123,31 +145,18 @@ func (s *session) next() message {
 	}
 }
 
-// release hangs up a channel in the background: the session's loop and its timers
-// never wait on a hang-up (a hung Asterisk must not delay a rollover); "already gone"
-// is not an error.
-func (s *session) release(ctx context.Context, id, reason string) {
-	s.releases.Add(1)
-	go func() {
-		defer s.releases.Done()
-		if err := s.env.cli.Channel().Hangup(ctx, ari.NewKey(ari.ChannelKey, id), reason); err != nil && !ari.IsGone(err) {
-			s.log.Warn().Err(err).Str("channel", id).Msg("hang up")
-		}
-	}()
-}
-
 // unknownEntry handles a StasisStart whose arguments execassist does not know: the
 // dialplan sent something it should not; the call continues there.
 type unknownEntry struct{}
 
-func newUnknownEntry(*ari.StasisStart) behaviour { return unknownEntry{} }
+func newUnknownEntry(*ari.StasisStart) state { return unknownEntry{} }
 
-func (unknownEntry) run(ctx context.Context, s *session) behaviour {
+func (unknownEntry) handle(ctx context.Context, s *session, _ message) state {
 	s.log.Warn().Strs("args", s.start.Args).Msg("unknown Stasis arguments; continuing in the dialplan")
-	continueCaller(ctx, s.env.cli, s.start.Channel.Key(), s.log)
+	s.continueCaller(ctx)
 	return nil
 }
 
-func (unknownEntry) failOpen(ctx context.Context, s *session, _ string) {
-	continueCaller(ctx, s.env.cli, s.start.Channel.Key(), s.log)
-}
+func (unknownEntry) stopping(ctx context.Context, s *session) { s.continueCaller(ctx) }
+
+func (unknownEntry) failOpen(ctx context.Context, s *session, _ string) { s.continueCaller(ctx) }
