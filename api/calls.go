@@ -7,8 +7,8 @@ import (
 	"slices"
 
 	"github.com/execassist/execassist/app"
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/policy"
 )
 
 // visible: the calls a principal may see: an admin all, an executive their own, an

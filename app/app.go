@@ -77,7 +77,7 @@ func New(opts Options) *App {
 		return a.store.Health()
 	}, setup)
 	a.env = &callEnv{cli: a.cli, clock: a.clock, registry: &a.registry, journal: a.journal, transfer: a.transfer, setup: setup,
-		strict: opts.Strict}
+		strict: opts.Strict, plans: &plans{log: opts.Log}}
 	if a.store != nil {
 		a.env.settings = a.store
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/policy"
 )
 
 // ErrNoSuchCall means the call has ended (or never was one of ours).

@@ -1,10 +1,16 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/execassist/execassist/app"
+	"github.com/rs/zerolog"
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/config"
@@ -47,25 +53,7 @@ func writeRuntimeAsOlderVersion(t *testing.T, path string, change func(rt *confi
 // them; the permitted one is dialled in its E.164 form.
 func TestNumbersFromAnOlderStoreAreGatedWhenDialled(t *testing.T) {
 	h := newHarness(t, baseYAML)
-	h.stop()
-	forward := "forward"
-	after := config.Duration(30 * time.Second)
-	on := true
-	writeRuntimeAsOlderVersion(t, h.dbPath, func(rt *config.Runtime) {
-		rt.Assistants = map[string]config.AssistantState{
-			"1002": {Divert: &config.Divert{Enabled: true, To: "*72011442071234567"}},
-			"1003": {Divert: &config.Divert{Enabled: true, To: "+447911123456"}},
-			"1004": {Divert: &config.Divert{Enabled: true, To: "2125551234"}},
-		}
-		rt.Executives = map[string]config.ExecutiveState{"1001": {Alerting: &config.Alerting{
-			Rollover: &config.Rollover{Enabled: &on, After: &after, Action: forward, To: "19005550000"}}}}
-	})
-	var err error
-	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.startApp()
+	h.reopenWithOldNumbers(nil)
 	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+12125551234@execassist-outbound", Number: "+12125551234"})
 	caller := h.rolledOverAt("Local/+12125551234@execassist-outbound")
 	if to := h.continuedTo(caller); !strings.HasPrefix(to, "execassist-voicemail,1001") {
@@ -89,4 +77,68 @@ func (h *harness) rolledOverAt(endpoint string) string {
 	h.ringing(endpoint)
 	h.clock.Advance(30 * time.Second)
 	return caller
+}
+
+// reopenWithOldNumbers stops the app, writes the numbers of an older store (diverts of
+// 1002-1004, a premium-rate rollover forward for 1001) and starts it again with log (nil:
+// the test's log).
+func (h *harness) reopenWithOldNumbers(log io.Writer) {
+	h.t.Helper()
+	h.stop()
+	forward := "forward"
+	after := config.Duration(30 * time.Second)
+	on := true
+	writeRuntimeAsOlderVersion(h.t, h.dbPath, func(rt *config.Runtime) {
+		rt.Assistants = map[string]config.AssistantState{
+			"1002": {Divert: &config.Divert{Enabled: true, To: "*72011442071234567"}},
+			"1003": {Divert: &config.Divert{Enabled: true, To: "+447911123456"}},
+			"1004": {Divert: &config.Divert{Enabled: true, To: "2125551234"}},
+		}
+		rt.Executives = map[string]config.ExecutiveState{"1001": {Alerting: &config.Alerting{
+			Rollover: &config.Rollover{Enabled: &on, After: &after, Action: forward, To: "19005550000"}}}}
+	})
+	var err error
+	h.store, err = store.Open(h.dbPath, store.Options{Now: h.clock.Now})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if log != nil {
+		h.opts = func(o *app.Options) { o.Log = zerolog.New(log).Level(zerolog.WarnLevel) }
+	}
+	h.startApp()
+}
+
+// TestSettingsProblemsAreLoggedOncePerChange: the policy is compiled once per settings
+// change, so the numbers it cannot dial are logged once, not on every call.
+func TestSettingsProblemsAreLoggedOncePerChange(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	var log syncBuffer
+	h.reopenWithOldNumbers(&log)
+	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+12125551234@execassist-outbound", Number: "+12125551234"})
+	for range 3 {
+		h.continuedTo(h.rolledOverAt("Local/+12125551234@execassist-outbound"))
+		h.settle()
+	}
+	got := strings.Count(log.String(), "cannot be dialled")
+	if got != 3 { // two diverts and the forward, once each
+		t.Fatalf("%d problem lines, want 3:\n%s", got, log.String())
+	}
+}
+
+// syncBuffer is a log the app's goroutines write while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -30,6 +30,8 @@ type callEnv struct {
 	transfer func(channelID, to string)
 	// setup bounds the calls being set up and how long setting one up may take.
 	setup *setupGate
+	// plans is the policy compiled per settings snapshot.
+	plans *plans
 	// strict, when not nil, hears of resources left after a call ended.
 	strict func(problem string)
 }

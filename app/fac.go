@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/policy"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -183,4 +183,3 @@ func (f *facCall) filtering(ctx context.Context, on bool, exec string) state {
 	}
 	return f.confirm(ctx, prompt, map[bool]string{true: "filtering-on", false: "filtering-off"}[on])
 }
-

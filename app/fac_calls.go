@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/policy"
 )
 
 // ask sends an operation to the session owning an executive call and waits for it.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/policy"
 )
 
 // incomingCall is a call to an executive: Stasis(execassist,exec,<extension>). It is the
@@ -113,7 +113,7 @@ func (c *incomingCall) setUp(ctx context.Context) state {
 	snap := s.env.settings.Snapshot()
 	c.cfg = snap.Config
 	call := c.callFacts(c.setupCtx)
-	c.dec = policy.Decide(snap.Config, snap.Runtime, c.exec, call, c.start)
+	c.dec = policy.Decide(s.env.plans.of(snap), c.exec, call, c.start)
 	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
 	switch {
 	case !c.dec.Filtered:

@@ -7,8 +7,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/policy"
 	"github.com/execassist/execassist/store"
 )
 

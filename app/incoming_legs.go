@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/policy"
 )
 
 // alert rings the caller back, arms the rollover and creates the first legs.

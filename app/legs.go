@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/policy"
 )
 
 // outgoingLeg is a channel execassist places for a call: an assistant alerted, the

@@ -224,4 +224,3 @@ func (s *session) checkNothingLeft(ctx context.Context) {
 		}
 	}
 }
-

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/safetext"
+	"github.com/execassist/execassist/policy"
 	"github.com/execassist/execassist/store"
 )
 
@@ -70,7 +70,7 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 	if call.Dialled == "" {
 		call.Dialled = *exec
 	}
-	d := policy.Decide(cfg, rt, *exec, call, now)
+	d := policy.Decide(policy.Compile(cfg, rt), *exec, call, now)
 	printDecision(stdout, u, call, now, d, source)
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/execassist/execassist/app/policy"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/policy"
 	"github.com/execassist/execassist/store"
 )
 

@@ -30,7 +30,7 @@ func FuzzEveryDialledNumberPassedTheGate(f *testing.F) {
 		u.Executive.Alerting = &config.Alerting{Rollover: &config.Rollover{Enabled: &on, After: &after, Action: "forward", To: forward}}
 		u.Executive.Screening = &config.Screening{Enabled: &on, Locations: []string{"mobility", "anywhere"}}
 		rt := config.Runtime{Assistants: map[string]config.AssistantState{"1002": {Divert: &config.Divert{Enabled: true, To: divert}}}}
-		d := Decide(cfg, rt, "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
+		d := Decide(Compile(cfg, rt), "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
 		var eps []string
 		for _, ts := range [][]Target{d.Assistants, d.Screening} {
 			for _, tg := range ts {

@@ -42,7 +42,7 @@ func TestRolloverTargetIsPartOfTheDecision(t *testing.T) {
 			if errs := config.Validate(cfg, src); len(errs) > 0 {
 				t.Fatal(errs)
 			}
-			d := Decide(cfg, config.Runtime{}, "1001", call, officeHours)
+			d := Decide(Compile(cfg, config.Runtime{}), "1001", call, officeHours)
 			if d.RolloverTo != tc.want {
 				t.Fatalf("RolloverTo %+v, want %+v", d.RolloverTo, tc.want)
 			}

@@ -108,7 +108,7 @@ func TestOptInOutUnsetMeansNotAllowed(t *testing.T) {
 	}
 	no := false
 	rt := config.Runtime{Assistants: map[string]config.AssistantState{"1002": {OptedIn: map[string]bool{"1001": no}}}}
-	d := Decide(cfg, rt, "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
+	d := Decide(Compile(cfg, rt), "1001", Call{CallerNumber: "+15557770000", Dialled: "1001"}, officeHours)
 	if len(d.Assistants) != 2 || d.Assistants[0].Who != "1002" {
 		t.Fatalf("a stale opt-out counted: %+v", d.Assistants)
 	}

@@ -78,7 +78,7 @@ func TestModes(t *testing.T) {
 	}
 	for _, c := range cases {
 		cfg := load(t, c.mode, "")
-		d := Decide(cfg, config.Runtime{}, "1001", c.call, officeHours)
+		d := Decide(Compile(cfg, config.Runtime{}), "1001", c.call, officeHours)
 		if d.Filtered != c.want {
 			t.Errorf("mode %s, call %+v: filtered=%v want %v\n%s", c.mode, c.call, d.Filtered, c.want, strings.Join(d.Reasons, "\n"))
 		}
@@ -125,7 +125,7 @@ func TestCustomFilters(t *testing.T) {
 		{"deactivated filter ignored", Call{CallerNumber: "1004", Dialled: "1001"}, officeHours, false, `filter "off" is deactivated`},
 	}
 	for _, c := range cases {
-		d := Decide(cfg, config.Runtime{}, "1001", c.call, c.at)
+		d := Decide(Compile(cfg, config.Runtime{}), "1001", c.call, c.at)
 		trace := strings.Join(d.Reasons, "\n")
 		if d.Filtered != c.want || !strings.Contains(trace, c.why) {
 			t.Errorf("%s: filtered=%v want %v, trace lacks %q:\n%s", c.name, d.Filtered, c.want, c.why, trace)
@@ -137,7 +137,7 @@ func TestAvailabilityRuntimeAndDivert(t *testing.T) {
 	cfg := load(t, "all", "")
 	call := Call{CallerNumber: "+15550001111", CallerName: "Bob Caller", Dialled: "1001"}
 	off, no := false, false
-	d := Decide(cfg, config.Runtime{Executives: map[string]config.ExecutiveState{"1001": {Filtering: &off}}}, "1001", call, officeHours)
+	d := Decide(Compile(cfg, config.Runtime{Executives: map[string]config.ExecutiveState{"1001": {Filtering: &off}}}), "1001", call, officeHours)
 	if d.Filtered || !strings.Contains(d.Reasons[0], "set by #61/#62") {
 		t.Fatalf("#62 must win over the provisioned setting: %v", d.Reasons)
 	}
@@ -145,29 +145,29 @@ func TestAvailabilityRuntimeAndDivert(t *testing.T) {
 		"1002": {OptedIn: map[string]bool{"1001": no}},
 		"1003": {Divert: &config.Divert{Enabled: true, To: "+15550002222"}},
 	}}
-	d = Decide(cfg, rt, "1001", call, officeHours)
+	d = Decide(Compile(cfg, rt), "1001", call, officeHours)
 	if !d.Filtered || len(d.Assistants) != 1 || d.Assistants[0].Who != "1003" || d.Assistants[0].Endpoints[0] != "Local/+15550002222@out" {
 		t.Fatalf("opt-out and divert: %+v", d.Assistants)
 	}
 	rt.Assistants["1003"] = config.AssistantState{OptedIn: map[string]bool{"1001": false}}
-	d = Decide(cfg, rt, "1001", call, officeHours)
+	d = Decide(Compile(cfg, rt), "1001", call, officeHours)
 	if d.Filtered || !strings.Contains(strings.Join(d.Reasons, "\n"), "no assistant is available") {
 		t.Fatalf("all opted out: %v", d.Reasons)
 	}
 	// Two devices of one assistant ring together.
-	d = Decide(cfg, config.Runtime{}, "1001", call, officeHours)
+	d = Decide(Compile(cfg, config.Runtime{}), "1001", call, officeHours)
 	if len(d.Assistants) != 2 || len(d.Assistants[1].Endpoints) != 2 {
 		t.Fatalf("targets %+v", d.Assistants)
 	}
 	// An assistant calling the executive is never filtered.
-	d = Decide(cfg, config.Runtime{}, "1001", Call{CallerNumber: "1002"}, officeHours)
+	d = Decide(Compile(cfg, config.Runtime{}), "1001", Call{CallerNumber: "1002"}, officeHours)
 	if d.Filtered {
 		t.Fatal("assistant's own call filtered")
 	}
-	if d := Decide(cfg, config.Runtime{}, "1999", call, officeHours); d.Filtered || !strings.Contains(d.Reasons[0], "not a provisioned user") {
+	if d := Decide(Compile(cfg, config.Runtime{}), "1999", call, officeHours); d.Filtered || !strings.Contains(d.Reasons[0], "not a provisioned user") {
 		t.Fatalf("unknown exec %+v", d)
 	}
-	if d := Decide(cfg, config.Runtime{}, "1002", call, officeHours); d.Filtered || !strings.Contains(d.Reasons[0], "executive service") {
+	if d := Decide(Compile(cfg, config.Runtime{}), "1002", call, officeHours); d.Filtered || !strings.Contains(d.Reasons[0], "executive service") {
 		t.Fatalf("non-exec %+v", d)
 	}
 }
@@ -201,7 +201,7 @@ func TestScreeningAndRollover(t *testing.T) {
 	on, after := true, config.Duration(45*time.Second)
 	u.Executive.Screening = &config.Screening{Enabled: &on, Alert: "ring-splash", Locations: []string{"mobility", "anywhere"}}
 	u.Executive.Alerting = &config.Alerting{Mode: "sequential", Rollover: &config.Rollover{After: &after, Action: "forward", To: "+15550003333"}}
-	d := Decide(cfg, config.Runtime{}, "1001", Call{CallerNumber: "+15550001111"}, officeHours)
+	d := Decide(Compile(cfg, config.Runtime{}), "1001", Call{CallerNumber: "+15550001111"}, officeHours)
 	if len(d.Screening) != 3 || d.Screening[0].Endpoints[0] != "PJSIP/1001" || d.Screening[1].Endpoints[0] != "Local/+15559871001@out" ||
 		!strings.Contains(d.Screening[0].AlertInfo, "ring-splash") {
 		t.Fatalf("screening %+v", d.Screening)
@@ -218,15 +218,15 @@ func TestDoNotDisturb(t *testing.T) {
 	on := true
 	cfg.User("1001").Executive.Screening = &config.Screening{Enabled: &on, Alert: "silent"}
 	call := Call{CallerNumber: "+15550001111"}
-	d := Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1001": true}}, "1001", call, officeHours)
+	d := Decide(Compile(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1001": true}}), "1001", call, officeHours)
 	if !d.Filtered || len(d.Screening) != 0 || !strings.Contains(strings.Join(d.Reasons, "\n"), "executive is on do not disturb") {
 		t.Fatalf("executive on DND: screening %+v, %v", d.Screening, d.Reasons)
 	}
-	d = Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true}}, "1001", call, officeHours)
+	d = Decide(Compile(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true}}), "1001", call, officeHours)
 	if !d.Filtered || len(d.Assistants) != 1 || d.Assistants[0].Who != "1003" || len(d.Screening) != 1 {
 		t.Fatalf("assistant 1002 on DND: %+v", d.Assistants)
 	}
-	d = Decide(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true, "1003": true}}, "1001", call, officeHours)
+	d = Decide(Compile(cfg, config.Runtime{DoNotDisturb: map[string]bool{"1002": true, "1003": true}}), "1001", call, officeHours)
 	if d.Filtered || !strings.Contains(strings.Join(d.Reasons, "\n"), "1003 (") {
 		t.Fatalf("all assistants on DND must not filter: %v", d.Reasons)
 	}
@@ -266,7 +266,7 @@ func TestScheduleOnDSTChangeDays(t *testing.T) {
 func TestEmptyCallsFromMeansAnyCaller(t *testing.T) {
 	cfg := load(t, "custom", "        filters:\n          - {name: everyone, calls_from: {}, action: filter}")
 	for _, call := range []Call{{CallerNumber: "+15557770000", Dialled: "1001"}, {CallerNumber: "1004", Dialled: "1001"}, {Anonymous: true, Dialled: "1001"}} {
-		if d := Decide(cfg, config.Runtime{}, "1001", call, officeHours); !d.Filtered {
+		if d := Decide(Compile(cfg, config.Runtime{}), "1001", call, officeHours); !d.Filtered {
 			t.Errorf("%+v not filtered: %v", call, d.Reasons)
 		}
 	}

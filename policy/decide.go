@@ -46,6 +46,7 @@ type Decision struct {
 	CallerIDName   string
 	CallerIDNumber string
 	AlertInfo      string
+	problems       []string // see problem
 }
 
 // Who names the caller for people: the number, or anonymous / unavailable.
@@ -63,48 +64,46 @@ func (d *Decision) why(format string, args ...any) {
 	d.Reasons = append(d.Reasons, fmt.Sprintf(format, args...))
 }
 
-// Decide is the whole call-to-an-executive policy (SPEC section 2).
-func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now time.Time) Decision {
+// problem is a reason that is also a fault of the configuration (a number the dial
+// gate refuses): Compile reports it once per settings change.
+func (d *Decision) problem(format string, args ...any) {
+	d.why(format, args...)
+	d.problems = append(d.problems, d.Reasons[len(d.Reasons)-1])
+}
+
+// Decide is the whole call-to-an-executive policy (SPEC section 2): the plan's part for
+// exec matched against the call at now.
+func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 	d := Decision{Executive: exec}
-	u := cfg.User(exec)
-	if u == nil {
-		d.why("%s is not a provisioned user: normal handling", exec)
+	e := plan.executive(exec)
+	if e.why != "" {
+		d.why("%s", e.why)
 		return d
 	}
-	if u.Executive == nil {
-		d.why("%s does not have the executive service: normal handling", exec)
+	u := e.user
+	if !e.on {
+		d.why("filtering is off (%s): normal handling", e.onSource)
 		return d
 	}
-	e := u.Executive
-	on, src := rt.FilteringOn(u)
-	if !on {
-		d.why("filtering is off (%s): normal handling", src)
-		return d
-	}
-	d.why("filtering is on (%s)", src)
-	for _, a := range e.Assistants {
+	d.why("filtering is on (%s)", e.onSource)
+	for _, a := range u.Executive.Assistants {
 		if call.CallerNumber == a {
 			d.why("the caller %s is one of the executive's assistants: never filtered", a)
 			return d
 		}
 	}
-	d.Origin = "external"
-	origin, why := Origin(cfg, call)
+	origin, why := Origin(plan.cfg, call)
 	d.Origin = origin
 	d.why("caller is %s: %s", origin, why)
-	if !filtered(cfg, u, call, origin, now, &d) {
+	if !filtered(plan.cfg, u, call, origin, now, &d) {
 		return d
 	}
-	eff := cfg.ExecutiveSettings(u)
-	dial := cfg.EffectiveDialing()
-	d.Mode = eff.AlertingMode
-	d.RingsPerAssistant = eff.RingsPerAssistant
-	d.RingDuration = dial.RingDuration.D()
-	d.AlertInfo = eff.AlertInfo
-	d.CallerIDName, d.CallerIDNumber = callerID(eff, u, call)
-	d.Assistants = availableAssistants(cfg, rt, u, eff, &d)
+	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
+	d.AlertInfo = e.eff.AlertInfo
+	d.CallerIDName, d.CallerIDNumber = callerID(e.eff, u, call)
+	d.Assistants = e.assistants
+	d.Reasons = append(d.Reasons, e.assistantWhy...)
 	if len(d.Assistants) == 0 {
-		d.Filtered = false
 		d.why("no assistant is available: the call goes to the executive")
 		return d
 	}
@@ -114,12 +113,10 @@ func Decide(cfg *config.Config, rt config.Runtime, exec string, call Call, now t
 		names[i] = t.Who
 	}
 	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
-	if eff.ScreeningEnabled && rt.OnDND(exec) {
-		d.why("screening is on, but the executive is on do not disturb: no screening legs")
-	} else if eff.ScreeningEnabled {
-		d.Screening = screening(cfg, u, eff, dial, &d)
-	}
-	planRollover(cfg, u, eff, &d)
+	d.Screening = e.screening
+	d.Reasons = append(d.Reasons, e.screeningWhy...)
+	d.Rollover, d.RolloverEndpoint, d.RolloverTo = e.rollover, e.rolloverEP, e.rolloverTo
+	d.Reasons = append(d.Reasons, e.rolloverWhy...)
 	return d
 }
 
@@ -154,7 +151,7 @@ func availableAssistants(cfg *config.Config, rt config.Runtime, u *config.User, 
 		if divert != nil && divert.Enabled {
 			ep, _, err := cfg.DialOut(u, divert.To)
 			if err != nil {
-				d.why("assistant %s divert to %q skipped: %v", ext, divert.To, err)
+				d.problem("assistant %s divert to %q skipped: %v", ext, divert.To, err)
 				continue
 			}
 			t.Location, t.Endpoints = "divert", []string{ep}
@@ -184,7 +181,7 @@ func planRollover(cfg *config.Config, u *config.User, eff config.Effective, d *D
 	if eff.Rollover.Action == "forward" {
 		ep, _, err := cfg.DialOut(u, eff.Rollover.To)
 		if err != nil {
-			d.why("rollover forward to %q is not dialable (%v): voice messaging instead", eff.Rollover.To, err)
+			d.problem("rollover forward to %q is not dialable (%v): voice messaging instead", eff.Rollover.To, err)
 			d.Rollover.Action = "voice-messaging"
 		} else {
 			d.RolloverEndpoint = ep
@@ -434,7 +431,7 @@ func screeningNumbers(cfg *config.Config, u *config.User, loc string, numbers []
 	for _, n := range numbers {
 		ep, _, err := cfg.DialOut(u, n)
 		if err != nil {
-			d.why("screening location %s %q skipped: %v", loc, n, err)
+			d.problem("screening location %s %q skipped: %v", loc, n, err)
 			continue
 		}
 		eps = append(eps, ep)
