@@ -56,6 +56,7 @@ func (a *App) startAdopted(ctx context.Context, b ari.BridgeData) {
 		s.own(id)
 	}
 	s.res.bridges[b.ID] = b.Key()
+	s.begin(recordAdopted, "", "").Decision = "adopted"
 	s.box.put(resyncNeeded{}) // a call with one party left ends at once
 	go s.run(ctx, c)
 }
@@ -79,6 +80,8 @@ func (c *adoptedCall) handle(ctx context.Context, s *session, m message) state {
 		}
 	}
 	if len(c.parties) < 2 {
+		s.rec.Outcome = "answered"
+		s.ended("party-hung-up", "a party of the adopted call hung up")
 		return nil
 	}
 	return c

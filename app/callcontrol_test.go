@@ -381,19 +381,19 @@ func TestTheCallerLeavingAThreeWayCallEndsIt(t *testing.T) {
 		t.Fatalf("the call is still live after its caller left: %+v", calls)
 	}
 	j := h.ended()
-	if j.Outcome != "caller-hung-up" || j.AnsweredBy != "1002" {
+	if j.EndCause != "caller-hung-up" || j.AnsweredBy != "1002" || j.Outcome != "answered" {
 		t.Fatalf("last record %+v", j)
 	}
 }
 
-// ended waits for the record that ends an answered call.
+// ended waits for the record of an answered call, written when it ended.
 func (h *harness) ended() store.JournalEntry {
 	h.t.Helper()
 	var e store.JournalEntry
 	h.eventually("the call's end record", func() bool {
 		j, _ := h.store.Journal(store.JournalFilter{})
 		for _, x := range j {
-			if x.Decision == "ended" {
+			if x.EndCause != "" {
 				e = x
 				return true
 			}
@@ -410,7 +410,7 @@ func TestAnAnsweredCallEndsWithARecord(t *testing.T) {
 	_, leg := h.answeredAt("PJSIP/1002")
 	h.fake.Hangup(leg)
 	h.settle()
-	if j := h.ended(); j.Outcome != "assistant-hung-up" || !strings.Contains(j.Reasons[0], "1002 (assistant) hung up") {
+	if j := h.ended(); j.EndCause != "assistant-hung-up" || !strings.Contains(j.Steps[len(j.Steps)-1].What, "1002 (assistant) hung up") {
 		t.Fatalf("last record %+v", j)
 	}
 }
@@ -443,4 +443,42 @@ func TestPushWithTwoCallsAtOneDevicePushesTheNewestAndSaysWhich(t *testing.T) {
 	}
 	h.fake.Answer(exec)
 	h.eventually("the executive has the newest call", func() bool { return h.bridged(callers[1], exec) })
+}
+
+// TestACallHasOneRecordTellingItsLife: a call answered by an assistant, pushed and
+// answered by the executive, then ended by its caller, leaves one record (besides the
+// #63's own) with its decision, the answer, each step in order and the end; before,
+// it left four entries and none said how it ended.
+func TestACallHasOneRecordTellingItsLife(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	caller, _ := h.answeredAt("PJSIP/1002")
+	push := h.fac("PJSIP/1002", "#63")
+	exec := h.ringing("PJSIP/1001")
+	h.finishFAC(push)
+	h.fake.Answer(exec)
+	h.eventually("the executive has the call", func() bool { return h.bridged(caller, exec) })
+	if !h.stepShown("answered after push") {
+		t.Error("the live call does not show its steps")
+	}
+	h.fake.Hangup(caller)
+	h.settle()
+	var calls []store.JournalEntry
+	j, _ := h.store.Journal(store.JournalFilter{})
+	for _, e := range j {
+		if e.Kind == "call" {
+			calls = append(calls, e)
+		}
+	}
+	if len(calls) != 1 {
+		t.Fatalf("%d call records: %+v", len(calls), calls)
+	}
+	r := calls[0]
+	var steps []string
+	for _, st := range r.Steps {
+		steps = append(steps, st.What+"/"+st.By)
+	}
+	if r.Decision != "filtered" || r.Outcome != "answered" || r.AnsweredBy != "1002" || r.EndCause != "caller-hung-up" ||
+		strings.Join(steps, ", ") != "pushed/1002, answered after push/1001, the caller hung up/" || r.Ended.IsZero() {
+		t.Fatalf("record %+v, steps %v", r, steps)
+	}
 }

@@ -3,12 +3,12 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
-	"github.com/execassist/execassist/store"
 )
 
 // conversation is an answered executive call: a mixing bridge with the remote party and
@@ -64,6 +64,9 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 func (v *conversation) publish(pushing bool) {
 	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: pushing,
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
+	if v.s.rec != nil {
+		c.steps = slices.Clone(v.s.rec.Steps)
+	}
 	for _, p := range v.parties {
 		switch p.role {
 		case roleAssistant:
@@ -93,7 +96,7 @@ func (v *conversation) failOpen(ctx context.Context, s *session, reason string) 
 		s.handOn(v.remote.id)
 		continueCaller(ctx, v.cli, ari.NewKey(ari.ChannelKey, v.remote.id), s.log)
 	}
-	v.journal("failed: "+reason, "")
+	v.s.ended("failed", "failed: "+reason)
 }
 
 // common handles what both states of an answered call handle alike: the warning tone,
@@ -208,14 +211,11 @@ func boolInt(b bool) int {
 // assistant, executive ...), why in words. The teardown hangs up whoever is left and
 // destroys the bridge.
 func (v *conversation) end(_ context.Context, cause, why string) state {
-	v.s.env.journal(store.JournalEntry{At: v.s.env.clock.Now(), CallID: v.callID, Kind: "call-control",
-		Executive: v.exec.Extension, Decision: "ended", AnsweredBy: v.answeredBy, Outcome: cause, Reasons: []string{why}})
+	v.s.ended(cause, why)
 	return nil
 }
 
 func (v *conversation) hangup(ctx context.Context, id string) { v.s.release(ctx, id, "normal") }
 
-func (v *conversation) journal(outcome, who string) {
-	v.s.env.journal(store.JournalEntry{At: v.s.env.clock.Now(), CallID: v.callID, Kind: "call-control",
-		Executive: v.exec.Extension, Decision: outcome, AnsweredBy: who, Outcome: outcome})
-}
+// journal adds a step to the call's record.
+func (v *conversation) journal(what, who string) { v.s.step(what, who) }

@@ -23,7 +23,7 @@ type facCall struct {
 	cfg      *config.Config
 	prompts  config.Prompts
 	log      zerolog.Logger
-	entry    store.JournalEntry
+	entry    *store.JournalEntry // the session's record
 	answered bool
 	parsed   policy.FAC
 	rounds   int // digit collections so far (an executive, then a destination)
@@ -50,7 +50,7 @@ func (f *facCall) handle(ctx context.Context, s *session, _ message) state {
 	f.prompts = f.cfg.EffectivePrompts()
 	ch := s.start.Channel
 	f.log = s.log.With().Str("device", ch.Device()).Logger()
-	f.entry = store.JournalEntry{At: s.env.clock.Now(), CallID: ch.ID, Kind: "fac", Caller: ch.Device()}
+	f.entry = s.begin(recordFAC, "", ch.Device())
 	return f.parse(ctx)
 }
 
@@ -140,14 +140,12 @@ func (f *facCall) refuse(ctx context.Context, prompt, why string) state {
 	f.log.Info().Str("digits", f.digits).Str("why", why).Msg("FAC refused")
 	f.entry.Outcome = "refused"
 	f.entry.Reasons = append(f.entry.Reasons, why)
-	f.s.env.journal(f.entry)
 	return f.announce(ctx, prompt)
 }
 
 func (f *facCall) confirm(ctx context.Context, prompt, outcome string) state {
 	f.log.Info().Str("digits", f.digits).Str("outcome", outcome).Msg("FAC done")
 	f.entry.Outcome = outcome
-	f.s.env.journal(f.entry)
 	return f.announce(ctx, prompt)
 }
 

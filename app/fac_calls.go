@@ -80,7 +80,6 @@ func (f *facCall) join(ctx context.Context, c execCall, op callOp) state {
 	}
 	f.s.handOn(f.s.start.Channel.ID)
 	f.entry.Outcome = string(op)
-	f.s.env.journal(f.entry)
 	return nil
 }
 
@@ -180,7 +179,6 @@ func (p *placing) handle(ctx context.Context, s *session, m message) state {
 // callerLeft: the assistant hung up before the destination answered.
 func (p *placing) callerLeft() state {
 	p.entry.Outcome = "caller-hung-up"
-	p.s.env.journal(p.entry)
 	return nil
 }
 
@@ -198,7 +196,6 @@ func (p *placing) connect(ctx context.Context) state {
 		return nil
 	}
 	p.entry.Outcome, p.entry.AnsweredBy = "initiated", p.dest
-	s.env.journal(p.entry)
 	first := &party{id: me.ID, role: roleAssistant, who: s.facUser, device: me.Device()}
 	remote := party{id: p.legID, role: roleRemote, number: p.dest}
 	return &talking{newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)}

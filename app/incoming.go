@@ -104,6 +104,7 @@ func (c *incomingCall) bind(s *session) {
 	if c.s == nil {
 		c.s, c.cli, c.caller = s, s.env.cli, s.start.Channel
 		s.own(c.caller.ID)
+		s.begin(recordCall, c.exec, c.caller.Caller.Number)
 	}
 }
 

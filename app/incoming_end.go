@@ -9,7 +9,6 @@ import (
 
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/policy"
-	"github.com/execassist/execassist/store"
 )
 
 // overload continues a call we cannot set up in time at once (fail open, SPEC 5).
@@ -80,12 +79,12 @@ func (c *incomingCall) normal(ctx context.Context, reason string) state {
 	return nil
 }
 
+// journal puts the decision and how the call came out on its record.
 func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) {
-	decision := "normal"
+	r := c.s.rec
+	r.Decision = "normal"
 	if c.dec.Filtered {
-		decision = "filtered"
+		r.Decision = "filtered"
 	}
-	c.s.env.journal(store.JournalEntry{At: c.s.env.clock.Now(), CallID: c.caller.ID, Kind: "call", Executive: c.exec,
-		Caller: c.caller.Caller.Number, Decision: decision, Reasons: c.dec.Reasons, Legs: c.tried,
-		AnsweredBy: answeredBy, AnswerAfter: after, Outcome: outcome})
+	r.Reasons, r.Legs, r.AnsweredBy, r.AnswerAfter, r.Outcome = c.dec.Reasons, c.tried, answeredBy, after, outcome
 }

@@ -47,13 +47,15 @@ func TestSimultaneousSecondAnswerWins(t *testing.T) {
 	if st, _ := h.fake.ChannelState(caller); st != "Up" {
 		t.Fatalf("caller state %s", st)
 	}
-	j := h.journal()
-	if j[0].AnsweredBy != "1003" || j[0].Decision != "filtered" || j[0].Outcome != "answered" {
-		t.Fatalf("journal %+v", j[0])
-	}
-	// The assistant hangs up: everything is released.
+	// The assistant hangs up: everything is released, and the call's one record says
+	// who answered.
 	h.fake.Hangup(b)
 	h.settle()
+	j := h.journal()
+	if len(j) != 1 || j[0].AnsweredBy != "1003" || j[0].Decision != "filtered" || j[0].Outcome != "answered" ||
+		j[0].EndCause != "assistant-hung-up" {
+		t.Fatalf("journal %+v", j)
+	}
 }
 
 func TestTwoAnswersTogetherExactlyOneWins(t *testing.T) {

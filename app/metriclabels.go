@@ -7,19 +7,20 @@ import "strings"
 // series for ever. labelClass keeps the leading words of a decision or outcome when they
 // are one of the known classes and says "other" for anything else.
 var (
-	decisionClasses = classes("normal", "filtered",
-		// call control
-		"pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
-		"answered-after-push", "recalled", "failed", "ended",
+	decisionClasses = classes("normal", "filtered", "adopted",
 		// feature codes (config.Codes' keys)
-		"filtering_on", "filtering_off", "push", "initiate", "opt_in", "opt_out", "e164")
+		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164")
 	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
-		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge",
-		"retrieved", "bridged", "transferred", "attended-transfer", "answered-after-push", "recalled", "failed",
-		"assistant-hung-up", "executive-hung-up", "transfer-target-hung-up")
-	kindClasses = classes("call", "fac", "call-control")
+		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join")
+	// stepClasses: what can happen to an answered call (its record's steps).
+	stepClasses = classes("pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
+		"answered-after-push", "recalled")
+	kindClasses = classes("call", "fac", "adopted")
+	// endClasses: who or what ended an answered call.
+	endClasses = classes("caller-hung-up", "assistant-hung-up", "executive-hung-up", "forward-hung-up",
+		"transfer-target-hung-up", "remote-hung-up", "party-hung-up", "failed")
 )
 
 func classes(names ...string) map[string]bool {

@@ -19,6 +19,7 @@ import (
 type metrics struct {
 	registry   *prometheus.Registry
 	calls      *prometheus.CounterVec
+	steps      *prometheus.CounterVec
 	answer     prometheus.Histogram
 	reconnects prometheus.Counter
 	connected  atomic.Bool
@@ -41,8 +42,12 @@ func newMetrics(version string, active func() int, health func() store.Health, s
 	m.registry.MustRegister(build)
 	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "execassist_calls_total",
-		Help: "Calls and feature codes handled, by kind, decision and outcome (each a closed set of classes; other for anything else).",
-	}, []string{"kind", "decision", "outcome"})
+		Help: "Calls and feature codes handled, one per call when it ends: by kind, decision, outcome and, for an answered call, what ended it (each a closed set of classes; other for anything else).",
+	}, []string{"kind", "decision", "outcome", "ended"})
+	m.steps = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "execassist_call_steps_total",
+		Help: "What happened to answered calls (pushes, recalls, retrieves, bridges, transfers), by class.",
+	}, []string{"step"})
 	m.answer = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "execassist_answer_seconds",
 		Help:    "Time from a filtered call's arrival to its answer.",
@@ -52,7 +57,7 @@ func newMetrics(version string, active func() int, health func() store.Health, s
 		Name: "execassist_ari_reconnects_total",
 		Help: "Times the events WebSocket came back after a drop.",
 	})
-	m.registry.MustRegister(m.calls, m.answer, m.reconnects,
+	m.registry.MustRegister(m.calls, m.steps, m.answer, m.reconnects,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "execassist_active_sessions",
 			Help: "Calls and feature codes in progress.",
@@ -92,7 +97,13 @@ func newMetrics(version string, active func() int, health func() store.Health, s
 }
 
 func (m *metrics) record(e store.JournalEntry) {
-	m.calls.WithLabelValues(labelClass(e.Kind, kindClasses), labelClass(e.Decision, decisionClasses), labelClass(e.Outcome, outcomeClasses)).Inc()
+	m.calls.WithLabelValues(labelClass(e.Kind, kindClasses), labelClass(e.Decision, decisionClasses),
+		labelClass(e.Outcome, outcomeClasses), labelClass(e.EndCause, endClasses)).Inc()
+	for _, st := range e.Steps {
+		if class := labelClass(st.What, stepClasses); class != "other" {
+			m.steps.WithLabelValues(class).Inc()
+		}
+	}
 	if e.AnsweredBy != "" && e.Kind == "call" {
 		m.answer.Observe(e.AnswerAfter.Seconds())
 	}

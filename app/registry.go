@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/execassist/execassist/store"
 )
 
 // callRef is how others reach the session that owns a call: its id, its mailbox and
@@ -36,7 +38,8 @@ type execCall struct {
 	pushing      bool      // on hold for the executive, who is being rung
 	arrived      time.Time // when the call reached execassist
 	answeredAt   time.Time // zero while ringing
-	rev          uint64    // the registry's change number when this was set
+	steps        []store.JournalStep // what happened since the answer (the call's record)
+	rev          uint64              // the registry's change number when this was set
 }
 
 // answered: #63, *11 and *15 act only on answered calls.
@@ -78,12 +81,14 @@ type LiveCall struct {
 	// Node is set on a call another node shares (AllCalls): it can only be acted on
 	// there.
 	Node string `json:"node,omitempty"`
+	// Steps are what happened to the call since it was answered, from its record.
+	Steps []store.JournalStep `json:"steps,omitempty"`
 }
 
 func (c execCall) live() LiveCall {
 	return LiveCall{ID: c.owner.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
 		State: c.state(), Ringing: slices.Clone(c.ringing), AnsweredBy: c.answeredBy, Assistant: c.assistant,
-		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt}
+		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt, Steps: slices.Clone(c.steps)}
 }
 
 // registry holds the published state of every executive call. changed is closed and
@@ -106,6 +111,19 @@ func (r *registry) set(c execCall) {
 	c.rev = r.rev
 	r.calls[c.owner.id] = c
 	r.notifyLocked()
+}
+
+// stepped shows the steps of the call id's record in its published entry, if it has
+// one.
+func (r *registry) stepped(id string, steps []store.JournalStep) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c, ok := r.calls[id]; ok {
+		r.rev++
+		c.steps, c.rev = slices.Clone(steps), r.rev
+		r.calls[id] = c
+		r.notifyLocked()
+	}
 }
 
 func (r *registry) remove(s *session) {

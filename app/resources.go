@@ -181,7 +181,7 @@ func (s *session) continueCaller(ctx context.Context, targets ...ari.ContinueTar
 
 // teardown is the only place a call's remaining resources are given back: timers
 // stopped, playbacks stopped, channels hung up, bridges destroyed. It then waits for
-// the hang-ups, and in strict mode checks with Asterisk that none of what was released
+// the hang-ups, writes the call's record, and in strict mode checks with Asterisk that none of what was released
 // is left.
 func (s *session) teardown(ctx context.Context) {
 	s.stopTimers()
@@ -204,6 +204,7 @@ func (s *session) teardown(ctx context.Context) {
 		}
 	}
 	s.releases.Wait()
+	s.writeRecord(s.env.clock.Now())
 	if s.env.strict != nil {
 		s.checkNothingLeft(ctx)
 	}

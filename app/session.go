@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
 
@@ -37,6 +38,8 @@ type session struct {
 	// res is what the call holds in Asterisk: filled where legs, bridges, playbacks
 	// and timers are created, emptied by release and teardown only.
 	res resources
+	// rec is the call's record, written once by the teardown (nil: nothing to record).
+	rec *store.JournalEntry
 	// releases are hang-ups running in the background; the session waits for them
 	// only when it ends.
 	releases sync.WaitGroup
@@ -83,13 +86,13 @@ func (s *session) run(stop context.Context, first state) {
 			s.guard(ctx, st, func() { st.stopping(ctx, s) })
 			break
 		}
-		st = s.step(ctx, st, m)
+		st = s.deliver(ctx, st, m)
 	}
 	s.teardown(ctx)
 }
 
-// step lets st handle m; a panic makes st fail open and ends the call.
-func (s *session) step(ctx context.Context, st state, m message) (next state) {
+// deliver lets st handle m; a panic makes st fail open and ends the call.
+func (s *session) deliver(ctx context.Context, st state, m message) (next state) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error().Str("panic", fmt.Sprint(r)).Str("stack", string(debug.Stack())).Msg("session failed; failing open")

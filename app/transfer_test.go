@@ -6,14 +6,16 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari/aritest"
-	"github.com/execassist/execassist/store"
 )
 
-func (h *harness) journalHas(text string) bool {
-	j, _ := h.store.Journal(store.JournalFilter{})
-	for _, e := range j {
-		if strings.Contains(e.Decision, text) {
-			return true
+// stepShown: a live call shows a step (from its record) containing text.
+func (h *harness) stepShown(text string) bool {
+	calls, _ := h.app.LiveCalls()
+	for _, c := range calls {
+		for _, st := range c.Steps {
+			if strings.Contains(st.What, text) {
+				return true
+			}
 		}
 	}
 	return false
@@ -33,7 +35,7 @@ func TestAssistantBlindTransfersAFilteredCall(t *testing.T) {
 	}
 	h.eventually("the transferer's leg released", func() bool { return h.gone(leg) })
 	h.eventually("caller and transfer target bridged", func() bool { return h.bridged(caller, target) })
-	h.eventually("the transfer journaled", func() bool { return h.journalHas("transferred by 1002 to 1005@from-internal") })
+	h.eventually("the transfer journaled", func() bool { return h.stepShown("transferred by 1002 to 1005@from-internal") })
 	push := h.fac("PJSIP/1002", "#63")
 	h.finishFAC(push)
 	if p := h.playedTo(push); !strings.Contains(p[len(p)-1], "im-sorry") {
@@ -64,7 +66,7 @@ func TestAssistantAttendedTransfersAFilteredCall(t *testing.T) {
 		}
 		h.eventually("the transferer's leg released", func() bool { return h.gone(leg) })
 		h.eventually("caller and the transfer bridged", func() bool { return h.bridged(caller, link) })
-		h.eventually("the transfer journaled", func() bool { return h.journalHas("attended transfer by 1002 to PJSIP/1005") })
+		h.eventually("the transfer journaled", func() bool { return h.stepShown("attended transfer by 1002 to PJSIP/1005") })
 		calls, _ := h.app.LiveCalls()
 		if len(calls) != 1 || calls[0].Assistant != "" {
 			t.Fatalf("after the transfer the call is %+v (the assistant is out of it)", calls)
@@ -118,7 +120,7 @@ func TestAttendedTransferWithTheConsultationPlacedAsTheExecutive(t *testing.T) {
 	}
 	h.eventually("the assistant's legs released", func() bool { return h.gone(leg) && h.gone(consult) })
 	h.eventually("both halves in place", func() bool { return h.bridged(caller, link1) && h.bridged(dest, link2) })
-	h.eventually("the transfer journaled", func() bool { return h.journalHas("attended transfer by 1002") })
+	h.eventually("the transfer journaled", func() bool { return h.stepShown("attended transfer by 1002") })
 	h.clock.Advance(time.Second)
 	if !h.bridged(caller, link1) || !h.bridged(dest, link2) {
 		t.Fatal("the app broke the transfer")

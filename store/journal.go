@@ -24,6 +24,20 @@ type JournalEntry struct {
 	AnswerAfter time.Duration `json:"answer_after,omitempty"`
 	Outcome     string        `json:"outcome,omitempty"` // answered, rollover:voice-messaging, caller-hung-up ...
 	Node        string        `json:"node,omitempty"`    // the execassist (Asterisk) the call was on
+	// Steps are what happened to the call after its answer, in order: pushes, recalls,
+	// retrieves, bridges, transfers.
+	Steps []JournalStep `json:"steps,omitempty"`
+	// EndCause is who or what ended an answered call (caller-hung-up,
+	// assistant-hung-up, failed ...); Ended is when the call's session ended.
+	EndCause string    `json:"end_cause,omitempty"`
+	Ended    time.Time `json:"ended,omitzero"`
+}
+
+// JournalStep is one thing that happened to an answered call.
+type JournalStep struct {
+	At   time.Time `json:"at"`
+	What string    `json:"what"`         // pushed, recalled, retrieved by 1001, transferred by 1002 to ...
+	By   string    `json:"by,omitempty"` // the extension that did it, when one did
 }
 
 // journalBounds keeps counting the journal cheap: the number of entries is counted once
@@ -38,12 +52,13 @@ type journalBounds struct {
 const recountEvery = 1000
 
 // A journal entry is bounded: at most maxReasons reason lines of at most maxReasonLen
-// bytes, and as many legs; what is cut is said in the last line kept. (An executive's
+// bytes, maxSteps steps, and maxLegs legs; what is cut is said in the last line kept. (An executive's
 // custom filters each add a reason: an entry once held 408 lines, 55 KB.)
 const (
 	maxReasons   = 48
 	maxReasonLen = 400
 	maxLegs      = 64
+	maxSteps     = 48
 )
 
 // bounded cuts an entry to the bounds above.
@@ -61,6 +76,17 @@ func (e JournalEntry) bounded() JournalEntry {
 			kept = append(kept, r)
 		}
 		e.Reasons = kept
+	}
+	if len(e.Steps) > maxSteps {
+		cut := len(e.Steps) - maxSteps + 1
+		e.Steps = append(slices.Clip(e.Steps[:maxSteps-1]), JournalStep{At: e.Steps[len(e.Steps)-1].At,
+			What: fmt.Sprintf("... %d more steps not kept", cut)})
+	}
+	e.Steps = slices.Clone(e.Steps)
+	for i := range e.Steps {
+		if len(e.Steps[i].What) > maxReasonLen {
+			e.Steps[i].What = strings.ToValidUTF8(e.Steps[i].What[:maxReasonLen], "") + "..."
+		}
 	}
 	if len(e.Legs) > maxLegs {
 		e.Legs = append(slices.Clip(e.Legs[:maxLegs-1]), fmt.Sprintf("... %d more", len(e.Legs)-maxLegs+1))

@@ -165,7 +165,7 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	exec := fs.String("exec", "", "only this executive")
 	since := fs.Duration("since", 24*time.Hour, "how far back")
 	limit := fs.Int("limit", 200, "at most this many (the newest)")
-	verbose := fs.Bool("why", false, "print each decision's reasons")
+	verbose := fs.Bool("why", false, "print each call's reasons and what happened to it after the answer")
 	st, err := readStore(fs, v, args)
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 	for _, e := range entries {
 		nodes = nodes || e.Node != entries[0].Node
 	}
-	head := []string{"TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ALERTED"}
+	head := []string{"TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ENDED", "ALERTED"}
 	if nodes {
 		head = append([]string{"NODE"}, head...)
 	}
@@ -191,7 +191,7 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 		}
 		row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, strings.Join(e.Legs, ",")}
+			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, e.EndCause, strings.Join(e.Legs, ",")}
 		if nodes {
 			row = append([]string{e.Node}, row...)
 		}
@@ -199,6 +199,13 @@ func callsCmd(args []string, stdout, stderr io.Writer) error {
 		if *verbose {
 			for _, r := range e.Reasons {
 				t.note("\t\t\t\t  " + safetext.Escape(r))
+			}
+			for _, st := range e.Steps {
+				line := st.At.Local().Format("15:04:05") + " " + st.What
+				if st.By != "" && !strings.Contains(st.What, st.By) {
+					line += " (" + st.By + ")"
+				}
+				t.note("\t\t\t\t  " + safetext.Escape(line))
 			}
 		}
 	}

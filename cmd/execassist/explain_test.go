@@ -26,7 +26,10 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 	st.SetOptIn("1002", "1001", false)
 	st.SetOptIn("1003", "1001", false)
 	st.AppendJournal(store.JournalEntry{At: time.Now(), CallID: "c1", Kind: "call", Executive: "1001", Caller: "+15551234567",
-		Decision: "filtered", Outcome: "answered", AnsweredBy: "1002", AnswerAfter: 3 * time.Second, Legs: []string{"1002@devices"}})
+		Decision: "filtered", Outcome: "answered", AnsweredBy: "1002", AnswerAfter: 3 * time.Second, Legs: []string{"1002@devices"},
+		Reasons: []string{"mode all: every call is filtered"}, EndCause: "caller-hung-up",
+		Steps: []store.JournalStep{{At: time.Now(), What: "pushed", By: "1002"}, {At: time.Now(), What: "answered after push", By: "1001"},
+			{At: time.Now(), What: "the caller hung up"}}})
 	st.Close()
 
 	out.Reset()
@@ -58,6 +61,16 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 	if code := run(context.Background(), []string{"calls", "--store", db, "--exec", "1001", "--since", "1h"}, &out, &errOut); code != 0 ||
 		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "1002@devices") {
 		t.Fatalf("calls: %d\n%s", code, out.String())
+	}
+	// --why tells the call's whole life from its one record: why, what happened, the end.
+	out.Reset()
+	if code := run(context.Background(), []string{"calls", "--store", db, "--why"}, &out, &errOut); code != 0 {
+		t.Fatalf("calls --why: %d %s", code, errOut.String())
+	}
+	for _, want := range []string{"caller-hung-up", "mode all: every call is filtered", "pushed (1002)", "answered after push (1001)", "the caller hung up"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("calls --why lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

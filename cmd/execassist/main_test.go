@@ -97,7 +97,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	}
 	eventually(t, "the call in /metrics", func() bool {
 		_, m := get("/metrics")
-		return strings.Contains(m, `execassist_calls_total{decision="normal",kind="call",outcome="continued"} 1`) &&
+		return strings.Contains(m, `execassist_calls_total{decision="normal",ended="none",kind="call",outcome="continued"} 1`) &&
 			strings.Contains(m, "execassist_ari_connected 1") && strings.Contains(m, `execassist_build_info{goversion="go`)
 	})
 	// A StasisStart with arguments execassist does not know also fails open.
