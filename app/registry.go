@@ -29,15 +29,15 @@ type execCall struct {
 	exec         string
 	callerName   string
 	callerNumber string
-	ringing      []string  // extensions being alerted (an unanswered call, a push)
-	answeredBy   string    // who answered first ("" while ringing)
-	assistant    string    // extension of the assistant on the call ("" if none)
-	device       string    // the assistant's device the call is connected at
-	atExec       bool      // the executive is on the call
-	held         bool      // the executive's phone holds it
-	pushing      bool      // on hold for the executive, who is being rung
-	arrived      time.Time // when the call reached execassist
-	answeredAt   time.Time // zero while ringing
+	ringing      []string            // extensions being alerted (an unanswered call, a push)
+	answeredBy   string              // who answered first ("" while ringing)
+	assistant    string              // extension of the assistant on the call ("" if none)
+	device       string              // the assistant's device the call is connected at
+	atExec       bool                // the executive is on the call
+	held         bool                // the executive's phone holds it
+	pushing      bool                // on hold for the executive, who is being rung
+	arrived      time.Time           // when the call reached execassist
+	answeredAt   time.Time           // zero while ringing
 	steps        []store.JournalStep // what happened since the answer (the call's record)
 	rev          uint64              // the registry's change number when this was set
 }
