@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/policy"
@@ -23,7 +22,10 @@ func (a *App) Retrieve(id string) error {
 	if err != nil {
 		return err
 	}
-	return a.ask(c, control{op: opRingRetrieve, by: c.exec, role: roleExecutive, devices: a.devicesOf(c.exec)})
+	devs := a.devicesOf(c.exec)
+	return ask(c, func(r replyTo) request {
+		return ringRequest{replyTo: r, then: ringRetrieve, as: roleExecutive, by: c.exec, devices: devs}
+	}, a.stopped)
 }
 
 // Bridge rings the phones of user by (the executive, or an assistant of the pool) for
@@ -41,7 +43,9 @@ func (a *App) Bridge(id, by string) error {
 	if len(devs) == 0 {
 		return errors.New(by + " has no phone to ring")
 	}
-	return a.ask(c, control{op: opRingBridge, by: by, role: role, devices: devs})
+	return ask(c, func(r replyTo) request {
+		return ringRequest{replyTo: r, then: ringBridge, as: role, by: by, devices: devs}
+	}, a.stopped)
 }
 
 func (a *App) devicesOf(ext string) []string {
@@ -68,21 +72,6 @@ func (a *App) liveCall(id string) (execCall, error) {
 	return execCall{}, ErrNoSuchCall
 }
 
-// ask sends a control to the call's session and waits for its answer.
-func (a *App) ask(c execCall, m control) error {
-	reply := make(chan error, 1)
-	m.reply = reply
-	c.owner.box.put(m)
-	select {
-	case err := <-reply:
-		return err
-	case <-c.owner.done:
-		return ErrNoSuchCall
-	case <-time.After(10 * time.Second):
-		return errors.New("the call did not answer")
-	}
-}
-
 // Push asks the session owning the live call id to push it to the executive, as #63
 // from the assistant's phone does: the remote party hears music on hold, the
 // executive's phones ring, and the call returns to the assistant if nobody answers.
@@ -94,7 +83,7 @@ func (a *App) Push(id string) error {
 	if c.assistant == "" {
 		return errors.New("the call is not at an assistant")
 	}
-	return a.ask(c, control{op: opPush, by: c.assistant, device: c.device})
+	return ask(c, func(r replyTo) request { return pushRequest{replyTo: r, device: c.device} }, a.stopped)
 }
 
 // InitiateRefused is why Initiate did not ring the asker: the same refusal a #64 dialled

@@ -43,8 +43,9 @@ type party struct {
 	device string
 	name   string // caller ID, for the remote party: what push and recall legs show
 	number string
-	// joins is set on a leg rung for an API retrieve or bridge: opRetrieve or opBridge.
-	joins callOp
+	// joins is set on a leg rung for the API's retrieve or bridge: what it does when
+	// answered.
+	joins ringJoin
 	// fromDialplan: the remote party is a caller that came from the dialplan (Stasis
 	// exec): failing open continues it there instead of hanging it up.
 	fromDialplan bool
@@ -117,7 +118,7 @@ func (v *conversation) common(ctx context.Context, cur state, pushing bool, m me
 		return cur, true
 	case resyncNeeded:
 		return v.resync(ctx, cur, pushing), true
-	case control:
+	case request:
 		return cur, false
 	}
 	e := eventOf(m)

@@ -20,7 +20,7 @@ func (v *conversation) recallAfter() time.Duration {
 
 // adopt takes over the asking FAC caller's channel and puts it into the bridge; on
 // failure the channel goes back to the asker, which announces why.
-func (v *conversation) adopt(ctx context.Context, m control, role partyRole, who string) bool {
+func (v *conversation) adopt(ctx context.Context, m facCaller, role partyRole, who string) bool {
 	ch := m.channel
 	v.s.env.transfer(ch.ID, v.s.id)
 	v.s.own(ch.ID)
@@ -43,7 +43,7 @@ func (v *conversation) adopt(ctx context.Context, m control, role partyRole, who
 
 // ringLegs creates legs to devices that join the bridge when answered (joins: what an
 // API leg does then); it returns how many it created for who.
-func (v *conversation) ringLegs(ctx context.Context, role partyRole, who string, joins callOp, devices ...string) int {
+func (v *conversation) ringLegs(ctx context.Context, role partyRole, who string, joins ringJoin, devices ...string) int {
 	name, num := v.remote.name, v.remote.number
 	n := 0
 	for _, d := range devices {

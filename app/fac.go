@@ -107,7 +107,10 @@ func (f *facCall) act(ctx context.Context) state {
 				return c.Executive == p.Executive && c.Assistant != "" && (p.Assistant == "" || c.Assistant == p.Assistant)
 			})
 		}
-		return f.join(ctx, calls[0], map[string]callOp{"retrieve": opRetrieve, "bridge": opBridge}[p.Code])
+		if p.Code == "retrieve" {
+			return f.join(ctx, calls[0], "retrieve", f.moveTo(roleExecutive))
+		}
+		return f.join(ctx, calls[0], "bridge", f.joinAs(roleExecutive))
 	case "initiate":
 		return f.initiate(ctx, p)
 	}

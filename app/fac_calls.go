@@ -17,24 +17,22 @@ import (
 	"github.com/execassist/execassist/policy"
 )
 
-// ask sends an operation to the session owning an executive call and waits for it.
-func (f *facCall) ask(c execCall, op callOp) string {
-	reply := make(chan error, 1)
-	me := f.s.start.Channel
-	c.owner.box.put(control{op: op, by: f.s.facUser, device: me.Device(), channel: me, reply: reply, asker: f.s.id})
-	select {
-	case err := <-reply:
-		if err != nil {
-			return err.Error()
-		}
+// ask sends a request to the session owning an executive call and waits for its
+// answer: "" when done, else why not.
+func (f *facCall) ask(c execCall, build func(replyTo) request) string {
+	err := ask(c, build, f.s.stop.Done())
+	switch {
+	case err == nil:
 		return ""
-	case <-c.owner.done:
+	case errors.Is(err, ErrNoSuchCall):
 		return "the call has ended"
-	case <-time.After(10 * time.Second):
-		return "the call did not answer"
-	case <-f.s.stop.Done():
-		return "execassist is stopping"
 	}
+	return err.Error()
+}
+
+// handOver is this FAC's channel, for a request that takes it into the call.
+func (f *facCall) handOver() facCaller {
+	return facCaller{channel: f.s.start.Channel, asker: f.s.id}
 }
 
 // push: #63 pushes the answered executive call at the dialling device. The FAC has no
@@ -59,7 +57,8 @@ func (f *facCall) push(ctx context.Context) state {
 			prompt += ",digits:" + d
 		}
 	}
-	if why := f.ask(c, opPush); why != "" {
+
+	if why := f.ask(c, func(r replyTo) request { return pushRequest{replyTo: r, device: device} }); why != "" {
 		return f.refuse(ctx, f.prompts.NoCall, why)
 	}
 	return f.confirm(ctx, prompt, "pushed")
@@ -74,13 +73,26 @@ func keepDigit(r rune) rune {
 
 // join hands this FAC caller to the call: on success the call's session owns the
 // channel and this session ends without touching it.
-func (f *facCall) join(ctx context.Context, c execCall, op callOp) state {
-	if why := f.ask(c, op); why != "" {
+// outcome names what the FAC did in its record (retrieve, bridge, take, join).
+func (f *facCall) join(ctx context.Context, c execCall, outcome string, build func(replyTo) request) state {
+	if why := f.ask(c, build); why != "" {
 		return f.refuse(ctx, f.prompts.NoCall, why)
 	}
 	f.s.handOn(f.s.start.Channel.ID)
-	f.entry.Outcome = string(op)
+	f.entry.Outcome = outcome
 	return nil
+}
+
+// moveTo asks for the call to move to this FAC's caller, who takes it as role to.
+func (f *facCall) moveTo(to partyRole) func(replyTo) request {
+	fc, by := f.handOver(), f.s.facUser
+	return func(r replyTo) request { return moveRequest{replyTo: r, facCaller: fc, to: to, by: by} }
+}
+
+// joinAs asks for this FAC's caller to join the call as role as.
+func (f *facCall) joinAs(as partyRole) func(replyTo) request {
+	fc, by := f.handOver(), f.s.facUser
+	return func(r replyTo) request { return joinRequest{replyTo: r, facCaller: fc, as: as, by: by} }
 }
 
 func (f *facCall) initiate(ctx context.Context, p policy.FAC) state {
@@ -90,7 +102,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) state {
 		if len(calls) == 0 {
 			return f.noCall(ctx, "no held call of "+p.Executive, func(c LiveCall) bool { return c.Executive == p.Executive && c.Held })
 		}
-		return f.join(ctx, calls[0], opTake)
+		return f.join(ctx, calls[0], "take", f.moveTo(roleAssistant))
 	case "bridge":
 		calls := f.s.env.registry.find(func(c execCall) bool { return c.exec == p.Executive && c.atExec })
 		if len(calls) == 0 {
@@ -98,7 +110,7 @@ func (f *facCall) initiate(ctx context.Context, p policy.FAC) state {
 				return c.Executive == p.Executive && (c.State == "executive" || c.State == "bridged")
 			})
 		}
-		return f.join(ctx, calls[0], opJoin)
+		return f.join(ctx, calls[0], "join", f.joinAs(roleAssistant))
 	}
 	return f.placeCall(ctx, f.cfg.User(p.Executive), p.Endpoint, p.Destination)
 }
@@ -134,8 +146,8 @@ func (f *facCall) placeCall(ctx context.Context, e *config.User, endpoint, dest 
 
 func (p *placing) handle(ctx context.Context, s *session, m message) state {
 	switch m := m.(type) {
-	case control:
-		m.reply <- refusal("the call is not answered yet")
+	case request:
+		m.answer(refusal("the call is not answered yet"))
 		return p
 	case resyncNeeded:
 		if p.gone(ctx) {

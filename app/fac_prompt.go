@@ -68,8 +68,8 @@ func (c *collecting) handle(ctx context.Context, s *session, m message) state {
 			return c.noDigits(ctx)
 		}
 		return c
-	case control:
-		m.reply <- refusal("not an executive call")
+	case request:
+		m.answer(refusal("not an executive call"))
 		return c
 	}
 	switch e := eventOf(m).(type) {
@@ -129,8 +129,8 @@ func (a *announcing) handle(ctx context.Context, s *session, m message) state {
 			return nil
 		}
 		return a
-	case control:
-		m.reply <- refusal("not an executive call")
+	case request:
+		m.answer(refusal("not an executive call"))
 		return a
 	case resyncNeeded:
 		if a.gone(ctx) {

@@ -26,8 +26,8 @@ func (p *pushing) handle(ctx context.Context, _ *session, m message) state {
 		if m.name == timerRecall {
 			return p.recallNow(ctx)
 		}
-	case control:
-		m.reply <- pushingRefusal(m.op)
+	case request:
+		m.answer(pushingRefusal(m))
 	case eventMsg:
 		r := p.ringing[ari.ChannelID(m.Event)]
 		if r == nil {
@@ -48,13 +48,13 @@ func (p *pushing) handle(ctx context.Context, _ *session, m message) state {
 }
 
 // pushingRefusal: what a request gets while the call is on hold for the executive.
-func pushingRefusal(op callOp) error {
-	switch op {
-	case opRetrieve, opTake:
+func pushingRefusal(r request) error {
+	switch r.(type) {
+	case moveRequest:
 		return refusal("no call to retrieve")
-	case opBridge, opJoin:
+	case joinRequest:
 		return refusal("no answered call to bridge into")
-	case opRingRetrieve, opRingBridge:
+	case ringRequest:
 		return refusal("no answered call")
 	}
 	return refusal("no single answered executive call at this device")

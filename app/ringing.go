@@ -33,8 +33,8 @@ func (r *ringing) on(ctx context.Context, m message) state {
 			return c.rollover(ctx, "no answer within "+c.dec.Rollover.After.String())
 		}
 		return r
-	case control:
-		m.reply <- refusal("the call is not answered yet")
+	case request:
+		m.answer(refusal("the call is not answered yet"))
 		return r
 	case resyncNeeded:
 		return r.resync(ctx)
@@ -100,8 +100,8 @@ type forwarding struct{ *incomingCall }
 func (f *forwarding) handle(ctx context.Context, _ *session, m message) state {
 	c := f.incomingCall
 	switch m := m.(type) {
-	case control:
-		m.reply <- refusal("the call is not answered yet")
+	case request:
+		m.answer(refusal("the call is not answered yet"))
 		return f
 	case resyncNeeded:
 		return f.resync(ctx)

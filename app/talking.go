@@ -1,8 +1,7 @@
 package app
 
-// talking: an answered call serving requests. Push, retrieve, bridge and the API's
-// ring-to-join act on it; legs rung to join it (the API's retrieve and bridge) ring
-// here.
+// talking: an answered call serving requests (push, move, join, ring); legs rung to
+// join it (the API's retrieve and bridge) ring here.
 
 import (
 	"context"
@@ -18,10 +17,16 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		return next
 	}
 	switch m := m.(type) {
-	case control:
-		next, err := t.control(ctx, m)
-		m.reply <- err
+	case pushRequest:
+		next, err := t.push(ctx, m)
+		m.answer(err)
 		return next
+	case moveRequest:
+		m.answer(t.move(ctx, m))
+	case joinRequest:
+		m.answer(t.bridgeIn(ctx, m))
+	case ringRequest:
+		m.answer(t.ringToJoin(ctx, m))
 	case eventMsg:
 		if r := t.ringing[ari.ChannelID(m.Event)]; r != nil {
 			t.ringEvent(ctx, m.Event, r, joinRingTimeout, func() { t.joined(ctx, r) }, func() {})
@@ -30,25 +35,9 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 	return t
 }
 
-// control performs a request on this call: the state it is in next and why not, or
-// nil.
-func (t *talking) control(ctx context.Context, m control) (state, error) {
-	switch m.op {
-	case opPush:
-		return t.push(ctx, m)
-	case opRetrieve, opTake:
-		return t, t.retrieve(ctx, m)
-	case opRingRetrieve, opRingBridge:
-		return t, t.ringToJoin(ctx, m)
-	case opBridge, opJoin:
-		return t, t.bridgeIn(ctx, m)
-	}
-	return t, refusal("unknown operation")
-}
-
 // push (#63): the remote party on hold, the assistant's leg released, the executive's
 // phones ringing, the recall armed: the call is pushing.
-func (t *talking) push(ctx context.Context, m control) (state, error) {
+func (t *talking) push(ctx context.Context, m pushRequest) (state, error) {
 	var asst *party
 	for _, p := range t.parties {
 		if p.role == roleAssistant && p.device == m.device {
@@ -70,40 +59,44 @@ func (t *talking) push(ctx context.Context, m control) (state, error) {
 	return next, nil
 }
 
-// retrieve: *11 by the executive moves the call at an assistant to the executive's
-// phone; #64 <exec> *11 by an assistant (take) moves the executive's held call to them.
-func (t *talking) retrieve(ctx context.Context, m control) error {
-	var from *party
+// move: *11 by the executive moves the call at an assistant to the executive's phone;
+// #64 <exec> *11 by an assistant (take) moves the executive's held call to them.
+func (t *talking) move(ctx context.Context, m moveRequest) error {
+	from := roleAssistant
+	if m.to == roleAssistant {
+		from = roleExecutive
+	}
+	var left *party
 	for _, p := range t.parties {
-		if (m.op == opRetrieve && p.role == roleAssistant) || (m.op == opTake && p.role == roleExecutive) {
-			from = p
+		if p.role == from {
+			left = p
 		}
 	}
-	if from == nil {
+	if left == nil {
 		return refusal("no call to retrieve")
 	}
-	role, who := roleExecutive, t.exec.Extension
-	if m.op == opTake {
-		role, who = roleAssistant, m.by
+	who := m.by
+	if m.to == roleExecutive {
+		who = t.exec.Extension
 	}
-	if !t.adopt(ctx, m, role, who) {
+	if !t.adopt(ctx, m.facCaller, m.to, who) {
 		return refusal("the calling phone hung up")
 	}
-	delete(t.parties, from.id)
-	t.hangup(ctx, from.id)
+	delete(t.parties, left.id)
+	t.hangup(ctx, left.id)
 	t.held = false
 	t.publish(false)
-	t.journal("retrieved by "+who, from.who)
+	t.journal("retrieved by "+who, left.who)
 	return nil
 }
 
 // ringToJoin (the API's retrieve and bridge): the asker's phones ring, and join the
 // call when answered (joined).
-func (t *talking) ringToJoin(ctx context.Context, m control) error {
+func (t *talking) ringToJoin(ctx context.Context, m ringRequest) error {
 	if len(t.parties) == 0 {
 		return refusal("no answered call")
 	}
-	if m.op == opRingRetrieve && !t.hasRole(roleAssistant) {
+	if m.then == ringRetrieve && !t.hasRole(roleAssistant) {
 		return refusal("the call is not at an assistant")
 	}
 	for _, p := range t.ringing {
@@ -111,25 +104,24 @@ func (t *talking) ringToJoin(ctx context.Context, m control) error {
 			return refusal(m.by + "'s phone is already ringing for this call")
 		}
 	}
-	joins := map[callOp]callOp{opRingRetrieve: opRetrieve, opRingBridge: opBridge}[m.op]
-	if t.ringLegs(ctx, m.role, m.by, joins, m.devices...) == 0 {
+	if t.ringLegs(ctx, m.as, m.by, m.then, m.devices...) == 0 {
 		return refusal("none of " + m.by + "'s phones could be rung")
 	}
 	return nil
 }
 
-// bridgeIn: *15 by the executive, #64 <exec> *15 by an assistant (join): the asker
-// joins the call, with the executive's warning tone.
-func (t *talking) bridgeIn(ctx context.Context, m control) error {
+// bridgeIn: *15 by the executive, #64 <exec> *15 by an assistant: the asker joins the
+// call, with the executive's warning tone.
+func (t *talking) bridgeIn(ctx context.Context, m joinRequest) error {
 	if len(t.parties) == 0 {
 		return refusal("no answered call to bridge into")
 	}
-	role, who := roleExecutive, t.exec.Extension
-	if m.op == opJoin {
-		role, who = roleAssistant, m.by
+	who := m.by
+	if m.as == roleExecutive {
+		who = t.exec.Extension
 	}
 	t.warnOfBridging(ctx)
-	if !t.adopt(ctx, m, role, who) {
+	if !t.adopt(ctx, m.facCaller, m.as, who) {
 		return refusal("the calling phone hung up")
 	}
 	t.publish(false)
@@ -149,7 +141,7 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 			}
 		}
 	}
-	if r.joins == opBridge {
+	if r.joins == ringBridge {
 		v.warnOfBridging(ctx)
 	}
 	if err := v.cli.Bridge().AddChannel(ctx, v.bridge, r.id, ari.AddChannelOptions{}); err != nil {
@@ -157,7 +149,7 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 		return
 	}
 	v.parties[r.id] = r
-	if r.joins == opRetrieve {
+	if r.joins == ringRetrieve {
 		for id, p := range v.parties {
 			if p.role == roleAssistant {
 				delete(v.parties, id)

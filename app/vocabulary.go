@@ -20,16 +20,3 @@ const (
 type refusal string
 
 func (r refusal) Error() string { return string(r) }
-
-// callOp is a request to the session that owns a call.
-type callOp string
-
-const (
-	opPush         callOp = "push"          // #63: the remote on hold, the executive rung
-	opRetrieve     callOp = "retrieve"      // *11 by the executive: the call at an assistant moves to them
-	opTake         callOp = "take"          // #64 <exec> *11 by an assistant: the executive's held call moves to them
-	opBridge       callOp = "bridge"        // *15 by the executive: join the call at an assistant
-	opJoin         callOp = "join"          // #64 <exec> *15 by an assistant: join the executive's call
-	opRingRetrieve callOp = "ring-retrieve" // the API's retrieve: ring the executive, who then takes the call
-	opRingBridge   callOp = "ring-bridge"   // the API's bridge: ring the asker, who then joins
-)
