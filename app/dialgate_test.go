@@ -1,11 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/testlog"
 	"github.com/execassist/execassist/store"
 	bolt "go.etcd.io/bbolt"
 )
@@ -112,7 +111,7 @@ func (h *harness) reopenWithOldNumbers(log io.Writer) {
 // change, so the numbers it cannot dial are logged once, not on every call.
 func TestSettingsProblemsAreLoggedOncePerChange(t *testing.T) {
 	h := newHarness(t, baseYAML)
-	var log syncBuffer
+	var log testlog.Buffer
 	h.reopenWithOldNumbers(&log)
 	h.fake.AddPhone(aritest.Phone{Endpoint: "Local/+12125551234@execassist-outbound", Number: "+12125551234"})
 	for range 3 {
@@ -123,22 +122,4 @@ func TestSettingsProblemsAreLoggedOncePerChange(t *testing.T) {
 	if got != 3 { // two diverts and the forward, once each
 		t.Fatalf("%d problem lines, want 3:\n%s", got, log.String())
 	}
-}
-
-// syncBuffer is a log the app's goroutines write while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -40,18 +40,14 @@ func (r *ringing) on(ctx context.Context, m message) state {
 		return r.resync(ctx)
 	}
 	e := eventOf(m)
-	id := ari.ChannelID(e)
-	if id == c.caller.ID {
-		if callerLeft(e) {
-			return c.finish(ctx, "caller-hung-up")
-		}
-		return r
+	if next, done := c.fromCaller(ctx, e, r); done {
+		return next
 	}
-	l := c.legs[id]
+	l := c.legs[ari.ChannelID(e)]
 	if l == nil {
 		return r
 	}
-	c.s.log.Debug().Str("leg", id).Str("event", e.Header().Type).Bool("gone", l.gone).Msg("leg event")
+	c.s.log.Debug().Str("leg", l.id).Str("event", e.Header().Type).Bool("gone", l.gone).Msg("leg event")
 	switch ev := e.(type) {
 	case *ari.StasisStart:
 		if err := c.cli.Channel().Dial(ctx, ari.NewKey(ari.ChannelKey, l.id), "", c.legTimeout(l)); err != nil {
@@ -109,14 +105,10 @@ func (f *forwarding) handle(ctx context.Context, _ *session, m message) state {
 		return f
 	}
 	e := eventOf(m)
-	id := ari.ChannelID(e)
-	if id == c.caller.ID {
-		if callerLeft(e) {
-			return c.finish(ctx, "caller-hung-up")
-		}
-		return f
+	if next, done := c.fromCaller(ctx, e, f); done {
+		return next
 	}
-	l := c.legs[id]
+	l := c.legs[ari.ChannelID(e)]
 	switch {
 	case l == nil:
 		return f
@@ -170,4 +162,16 @@ func (f *forwarding) resync(ctx context.Context) state {
 func (c *incomingCall) callerGone(ctx context.Context) bool {
 	_, err := c.cli.Channel().Data(ctx, c.caller.Key())
 	return errors.Is(err, ari.ErrNotFound)
+}
+
+// fromCaller handles an event of the caller's channel (done: it was one): the caller
+// leaving ends the call.
+func (c *incomingCall) fromCaller(ctx context.Context, e ari.Event, cur state) (next state, done bool) {
+	if ari.ChannelID(e) != c.caller.ID {
+		return cur, false
+	}
+	if callerLeft(e) {
+		return c.finish(ctx, "caller-hung-up"), true
+	}
+	return cur, true
 }

@@ -42,15 +42,7 @@ func loadForFuzz() *config.Config {
 func load(t *testing.T, mode, filters string) *config.Config {
 	t.Helper()
 	y := strings.ReplaceAll(base, "%MODE%", mode)
-	y = strings.ReplaceAll(y, "%FILTERS%", filters)
-	cfg, src, err := config.Parse("t.yaml", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := config.Validate(cfg, src); len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	return cfg
+	return mustConfig(t, strings.ReplaceAll(y, "%FILTERS%", filters))
 }
 
 // Tue 2026-11-24 10:00 in New York.
