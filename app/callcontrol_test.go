@@ -457,9 +457,7 @@ func TestACallHasOneRecordTellingItsLife(t *testing.T) {
 	h.finishFAC(push)
 	h.fake.Answer(exec)
 	h.eventually("the executive has the call", func() bool { return h.bridged(caller, exec) })
-	if !h.stepShown("answered after push") {
-		t.Error("the live call does not show its steps")
-	}
+	h.eventually("the live call to show its steps", func() bool { return h.stepShown("answered after push") })
 	h.fake.Hangup(caller)
 	h.settle()
 	var calls []store.JournalEntry
