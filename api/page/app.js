@@ -357,7 +357,9 @@ function clearErrors(form) {
 
 // resourceForm ties a form to one API resource: GET (keeping its ETag) draws it with
 // draw(cur); submit PUTs body(cur) with If-Match (save shows a refusal) and draws the
-// answer.
+// answer. form.refreshETag() takes the resource's current ETag without redrawing: the
+// page's own writes to a part of the resource (a filter added to callFiltering) change
+// it, and must not make the next save look like someone else's change.
 function resourceForm(form, status, path, title, draw, body) {
   let etag = null, cur = null;
   async function load() {
@@ -365,6 +367,10 @@ function resourceForm(form, status, path, title, draw, body) {
     if (!r.ok) { form.replaceChildren(h("h2", { text: title }), h("p", { class: "error", text: errorOf(r).message })); return; }
     etag = r.etag; cur = r.data; draw(cur);
   }
+  form.refreshETag = async () => {
+    const r = await api("GET", path);
+    if (r.ok) { etag = r.etag; cur = r.data; }
+  };
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const r = await save(form, status, path, body(cur), etag, load);
@@ -480,9 +486,12 @@ function filteringCard(base) {
     { key: "filterType", type: "select", options: ["ALL_CALLS", "ALL_INTERNAL_CALLS", "ALL_EXTERNAL_CALLS", "CUSTOM_CALL_FILTERS"] }] });
   const crit = h("section", { class: "card", id: "criteria", "aria-labelledby": "criteria-h" });
   const status = h("p", { class: "status", role: "status" });
-  async function load() {
+  // load draws the filters; after the page's own write (wrote) the type form takes the
+  // new ETag of callFiltering too.
+  async function load(wrote) {
     const r = await api("GET", path);
     if (!r.ok) { crit.replaceChildren(h("p", { class: "error", text: errorOf(r).message })); return; }
+    if (wrote) await typeForm.refreshETag();
     const rows = r.data.criteria;
     crit.replaceChildren(h("h2", { id: "criteria-h", text: t("criteriaTitle") }),
       rows.length ? h("ul", { class: "criteria" }, rows.map((c) => h("li", { "data-criterion": c.filterName },
@@ -491,13 +500,14 @@ function filteringCard(base) {
         h("label", {}, h("input", { type: "checkbox", checked: c.activationEnabled, "aria-label": t("activeSwitch", { name: c.filterName }),
           on: { change: async (ev) => {
             const w = await api("PUT", `${path}/criteria/${c.id}`, { activationEnabled: ev.target.checked });
-            if (!w.ok) { ev.target.checked = !ev.target.checked; status.textContent = errorOf(w).message; status.className = "status error"; }
+            if (!w.ok) { ev.target.checked = !ev.target.checked; status.textContent = errorOf(w).message; status.className = "status error"; return; }
+            await typeForm.refreshETag();
           } } }), " ", t("activationEnabled")),
         h("button", { type: "button", "aria-label": t("editFilter", { name: c.filterName }), on: { click: () => editor(c.id) } }, t("edit")),
         h("button", { type: "button", "aria-label": t("deleteFilter", { name: c.filterName }), on: { click: async () => {
           const w = await api("DELETE", `${path}/criteria/${c.id}`);
           if (!w.ok) { status.textContent = errorOf(w).message; status.className = "status error"; return; }
-          load();
+          load(true);
         } } }, t("del")))))
         : h("p", { class: "muted", text: t("noCriteria") }),
       h("button", { type: "button", id: "add-filter", on: { click: () => editor("") } }, t("addFilter")), status);
@@ -539,7 +549,7 @@ function filteringCard(base) {
       const r = id ? await api("PUT", `${path}/criteria/${id}`, body, etag) : await api("POST", `${path}/criteria`, body);
       if (!r.ok) { showWriteError(form, st, r, () => editor(id)); return; }
       form.remove();
-      load();
+      load(true);
     });
     const old = $("#filter-editor");
     if (old) old.remove();

@@ -204,6 +204,32 @@ func TestExecutiveReordersAddsAFilterAndTogglesFiltering(t *testing.T) {
 	})
 }
 
+// TestAddingAFilterThenSavingTheTypeIsNoConflict: the executive adds a filter, then
+// switches the filter type to custom and saves: the page's own write changed the ETag of
+// callFiltering, and the form took the new one ("Someone else changed this" before).
+func TestAddingAFilterThenSavingTheTypeIsNoConflict(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	filterForm := `form[data-path="/v1/people/1001/executive/callFiltering"]`
+	run(t, ctx, "open my settings", chromedp.Click("#tab-mine", chromedp.ByQuery),
+		chromedp.WaitVisible(filterForm+" select", chromedp.ByQuery))
+	run(t, ctx, "add a filter", chromedp.Click("#add-filter", chromedp.ByQuery), chromedp.WaitVisible("#filter-editor", chromedp.ByQuery),
+		chromedp.SendKeys("#filter-edit-filterName", "Board", chromedp.ByQuery),
+		chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(`#criteria li[data-criterion="Board"]`, chromedp.ByQuery))
+	var msg string
+	run(t, ctx, "switch to custom filters and save", chromedp.SetValue(filterForm+" select", "CUSTOM_CALL_FILTERS", chromedp.ByQuery),
+		chromedp.Click(filterForm+" button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(filterForm+" .status:not(:empty)", chromedp.ByQuery), chromedp.Text(filterForm+" .status", &msg, chromedp.ByQuery))
+	if msg != "Saved." {
+		t.Fatalf("saving the type after adding a filter: %q", msg)
+	}
+	if mode := w.Store.Snapshot().Config.User("1001").Executive.Filtering.Mode; mode != "custom" {
+		t.Fatalf("filter type in the store: %q", mode)
+	}
+}
+
 // TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut: Ann cannot change Erin's pool,
 // turns her divert on and opts out of Erin's calls.
 func TestAssistantSeesThePoolReadOnlyDivertsAndOptsOut(t *testing.T) {
