@@ -19,15 +19,31 @@ func visible(cfg *config.Config, who Principal, c app.LiveCall) bool {
 
 // Calls is GET /v1/calls.
 type Calls struct {
-	Items []app.LiveCall `json:"items"`
+	Items []CallView `json:"items"`
+}
+
+// CallView is a live call as the API shows it: the app's LiveCall, with the far end's
+// number also written for people (national in the home country, international
+// elsewhere), so that no client needs a copy of libphonenumber.
+type CallView struct {
+	app.LiveCall
+	CallerNumberDisplay string `json:"callerNumberDisplay,omitempty"`
+}
+
+func callView(cfg *config.Config, c app.LiveCall) CallView {
+	v := CallView{LiveCall: c, CallerNumberDisplay: c.CallerNumber}
+	if plan, err := cfg.DialingPlan(); err == nil {
+		v.CallerNumberDisplay = plan.Display(c.CallerNumber)
+	}
+	return v
 }
 
 func handleCalls(s *Server, w http.ResponseWriter, r *request) error {
 	cfg := s.store.Snapshot().Config
-	out := Calls{Items: []app.LiveCall{}}
+	out := Calls{Items: []CallView{}}
 	for _, c := range s.app.AllCalls() {
 		if visible(cfg, r.who, c) {
-			out.Items = append(out.Items, c)
+			out.Items = append(out.Items, callView(cfg, c))
 		}
 	}
 	writeJSON(w, http.StatusOK, out)

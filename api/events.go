@@ -111,7 +111,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 			if !visible(snap.Config, r.who, c) {
 				continue
 			}
-			b, _ := json.Marshal(c)
+			b, _ := json.Marshal(callView(snap.Config, c))
 			nowCalls[c.ID] = string(b)
 			if lastCalls[c.ID] != string(b) {
 				fmt.Fprintf(w, "event: call\ndata: %s\n\n", b)

@@ -34,6 +34,7 @@ type conversation struct {
 	held       bool
 	callID     string
 	gone       []transferRecord // parties replaced by a transfer
+	placedBy   string           // a call placed as the executive: the assistant who placed it
 }
 
 type party struct {
@@ -64,7 +65,7 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 // publish tells the registry where the call is now.
 func (v *conversation) publish(pushing bool) {
 	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: pushing,
-		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy}
+		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy, placedBy: v.placedBy}
 	if v.s.rec != nil {
 		c.steps = slices.Clone(v.s.rec.Steps)
 	}

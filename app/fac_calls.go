@@ -200,7 +200,7 @@ func (p *placing) connect(ctx context.Context) state {
 	me := s.start.Channel
 	answeredAt := s.env.clock.Now()
 	s.env.registry.set(execCall{owner: s.ref(), exec: p.exec.Extension, assistant: s.facUser, device: me.Device(), answeredAt: answeredAt,
-		callerNumber: p.dest, arrived: s.began, answeredBy: s.facUser})
+		callerNumber: p.dest, arrived: s.began, answeredBy: s.facUser, placedBy: s.facUser})
 	bridge, err := s.connect(ctx, me.ID, p.legID, false)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("could not connect the call placed as the executive")
@@ -210,5 +210,8 @@ func (p *placing) connect(ctx context.Context) state {
 	p.entry.Outcome, p.entry.AnsweredBy = "initiated", p.dest
 	first := &party{id: me.ID, role: roleAssistant, who: s.facUser, device: me.Device()}
 	remote := party{id: p.legID, role: roleRemote, number: p.dest}
-	return &talking{newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)}
+	v := newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)
+	v.placedBy = s.facUser
+	v.publish(false)
+	return &talking{v}
 }

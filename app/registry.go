@@ -36,6 +36,7 @@ type execCall struct {
 	atExec       bool                // the executive is on the call
 	held         bool                // the executive's phone holds it
 	pushing      bool                // on hold for the executive, who is being rung
+	placedBy     string              // a call placed as the executive (#64, the API): the assistant who placed it
 	arrived      time.Time           // when the call reached execassist
 	answeredAt   time.Time           // zero while ringing
 	steps        []store.JournalStep // what happened since the answer (the call's record)
@@ -78,6 +79,10 @@ type LiveCall struct {
 	Held         bool      `json:"held,omitempty"`
 	Since        time.Time `json:"since"`
 	AnsweredAt   time.Time `json:"answeredAt,omitzero"`
+	// Direction is "incoming" (a call to the executive) or "outgoing" (placed as the
+	// executive by PlacedBy, to CallerNumber).
+	Direction string `json:"direction"`
+	PlacedBy  string `json:"placedBy,omitempty"`
 	// Node is set on a call another node shares (AllCalls): it can only be acted on
 	// there.
 	Node string `json:"node,omitempty"`
@@ -88,7 +93,8 @@ type LiveCall struct {
 func (c execCall) live() LiveCall {
 	return LiveCall{ID: c.owner.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
 		State: c.state(), Ringing: slices.Clone(c.ringing), AnsweredBy: c.answeredBy, Assistant: c.assistant,
-		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt, Steps: slices.Clone(c.steps)}
+		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt, Steps: slices.Clone(c.steps),
+		Direction: map[bool]string{false: "incoming", true: "outgoing"}[c.placedBy != ""], PlacedBy: c.placedBy}
 }
 
 // registry holds the published state of every executive call. changed is closed and

@@ -200,7 +200,7 @@ function stateText(c) {
   let s;
   switch (c.state) {
     case "ringing": s = t("stateRinging", { who: (c.ringing || []).map(personName).join(", ") || "…" }); break;
-    case "answered": s = t("stateAnswered", { who }); break;
+    case "answered": s = t(c.direction === "outgoing" ? "stateOutgoing" : "stateAnswered", { who }); break;
     case "pushed": s = t("statePushed", { exec }); break;
     case "executive": s = t("stateExecutive", { exec }); break;
     case "bridged": s = t("stateBridged", { exec, who }); break;
@@ -249,22 +249,38 @@ function renderCalls() {
   if (!calls.length) { list.replaceChildren(h("li", { class: "muted", text: t("noCalls") })); return; }
   // Keep what the user just read (the outcome of an action) across a re-render.
   const said = new Map([...list.querySelectorAll("li[data-call]")].map((li) => [li.dataset.call, li.querySelector(".said")]));
-  list.replaceChildren(...calls.map((c) => h("li", { class: "call " + c.state, "data-call": c.id, "data-state": c.state },
-    h("div", { class: "who" },
-      h("strong", { text: c.callerName || t("unknownCaller") }), " ",
-      h("span", { class: "muted", text: c.callerNumber || "" }), " ",
-      h("span", { text: t("callFor", { exec: personName(c.executive) }) })),
+  list.replaceChildren(...calls.map((c) => h("li", { class: "call " + c.state, "data-call": c.id, "data-state": c.state, "data-direction": c.direction },
+    h("div", { class: "who" }, partiesText(c),
+      isMine(c) ? [" ", h("span", { class: "badge mine", text: t("mine") })] : null),
     h("div", { class: "state", text: stateText(c) }),
-    h("time", { class: "since", "data-since": c.since, text: elapsed(c.answeredAt || c.since) }),
+    h("time", { class: "since", "data-since": c.since, text: elapsed(c.since) }),
     h("div", { class: "actions" }, callActions(c)),
     said.get(c.id) || h("p", { class: "said", role: "status" }))));
 }
 
-setInterval(() => {
-  for (const el of document.querySelectorAll("#calls time[data-since]")) {
-    const c = state.calls.get(el.closest("li").dataset.call);
-    if (c) el.textContent = elapsed(c.answeredAt || c.since);
+// partiesText says who is calling whom, in words: "Bob Caller (212) 555-1234 for
+// Erin Exec", or for a call placed as the executive "Ann Assist calling +44 20 7123
+// 4567 for Erin Exec"; numbers as the API wrote them for people.
+function partiesText(c) {
+  const number = c.callerNumberDisplay || c.callerNumber || "";
+  const exec = personName(c.executive);
+  if (c.direction === "outgoing") {
+    return h("span", { text: t("callOutgoing", { who: personName(c.placedBy), number: number || t("unknownNumber"), exec }) });
   }
+  return h("span", {}, h("strong", { text: c.callerName || number || t("unknownCaller") }),
+    c.callerName && number ? [" ", h("span", { class: "muted", text: number })] : null,
+    " ", t("callFor", { exec }));
+}
+
+// isMine: the call is at my phone (I answered it or placed it).
+function isMine(c) {
+  const me = state.me.user;
+  return c.assistant === me || c.placedBy === me;
+}
+
+// The timers count each call's age, from when it reached execassist.
+setInterval(() => {
+  for (const el of document.querySelectorAll("#calls time[data-since]")) el.textContent = elapsed(el.dataset.since);
 }, 1000);
 
 function callAsForm() {

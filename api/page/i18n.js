@@ -25,7 +25,8 @@ window.I18N = {
     bridgeLabel: "Bridge into the call from {caller}",
     actionDone: "{done}", callAs: "Call as executive", callAsExecutive: "Executive", callAsNumber: "Number", callAsButton: "Call",
     callAsRinging: "Your phone rings; answer it to call {number} as {exec}.",
-    unknownCaller: "Unknown caller",
+    unknownCaller: "Unknown caller", unknownNumber: "an unknown number",
+    callOutgoing: "{who} calling {number} for {exec}", stateOutgoing: "{who} is on the call", mine: "Mine",
     // Settings
     chooseExecutive: "Executive",
     poolTitle: "Assistants", poolReadOnly: "Only the executive changes the pool.", poolEmpty: "No assistants yet.",

@@ -264,3 +264,21 @@ func (p *Plan) e164(d Destination, e164 string) (Destination, error) {
 	}
 	return d, nil
 }
+
+// Display writes a number for people: an E.164 number of the home region in its
+// national format ("(212) 555-1234"; the country code decides, so a made-up 555 number
+// of the home country reads nationally too), any other in the international one ("+44 20 7123
+// 4567"); an extension, an empty or unparsable number stays as it is.
+func (p *Plan) Display(number string) string {
+	if !strings.HasPrefix(number, "+") {
+		return number
+	}
+	n, err := phonenumbers.Parse(number, "")
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return number
+	}
+	if int(n.GetCountryCode()) == p.countryCode {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}

@@ -146,3 +146,17 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// TestDisplay: numbers as people read them: national in the home country,
+// international elsewhere, extensions and junk untouched.
+func TestDisplay(t *testing.T) {
+	us := usPlan(t, nil)
+	for in, want := range map[string]string{
+		"+12125551234": "(212) 555-1234", "+442071234567": "+44 20 7123 4567", "1002": "1002", "": "",
+		"+1": "+1", "anonymous": "anonymous", "+15551231001": "(555) 123-1001",
+	} {
+		if got := us.Display(in); got != want {
+			t.Errorf("Display(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -337,3 +337,49 @@ func TestConsoleShowsARingingCallAndPushRingsTheExecutive(t *testing.T) {
 	_ = w.Fake.Hangup(second)
 	run(t, ctx, "the calls end on the console", chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
 }
+
+// TestConsoleSaysWhoCallsWhomInWords: Ann's console writes a call to Erin as "Bob
+// Caller (555) 000-1111 for Erin Exec", marks it hers once she answers, and a call she
+// places as Erin as "Ann Assist calling (555) 123-4567 for Erin Exec" (not "Unknown
+// caller +15551234567").
+func TestConsoleSaysWhoCallsWhomInWords(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	run(t, ctx, "console with Erin", chromedp.WaitVisible(`#exec-strip [data-exec="1001"]`, chromedp.ByQuery))
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	ringingOn := func(device string) string {
+		var leg string
+		poll.Until(t, 0, device+" ringing", func() bool {
+			for _, l := range w.Fake.ChannelsOn(device) {
+				if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+					leg = l
+				}
+			}
+			return leg != ""
+		})
+		return leg
+	}
+	if err := w.Fake.Answer(ringingOn("PJSIP/1002")); err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	run(t, ctx, "the answered row", chromedp.WaitVisible(`#calls li[data-state="answered"] .badge.mine`, chromedp.ByQuery),
+		chromedp.Text(`#calls li[data-state="answered"] .who`, &text, chromedp.ByQuery))
+	if text != "Bob Caller (555) 000-1111 for Erin Exec Mine" {
+		t.Fatalf("incoming row: %q", text)
+	}
+	_ = w.Fake.Hangup(caller)
+	run(t, ctx, "the call ends", chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
+
+	run(t, ctx, "call as Erin", chromedp.SendKeys("#callas-number", Destinations[0], chromedp.ByQuery),
+		chromedp.Click("#call-as button[type=submit]", chromedp.ByQuery))
+	if err := w.Fake.Answer(ringingOn("PJSIP/1002")); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "the outgoing row", chromedp.WaitVisible(`#calls li[data-direction="outgoing"][data-state="answered"]`, chromedp.ByQuery),
+		chromedp.Text(`#calls li[data-direction="outgoing"] .who`, &text, chromedp.ByQuery))
+	if text != "Ann Assist calling (555) 123-4567 for Erin Exec Mine" {
+		t.Fatalf("outgoing row: %q", text)
+	}
+}
