@@ -98,13 +98,19 @@ async function boot() {
   $("#signin").hidden = true;
   $("#app").hidden = false;
   $("#signout").hidden = false;
-  $("#who").textContent = state.me.admin ? t("signedInAs", { name: t("admin"), user: state.me.user })
-    : t("signedInAs", { name: state.me.displayName || state.me.user, user: state.me.user });
+  $("#who").textContent = whoText();
   state.execs.clear();
   state.calls.clear();
   openStream();
   renderTabs();
   render();
+}
+
+// whoText says who is signed in: "Erin Exec (1001)", "ops (administrator)".
+function whoText() {
+  const me = state.me;
+  return me.admin ? t("signedInAs", { name: me.user, user: t("admin") })
+    : t("signedInAs", { name: me.displayName || me.user, user: me.user });
 }
 
 // ---- the events stream ----------------------------------------------------------------
@@ -616,8 +622,23 @@ function assistantForm() {
   return resourceForm(form, status, path, t("assistantTitle"), draw, body);
 }
 
-// The static words of index.html in the page's language.
-for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
-document.documentElement.lang = (navigator.language || "en").slice(0, 2) in window.I18N ? (navigator.language || "en").slice(0, 2) : "en";
+// translateStatic puts the static words of index.html in the page's language.
+function translateStatic() {
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  document.documentElement.lang = window.pageLang();
+  $("#lang").value = window.pageLang();
+}
+
+// The language switch: kept in this browser; everything shown is drawn again in it.
+$("#lang").addEventListener("change", (ev) => {
+  try { localStorage.setItem("execassist-lang", ev.target.value); } catch (_) { /* storage off: this page only */ }
+  translateStatic();
+  if (state.me) {
+    $("#who").textContent = whoText();
+    renderTabs();
+    render();
+  }
+});
+translateStatic();
 
 boot();

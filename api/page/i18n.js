@@ -1,11 +1,13 @@
-// Every word the page shows, by language. To add a language, copy the "en" block under
-// its code ("de", "fr", "nl") and translate the values; the page picks the browser's
-// language when it is here and falls back to English key by key.
+// Every word the page shows, by language: English, German, French and Dutch (the
+// languages of the Webex pages the service is modelled on, with their terms). To add
+// one, copy the "en" block under its code and translate the values; a browser test
+// fails while any key is missing. The page takes the language chosen in its header
+// (kept in this browser), else the browser's, else English, key by key.
 "use strict";
 window.I18N = {
   en: {
-    signInTitle: "Sign in", extension: "Extension", secret: "Secret", signIn: "Sign in", signOut: "Sign out",
-    signedInAs: "{name} ({user})", admin: "admin",
+    signInTitle: "Sign in", extension: "Extension or user name", secret: "Secret", signIn: "Sign in", signOut: "Sign out",
+    signedInAs: "{name} ({user})", admin: "administrator",
     tabConsole: "Console", tabExecutives: "Executives", tabMine: "My settings",
     streamLive: "Live", streamReconnecting: "Connection lost: reconnecting…",
     save: "Save", saved: "Saved.", reload: "Reload", cancel: "Cancel", edit: "Edit", del: "Delete", add: "Add",
@@ -55,13 +57,188 @@ window.I18N = {
     assistantTitle: "My assistant settings", forwardFilteredCallsEnabled: "Divert filtered calls", forwardToPhoneNumber: "Divert to",
     myExecutives: "My executives", optIn: "Take calls for {name}", optInNotAllowed: "{name} does not allow opting out",
     adminNote: "Signed in as an admin: every executive's settings and calls.",
+    language: "Language",
   },
+  // German, with the terms of Webex User Hub's German pages (Anruffilterung,
+  // Assistenten-Pool, Speichern).
+  de: {
+    signInTitle: "Anmelden", extension: "Durchwahl oder Benutzername", secret: "Kennwort", signIn: "Anmelden", signOut: "Abmelden",
+    signedInAs: "{name} ({user})", admin: "Administrator",
+    tabConsole: "Konsole", tabExecutives: "Führungskräfte", tabMine: "Meine Einstellungen",
+    streamLive: "Live", streamReconnecting: "Verbindung unterbrochen: wird wiederhergestellt…",
+    save: "Speichern", saved: "Gespeichert.", reload: "Neu laden", cancel: "Abbrechen", edit: "Bearbeiten", del: "Löschen", add: "Hinzufügen",
+    conflict: "Jemand anderes hat dies geändert, seit Sie es geöffnet haben; nichts wurde überschrieben. Laden Sie neu, um die Änderung zu sehen.",
+    forbidden: "Nicht erlaubt: {why}",
+    failed: "Nicht gespeichert: {why}",
+    executives: "Führungskräfte", calls: "Anrufe", noCalls: "Zurzeit keine Anrufe.",
+    filteringSwitch: "Anruffilterung für {name}", filteringOn: "Anruffilterung an", filteringOff: "Anruffilterung aus",
+    dndBadge: "Nicht stören",
+    stateRinging: "Klingelt bei {who}", stateAnswered: "Angenommen von {who}", statePushed: "Für die Führungskraft gehalten (klingelt bei {exec})",
+    stateExecutive: "Bei {exec}", stateBridged: "{exec} und {who}", stateConnected: "Verbunden", stateHeld: " (gehalten)",
+    stateOnNode: " · auf {node}", elsewhere: "Auf der Seite von {node} oder an einem Telefon dort bearbeiten",
+    callFor: "für {exec}", since: "{time}",
+    push: "An Führungskraft übergeben", retrieve: "Zurückholen", bridge: "Zuschalten",
+    pushLabel: "Den Anruf von {caller} an {exec} übergeben", retrieveLabel: "Den Anruf von {caller} zu {exec} zurückholen",
+    bridgeLabel: "Sich in den Anruf von {caller} zuschalten",
+    actionDone: "{done}", callAs: "Als Führungskraft anrufen", callAsExecutive: "Führungskraft", callAsNumber: "Nummer", callAsButton: "Anrufen",
+    callAsRinging: "Ihr Telefon klingelt; nehmen Sie ab, um {number} als {exec} anzurufen.",
+    unknownCaller: "Unbekannter Anrufer", unknownNumber: "eine unbekannte Nummer",
+    callOutgoing: "{who} ruft {number} für {exec} an", stateOutgoing: "{who} ist im Gespräch", mine: "Meiner",
+    chooseExecutive: "Führungskraft",
+    poolTitle: "Assistenten-Pool", poolReadOnly: "Nur die Führungskraft ändert den Pool.", poolEmpty: "Noch keine Assistenten.",
+    up: "{name} nach oben", down: "{name} nach unten", remove: "{name} entfernen", addAssistant: "Assistent hinzufügen",
+    allowOptInOutEnabled: "Assistenten dürfen sich an- und abmelden", optedOut: "abgemeldet",
+    filteringTitle: "Anruffilterung", enabled: "An", filterType: "Zu filternde Anrufe",
+    ALL_CALLS: "Alle Anrufe", ALL_INTERNAL_CALLS: "Interne Anrufe", ALL_EXTERNAL_CALLS: "Externe Anrufe", CUSTOM_CALL_FILTERS: "Benutzerdefinierte Filter",
+    criteriaTitle: "Benutzerdefinierte Filter", noCriteria: "Keine benutzerdefinierten Filter.", addFilter: "Filter hinzufügen",
+    filterName: "Name", scheduleName: "Wann (Zeitplan)", holidayScheduleName: "Außer an (Feiertagsplan)", always: "Immer", none: "Keiner",
+    callsFrom: "Anrufe von", ANY_PHONE_NUMBER: "Beliebige Nummer", SELECT_PHONE_NUMBERS: "Ausgewählte Nummern", ANY_INTERNAL: "Interne Anrufer", ANY_EXTERNAL: "Externe Anrufer",
+    phoneNumbers: "Nummern (durch Kommas getrennt; ? eine Ziffer, * am Ende beliebiger Rest)",
+    anonymousCallersEnabled: "Anonyme Anrufer", unavailableCallersEnabled: "Anrufer ohne Nummer",
+    callsToNumbers: "Anrufe an (Haupt-, Mobilnummer oder Nummern; durch Kommas getrennt; leer: alle)",
+    filterEnabled: "Aktion", filterYes: "Filtern (an die Assistenten)", filterNo: "Nicht filtern (an die Führungskraft)",
+    activationEnabled: "Aktiv", deleteFilter: "Filter {name} löschen", editFilter: "Filter {name} bearbeiten", activeSwitch: "Filter {name} aktiv",
+    screeningTitle: "Anrufprüfung", alertType: "Benachrichtigungsart", SILENT: "Lautlos", RING_SPLASH: "Kurzes Klingeln",
+    alertMobilityLocationEnabled: "Mein Mobiltelefon benachrichtigen", alertAnywhereLocationEnabled: "Meine Anywhere-Nummern benachrichtigen",
+    alertSharedCallAppearanceLocationEnabled: "Gemeinsame Leitungen benachrichtigen",
+    alertingTitle: "Benachrichtigung", alertingMode: "Modus", SIMULTANEOUS: "Alle Assistenten gleichzeitig", SEQUENTIAL: "Nacheinander",
+    nextAssistantNumberOfRings: "Klingeltöne pro Assistent", rolloverEnabled: "Rollover-Timer", rolloverWaitTimeInSecs: "Rollover nach (Sekunden)",
+    rolloverAction: "Dann", VOICE_MESSAGING: "Voicemail", FORWARD: "Weiterleiten", NO_ANSWER_PROCESSING: "Normale Behandlung bei Nichtannahme",
+    rolloverForwardToPhoneNumber: "Weiterleiten an", clidNameMode: "Anrufer-ID-Name für Assistenten",
+    EXECUTIVE: "Führungskraft", EXECUTIVE_ORIGINATOR: "Führungskraft – Anrufer", ORIGINATOR_EXECUTIVE: "Anrufer – Führungskraft", ORIGINATOR: "Anrufer", CUSTOM: "Benutzerdefiniert",
+    customCLIDName: "Eigener Name", clidPhoneNumberMode: "Anrufer-ID-Nummer für Assistenten", customCLIDPhoneNumber: "Eigene Nummer",
+    dndTitle: "Nicht stören", dndEnabled: "Nicht stören",
+    assistantTitle: "Meine Assistenten-Einstellungen", forwardFilteredCallsEnabled: "Gefilterte Anrufe umleiten", forwardToPhoneNumber: "Umleiten an",
+    myExecutives: "Meine Führungskräfte", optIn: "Anrufe für {name} annehmen", optInNotAllowed: "{name} erlaubt kein Abmelden",
+    adminNote: "Als Administrator angemeldet: Einstellungen und Anrufe aller Führungskräfte.",
+    language: "Sprache",
+  },
+  // French, with the terms of Webex's French pages (Filtrage des appels, cadre de
+  // direction, groupe d'assistants, Enregistrer).
+  fr: {
+    signInTitle: "Connexion", extension: "Poste ou nom d'utilisateur", secret: "Mot de passe", signIn: "Se connecter", signOut: "Se déconnecter",
+    signedInAs: "{name} ({user})", admin: "administrateur",
+    tabConsole: "Console", tabExecutives: "Cadres de direction", tabMine: "Mes paramètres",
+    streamLive: "En direct", streamReconnecting: "Connexion perdue : reconnexion…",
+    save: "Enregistrer", saved: "Enregistré.", reload: "Recharger", cancel: "Annuler", edit: "Modifier", del: "Supprimer", add: "Ajouter",
+    conflict: "Quelqu'un d'autre a modifié ceci depuis que vous l'avez ouvert ; rien n'a été écrasé. Rechargez pour voir sa modification.",
+    forbidden: "Non autorisé : {why}",
+    failed: "Non enregistré : {why}",
+    executives: "Cadres de direction", calls: "Appels", noCalls: "Aucun appel pour le moment.",
+    filteringSwitch: "Filtrage des appels pour {name}", filteringOn: "Filtrage activé", filteringOff: "Filtrage désactivé",
+    dndBadge: "Ne pas déranger",
+    stateRinging: "Sonne chez {who}", stateAnswered: "Répondu par {who}", statePushed: "En attente pour le cadre (sonne chez {exec})",
+    stateExecutive: "Avec {exec}", stateBridged: "{exec} et {who}", stateConnected: "Connecté", stateHeld: " (en attente)",
+    stateOnNode: " · sur {node}", elsewhere: "À traiter depuis la page de {node} ou un téléphone de ce nœud",
+    callFor: "pour {exec}", since: "{time}",
+    push: "Transmettre au cadre", retrieve: "Reprendre", bridge: "Se joindre",
+    pushLabel: "Transmettre l'appel de {caller} à {exec}", retrieveLabel: "Reprendre l'appel de {caller} vers {exec}",
+    bridgeLabel: "Se joindre à l'appel de {caller}",
+    actionDone: "{done}", callAs: "Appeler en tant que cadre", callAsExecutive: "Cadre", callAsNumber: "Numéro", callAsButton: "Appeler",
+    callAsRinging: "Votre téléphone sonne ; décrochez pour appeler le {number} en tant que {exec}.",
+    unknownCaller: "Appelant inconnu", unknownNumber: "un numéro inconnu",
+    callOutgoing: "{who} appelle le {number} pour {exec}", stateOutgoing: "{who} est en ligne", mine: "À moi",
+    chooseExecutive: "Cadre",
+    poolTitle: "Groupe d'assistants", poolReadOnly: "Seul le cadre modifie le groupe.", poolEmpty: "Pas encore d'assistants.",
+    up: "Monter {name}", down: "Descendre {name}", remove: "Retirer {name}", addAssistant: "Ajouter un assistant",
+    allowOptInOutEnabled: "Les assistants peuvent accepter ou refuser", optedOut: "a refusé",
+    filteringTitle: "Filtrage des appels", enabled: "Activé", filterType: "Appels à filtrer",
+    ALL_CALLS: "Tous les appels", ALL_INTERNAL_CALLS: "Appels internes", ALL_EXTERNAL_CALLS: "Appels externes", CUSTOM_CALL_FILTERS: "Filtres personnalisés",
+    criteriaTitle: "Filtres personnalisés", noCriteria: "Aucun filtre personnalisé.", addFilter: "Ajouter un filtre",
+    filterName: "Nom", scheduleName: "Quand (calendrier)", holidayScheduleName: "Sauf (calendrier des jours fériés)", always: "Toujours", none: "Aucun",
+    callsFrom: "Appels de", ANY_PHONE_NUMBER: "N'importe quel numéro", SELECT_PHONE_NUMBERS: "Numéros sélectionnés", ANY_INTERNAL: "Appelants internes", ANY_EXTERNAL: "Appelants externes",
+    phoneNumbers: "Numéros (séparés par des virgules ; ? un chiffre, * à la fin le reste)",
+    anonymousCallersEnabled: "Appelants anonymes", unavailableCallersEnabled: "Appelants sans numéro",
+    callsToNumbers: "Appels vers (principal, mobile ou numéros ; séparés par des virgules ; vide : tous)",
+    filterEnabled: "Action", filterYes: "Filtrer (vers les assistants)", filterNo: "Ne pas filtrer (vers le cadre)",
+    activationEnabled: "Actif", deleteFilter: "Supprimer le filtre {name}", editFilter: "Modifier le filtre {name}", activeSwitch: "Filtre {name} actif",
+    screeningTitle: "Filtrage d'appel du cadre", alertType: "Type d'alerte", SILENT: "Silencieux", RING_SPLASH: "Sonnerie brève",
+    alertMobilityLocationEnabled: "Alerter mon mobile", alertAnywhereLocationEnabled: "Alerter mes numéros Anywhere",
+    alertSharedCallAppearanceLocationEnabled: "Alerter les lignes partagées",
+    alertingTitle: "Sonnerie", alertingMode: "Mode", SIMULTANEOUS: "Tous les assistants à la fois", SEQUENTIAL: "L'un après l'autre",
+    nextAssistantNumberOfRings: "Sonneries par assistant", rolloverEnabled: "Minuterie de débordement", rolloverWaitTimeInSecs: "Débordement après (secondes)",
+    rolloverAction: "Ensuite", VOICE_MESSAGING: "Messagerie vocale", FORWARD: "Renvoyer", NO_ANSWER_PROCESSING: "Traitement normal de non-réponse",
+    rolloverForwardToPhoneNumber: "Renvoyer vers", clidNameMode: "Nom d'appelant affiché aux assistants",
+    EXECUTIVE: "Cadre", EXECUTIVE_ORIGINATOR: "Cadre – appelant", ORIGINATOR_EXECUTIVE: "Appelant – cadre", ORIGINATOR: "Appelant", CUSTOM: "Personnalisé",
+    customCLIDName: "Nom personnalisé", clidPhoneNumberMode: "Numéro d'appelant affiché aux assistants", customCLIDPhoneNumber: "Numéro personnalisé",
+    dndTitle: "Ne pas déranger", dndEnabled: "Ne pas déranger",
+    assistantTitle: "Mes paramètres d'assistant", forwardFilteredCallsEnabled: "Renvoyer les appels filtrés", forwardToPhoneNumber: "Renvoyer vers",
+    myExecutives: "Mes cadres", optIn: "Prendre les appels de {name}", optInNotAllowed: "{name} ne permet pas de refuser",
+    adminNote: "Connecté en tant qu'administrateur : paramètres et appels de tous les cadres.",
+    language: "Langue",
+  },
+  // Dutch, with the terms of Webex's Dutch pages (gesprekken, oproepen, Opslaan).
+  nl: {
+    signInTitle: "Aanmelden", extension: "Toestel of gebruikersnaam", secret: "Wachtwoord", signIn: "Aanmelden", signOut: "Afmelden",
+    signedInAs: "{name} ({user})", admin: "beheerder",
+    tabConsole: "Console", tabExecutives: "Leidinggevenden", tabMine: "Mijn instellingen",
+    streamLive: "Live", streamReconnecting: "Verbinding verbroken: opnieuw verbinden…",
+    save: "Opslaan", saved: "Opgeslagen.", reload: "Opnieuw laden", cancel: "Annuleren", edit: "Bewerken", del: "Verwijderen", add: "Toevoegen",
+    conflict: "Iemand anders heeft dit gewijzigd sinds u het opende; er is niets overschreven. Laad opnieuw om de wijziging te zien.",
+    forbidden: "Niet toegestaan: {why}",
+    failed: "Niet opgeslagen: {why}",
+    executives: "Leidinggevenden", calls: "Gesprekken", noCalls: "Op dit moment geen gesprekken.",
+    filteringSwitch: "Oproepfilter voor {name}", filteringOn: "Filteren aan", filteringOff: "Filteren uit",
+    dndBadge: "Niet storen",
+    stateRinging: "Gaat over bij {who}", stateAnswered: "Beantwoord door {who}", statePushed: "In de wacht voor de leidinggevende (gaat over bij {exec})",
+    stateExecutive: "Bij {exec}", stateBridged: "{exec} en {who}", stateConnected: "Verbonden", stateHeld: " (in de wacht)",
+    stateOnNode: " · op {node}", elsewhere: "Behandel dit vanaf de pagina van {node} of een telefoon daar",
+    callFor: "voor {exec}", since: "{time}",
+    push: "Doorgeven aan leidinggevende", retrieve: "Terughalen", bridge: "Inschakelen",
+    pushLabel: "Het gesprek van {caller} doorgeven aan {exec}", retrieveLabel: "Het gesprek van {caller} terughalen naar {exec}",
+    bridgeLabel: "Inschakelen in het gesprek van {caller}",
+    actionDone: "{done}", callAs: "Bellen als leidinggevende", callAsExecutive: "Leidinggevende", callAsNumber: "Nummer", callAsButton: "Bellen",
+    callAsRinging: "Uw telefoon gaat over; neem op om {number} te bellen als {exec}.",
+    unknownCaller: "Onbekende beller", unknownNumber: "een onbekend nummer",
+    callOutgoing: "{who} belt {number} voor {exec}", stateOutgoing: "{who} is in gesprek", mine: "Van mij",
+    chooseExecutive: "Leidinggevende",
+    poolTitle: "Assistentenpool", poolReadOnly: "Alleen de leidinggevende wijzigt de pool.", poolEmpty: "Nog geen assistenten.",
+    up: "{name} omhoog", down: "{name} omlaag", remove: "{name} verwijderen", addAssistant: "Assistent toevoegen",
+    allowOptInOutEnabled: "Assistenten mogen zich aan- en afmelden", optedOut: "afgemeld",
+    filteringTitle: "Oproepen filteren", enabled: "Aan", filterType: "Te filteren gesprekken",
+    ALL_CALLS: "Alle gesprekken", ALL_INTERNAL_CALLS: "Interne gesprekken", ALL_EXTERNAL_CALLS: "Externe gesprekken", CUSTOM_CALL_FILTERS: "Aangepaste filters",
+    criteriaTitle: "Aangepaste filters", noCriteria: "Geen aangepaste filters.", addFilter: "Filter toevoegen",
+    filterName: "Naam", scheduleName: "Wanneer (schema)", holidayScheduleName: "Behalve op (feestdagenschema)", always: "Altijd", none: "Geen",
+    callsFrom: "Gesprekken van", ANY_PHONE_NUMBER: "Elk nummer", SELECT_PHONE_NUMBERS: "Geselecteerde nummers", ANY_INTERNAL: "Interne bellers", ANY_EXTERNAL: "Externe bellers",
+    phoneNumbers: "Nummers (gescheiden door komma's; ? één cijfer, * aan het eind de rest)",
+    anonymousCallersEnabled: "Anonieme bellers", unavailableCallersEnabled: "Bellers zonder nummer",
+    callsToNumbers: "Gesprekken naar (hoofd-, mobiel nummer of nummers; gescheiden door komma's; leeg: alle)",
+    filterEnabled: "Actie", filterYes: "Filteren (naar de assistenten)", filterNo: "Niet filteren (naar de leidinggevende)",
+    activationEnabled: "Actief", deleteFilter: "Filter {name} verwijderen", editFilter: "Filter {name} bewerken", activeSwitch: "Filter {name} actief",
+    screeningTitle: "Screening", alertType: "Soort melding", SILENT: "Stil", RING_SPLASH: "Kort overgaan",
+    alertMobilityLocationEnabled: "Mijn mobiel waarschuwen", alertAnywhereLocationEnabled: "Mijn Anywhere-nummers waarschuwen",
+    alertSharedCallAppearanceLocationEnabled: "Gedeelde lijnen waarschuwen",
+    alertingTitle: "Overgaan", alertingMode: "Modus", SIMULTANEOUS: "Alle assistenten tegelijk", SEQUENTIAL: "Na elkaar",
+    nextAssistantNumberOfRings: "Keren overgaan per assistent", rolloverEnabled: "Rollover-timer", rolloverWaitTimeInSecs: "Rollover na (seconden)",
+    rolloverAction: "Daarna", VOICE_MESSAGING: "Voicemail", FORWARD: "Doorschakelen", NO_ANSWER_PROCESSING: "Normale afhandeling bij geen antwoord",
+    rolloverForwardToPhoneNumber: "Doorschakelen naar", clidNameMode: "Naam van beller voor assistenten",
+    EXECUTIVE: "Leidinggevende", EXECUTIVE_ORIGINATOR: "Leidinggevende – beller", ORIGINATOR_EXECUTIVE: "Beller – leidinggevende", ORIGINATOR: "Beller", CUSTOM: "Aangepast",
+    customCLIDName: "Aangepaste naam", clidPhoneNumberMode: "Nummer van beller voor assistenten", customCLIDPhoneNumber: "Aangepast nummer",
+    dndTitle: "Niet storen", dndEnabled: "Niet storen",
+    assistantTitle: "Mijn assistentinstellingen", forwardFilteredCallsEnabled: "Gefilterde gesprekken omleiden", forwardToPhoneNumber: "Omleiden naar",
+    myExecutives: "Mijn leidinggevenden", optIn: "Gesprekken voor {name} aannemen", optInNotAllowed: "{name} staat afmelden niet toe",
+    adminNote: "Aangemeld als beheerder: instellingen en gesprekken van alle leidinggevenden.",
+    language: "Taal",
+  },
+};
+
+// lang is the page's language: the one chosen in the header, else the browser's first
+// that is here, else English.
+window.pageLang = function () {
+  let chosen = "";
+  try { chosen = localStorage.getItem("execassist-lang") || ""; } catch (_) { /* storage off */ }
+  if (window.I18N[chosen]) return chosen;
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const code = String(l).slice(0, 2).toLowerCase();
+    if (window.I18N[code]) return code;
+  }
+  return "en";
 };
 
 // t looks a word up in the page's language, then English, then shows the key; {name}
 // placeholders are filled from vars (as text: the page never builds HTML from them).
 window.t = function (key, vars) {
-  const lang = (navigator.language || "en").slice(0, 2);
+  const lang = window.pageLang();
   const s = (window.I18N[lang] && window.I18N[lang][key]) || window.I18N.en[key] || key;
   return s.replace(/\{(\w+)\}/g, (_, k) => (vars && vars[k] != null ? String(vars[k]) : ""));
 };

@@ -383,3 +383,58 @@ func TestConsoleSaysWhoCallsWhomInWords(t *testing.T) {
 		t.Fatalf("outgoing row: %q", text)
 	}
 }
+
+// TestEveryWordInEveryLanguageAndThePhoneLayoutHolds: de, fr and nl have every key of
+// en with the same placeholders; the header's switch redraws the page in the chosen
+// language (Webex's terms: "Anruffilterung"), kept across a reload; and in the
+// longest language nothing is wider than a 390 px phone.
+func TestEveryWordInEveryLanguageAndThePhoneLayoutHolds(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	var problems []string
+	run(t, ctx, "compare the languages", chromedp.Navigate(w.URL), chromedp.WaitVisible("#user", chromedp.ByQuery),
+		chromedp.Evaluate(`(() => {
+			const out = [], en = I18N.en, vars = (s) => (s.match(/\{\w+\}/g) || []).sort().join();
+			for (const [lang, words] of Object.entries(I18N)) {
+				for (const k of Object.keys(en)) {
+					if (!(k in words)) out.push(lang + ": no " + k);
+					else if (vars(words[k]) !== vars(en[k])) out.push(lang + ": " + k + " has " + vars(words[k]) + ", en " + vars(en[k]));
+				}
+				for (const k of Object.keys(words)) if (!(k in en)) out.push(lang + ": " + k + " is not in en");
+			}
+			if (Object.keys(I18N).sort().join() !== "de,en,fr,nl") out.push("languages: " + Object.keys(I18N));
+			return out;
+		})()`, &problems))
+	if len(problems) > 0 {
+		t.Fatalf("languages:\n%s", strings.Join(problems, "\n"))
+	}
+	var longest string
+	run(t, ctx, "the longest language", chromedp.Evaluate(`Object.entries(I18N).map(([l, w]) => [l, Object.values(w).join("").length]).sort((a, b) => b[1] - a[1])[0][0]`, &longest))
+	signIn(t, ctx, w, "1001")
+	var title string
+	run(t, ctx, "switch to German", chromedp.SetValue("#lang", "de", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#lang").dispatchEvent(new Event("change"))`, nil),
+		chromedp.WaitVisible(`#tab-mine`, chromedp.ByQuery), chromedp.Click("#tab-mine", chromedp.ByQuery),
+		chromedp.WaitVisible(`form[data-path="/v1/people/1001/executive/callFiltering"] h2`, chromedp.ByQuery),
+		chromedp.Text(`form[data-path="/v1/people/1001/executive/callFiltering"] h2`, &title, chromedp.ByQuery))
+	if title != "Anruffilterung" {
+		t.Fatalf("the filtering card in German: %q", title)
+	}
+	var lang string
+	run(t, ctx, "kept across a reload", chromedp.Reload(), chromedp.WaitVisible("#tab-console", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.lang`, &lang))
+	if lang != "de" {
+		t.Fatalf("after a reload the page is in %q", lang)
+	}
+	run(t, ctx, "switch to the longest, "+longest, chromedp.SetValue("#lang", longest, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#lang").dispatchEvent(new Event("change"))`, nil),
+		emulation.SetDeviceMetricsOverride(390, 844, 1, true))
+	for _, tab := range []string{"#tab-console", "#tab-mine"} {
+		var wide []string
+		run(t, ctx, "measure "+tab, chromedp.Click(tab, chromedp.ByQuery), chromedp.Sleep(300*time.Millisecond),
+			chromedp.Evaluate(`[...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > 391 && getComputedStyle(el).position !== "absolute").map((el) => el.tagName + "#" + el.id + "." + el.className + " " + Math.round(el.getBoundingClientRect().right)).slice(0, 10)`, &wide))
+		if len(wide) > 0 {
+			t.Errorf("%s in %s at 390 px: wider than the phone: %v", tab, longest, wide)
+		}
+	}
+}
