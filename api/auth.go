@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -17,6 +18,7 @@ import (
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
+	"github.com/rs/zerolog"
 )
 
 // cookieName is the page's session cookie.
@@ -35,6 +37,7 @@ const (
 // authenticator owns the sign-in state: sessions by token hash, the lockout tables and
 // the sign-ins in progress per address, all behind its mutex.
 type authenticator struct {
+	log    zerolog.Logger
 	store  *store.Store
 	clock  clock.Clock
 	ttl    time.Duration
@@ -49,17 +52,28 @@ type authenticator struct {
 }
 
 // session is one sign-in. ended is closed when it ends (sign-out or expiry), which
-// ends its event streams.
+// ends its event streams. It is kept in the store too (under key, the hash of its
+// token), so that a restart of serve signs nobody out; stored is when its last use was
+// last written there.
 type session struct {
 	key      [32]byte
 	who      Principal
 	csrf     string
 	lastSeen time.Time
+	stored   time.Time
 	ended    chan struct{}
 }
 
-func newAuthenticator(st *store.Store, c clock.Clock, ttl time.Duration, secure bool) *authenticator {
-	return &authenticator{store: st, clock: c, ttl: ttl, secure: secure, verify: make(chan struct{}, verifiers),
+// csrfFor is the CSRF token of the session with token: derived from it, so that a
+// session restored from the store (which keeps no token) has the same one.
+func csrfFor(token string) string {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("execassist csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func newAuthenticator(log zerolog.Logger, st *store.Store, c clock.Clock, ttl time.Duration, secure bool) *authenticator {
+	return &authenticator{log: log, store: st, clock: c, ttl: ttl, secure: secure, verify: make(chan struct{}, verifiers),
 		sessions: map[[32]byte]*session{}, lock: newLockout(), inflight: map[string]int{}}
 }
 
@@ -154,9 +168,52 @@ func (a *authenticator) login(ctx context.Context, name, pw, addr string) (token
 	}
 	a.lock.succeeded(name, addr, now)
 	token = randomToken()
-	s = &session{key: sha256.Sum256([]byte(token)), who: *who, csrf: randomToken(), lastSeen: now, ended: make(chan struct{})}
+	s = &session{key: sha256.Sum256([]byte(token)), who: *who, csrf: csrfFor(token), lastSeen: now, stored: now, ended: make(chan struct{})}
 	a.sessions[s.key] = s
+	a.keep(s, now)
 	return token, s, nil
+}
+
+// keep writes s to the store (who, last use); a store that cannot take it leaves the
+// session in memory only (it ends with this serve).
+func (a *authenticator) keep(s *session, seen time.Time) {
+	if err := a.store.PutSession(s.key, store.SessionRecord{User: s.who.Name, Admin: s.who.Admin, LastSeen: seen}); err != nil {
+		a.log.Warn().Err(err).Str("user", s.who.Name).Msg("session not kept in the store: a restart signs it out")
+	}
+	if _, err := a.store.PruneSessions(seen.Add(-a.ttl)); err != nil {
+		a.log.Debug().Err(err).Msg("expired sessions not pruned")
+	}
+}
+
+// restore finds a session another serve (before a restart, or another node) created:
+// it must be in the store, not expired, and its user must still be able to sign in.
+func (a *authenticator) restore(token string, key [32]byte, now time.Time) (*session, error) {
+	rec, ok, err := a.store.Session(key)
+	switch {
+	case err != nil:
+		return nil, errStoreDown
+	case !ok:
+		return nil, errorf(http.StatusUnauthorized, "unauthenticated", "", "not signed in (or signed out): sign in again")
+	case now.Sub(rec.LastSeen) > a.ttl:
+		_ = a.store.DeleteSession(key)
+		return nil, errorf(http.StatusUnauthorized, "expired", "", "the session expired: sign in again")
+	}
+	who, _, err := a.principal(rec.User)
+	if err != nil {
+		return nil, errStoreDown
+	}
+	if who == nil || who.Admin != rec.Admin {
+		_ = a.store.DeleteSession(key)
+		return nil, errorf(http.StatusUnauthorized, "unauthenticated", "", "not signed in (or signed out): sign in again")
+	}
+	s := &session{key: key, who: *who, csrf: csrfFor(token), lastSeen: rec.LastSeen, stored: rec.LastSeen, ended: make(chan struct{})}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if had := a.sessions[key]; had != nil {
+		return had, nil // restored by a request at the same time
+	}
+	a.sessions[key] = s
+	return s, nil
 }
 
 // principal finds who signs in as name: an admin of the YAML, or a user with a secret;
@@ -204,28 +261,48 @@ func (a *authenticator) authenticate(r *http.Request) (*session, bool, error) {
 	return s, viaCookie, nil
 }
 
+// session finds the session of token: in memory, else in the store (kept by a serve
+// before a restart, or by another node). Its last use is written to the store at most
+// every tenth of the session lifetime.
 func (a *authenticator) session(token string) (*session, error) {
 	key := sha256.Sum256([]byte(token))
 	now := a.clock.Now()
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	s := a.sessions[key]
+	a.mu.Unlock()
 	if s == nil {
-		return nil, errorf(http.StatusUnauthorized, "unauthenticated", "", "not signed in (or signed out): sign in again")
+		var err error
+		if s, err = a.restore(token, key, now); err != nil {
+			return nil, err
+		}
 	}
+	a.mu.Lock()
 	if now.Sub(s.lastSeen) > a.ttl {
 		a.end(s)
+		a.mu.Unlock()
 		return nil, errorf(http.StatusUnauthorized, "expired", "", "the session expired: sign in again")
 	}
 	s.lastSeen = now
+	write := now.Sub(s.stored) > a.ttl/10
+	if write {
+		s.stored = now
+	}
+	a.mu.Unlock()
+	if write {
+		a.keep(s, now)
+	}
 	return s, nil
 }
 
-// end removes a session and closes its ended channel, once. a.mu is held.
+// end removes a session, from the store too, and closes its ended channel, once. a.mu
+// is held.
 func (a *authenticator) end(s *session) {
 	if a.sessions[s.key] == s {
 		delete(a.sessions, s.key)
 		close(s.ended)
+		if err := a.store.DeleteSession(s.key); err != nil {
+			a.log.Warn().Err(err).Str("user", s.who.Name).Msg("ended session not removed from the store; it expires there")
+		}
 	}
 }
 
@@ -279,10 +356,15 @@ func (a *authenticator) logout(r *http.Request) {
 	} else if c, err := r.Cookie(cookieName); err == nil {
 		token = c.Value
 	}
-	a.mu.Lock()
-	if s := a.sessions[sha256.Sum256([]byte(token))]; s != nil {
-		a.end(s)
+	if token == "" {
+		return
 	}
+	s, err := a.session(token) // one kept by a serve before a restart too
+	if err != nil {
+		return
+	}
+	a.mu.Lock()
+	a.end(s)
 	a.mu.Unlock()
 }
 

@@ -73,7 +73,7 @@ func New(o Options) *Server {
 		}
 	}
 	s := &Server{app: o.App, store: o.Store, log: o.Log, clock: o.Clock,
-		auth:    newAuthenticator(o.Store, o.Clock, o.SessionTTL, o.Secure),
+		auth:    newAuthenticator(o.Log, o.Store, o.Clock, o.SessionTTL, o.Secure),
 		streams: newStreamCaps(o.StreamsPerSession, o.StreamsPerUser, o.Streams), mux: http.NewServeMux()}
 	for _, rt := range routes() {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))

@@ -54,6 +54,7 @@ const (
 	bJournal   = "journal"   // call journal, keys: time, sequence, node
 	bAccounts  = "accounts"  // extension -> argon2id hash set with `user passwd`
 	bAudit     = "audit"     // self-service changes, keys: time, sequence, node
+	bSessions  = "sessions"  // sign-in sessions by the hex SHA-256 of their token
 )
 
 // provisioning is what an import replaces.

@@ -152,6 +152,7 @@ func (t boltTx) sequence(bucket string) (uint64, error) {
 var migrations = map[int]func(tx *bolt.Tx) error{
 	0: createBuckets(bMeta, bSettings, bSchedules, bUsers, bRuntime, bJournal),
 	1: createBuckets(bAccounts, bAudit),
+	2: createBuckets(bSessions),
 }
 
 func createBuckets(names ...string) func(tx *bolt.Tx) error {

@@ -303,7 +303,7 @@ func (n *etcdNode) watch(from int64) {
 			for _, ev := range resp.Events {
 				bucket, rest, _ := strings.Cut(strings.TrimPrefix(string(ev.Kv.Key), n.b.prefix+"/"), "/")
 				switch bucket {
-				case bJournal, bAudit, "nodes":
+				case bJournal, bAudit, bSessions, "nodes":
 				case "calls":
 					n.remoteCall(rest, ev.Kv.Value, ev.Type == clientv3.EventTypeDelete)
 				default:

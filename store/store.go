@@ -34,7 +34,7 @@ import (
 )
 
 // SchemaVersion is the layout this build writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Options tune a Store.
 type Options struct {
