@@ -10,6 +10,8 @@ const state = {
   execs: new Map(), // executive id -> ExecutiveSummary (the stream's "setting" events)
   calls: new Map(), // call id -> LiveCall (the stream's "call" events)
   stream: null,
+  offline: false,   // the events stream is down: what is shown may be stale
+  resubscribe: 0,   // the timer that opens the stream again
   chosenExec: "",   // the executive whose settings the Executives tab shows
 };
 
@@ -115,17 +117,25 @@ function whoText() {
 
 // ---- the events stream ----------------------------------------------------------------
 
+// openStream subscribes to the live calls and settings. When the connection drops (a
+// restart of serve, the network) the lamps and rows are greyed under a banner, the
+// browser's EventSource comes back by itself (or the page subscribes again every few
+// seconds when it gave up), and the calls are drawn afresh from what the server sends:
+// a call that ended meanwhile does not linger.
 function openStream() {
   if (state.stream) state.stream.close();
+  clearTimeout(state.resubscribe);
   const es = new EventSource("/v1/events");
   state.stream = es;
-  const said = $("#stream-state");
-  es.onopen = () => { said.textContent = t("streamLive"); said.className = "muted"; };
+  es.onopen = () => {
+    if (state.offline) { state.calls.clear(); renderCalls(); }
+    setOffline(false);
+  };
   es.onerror = async () => {
-    said.textContent = t("streamReconnecting");
-    said.className = "error";
+    setOffline(true);
     const r = await api("GET", "/v1/me"); // signed out (expired, logged out elsewhere)?
-    if (r.status === 401) es.close();
+    if (r.status === 401) { es.close(); return; }
+    if (es.readyState === EventSource.CLOSED && state.stream === es) state.resubscribe = setTimeout(openStream, 3000);
   };
   es.addEventListener("call", (m) => { const c = JSON.parse(m.data); state.calls.set(c.id, c); renderCalls(); });
   es.addEventListener("call-ended", (m) => { state.calls.delete(JSON.parse(m.data).id); renderCalls(); });
@@ -137,6 +147,15 @@ function openStream() {
     for (const o of document.querySelectorAll("#callas-exec option")) o.textContent = personName(o.value) + " (" + o.value + ")";
     if (state.tab === "executives" && !state.chosenExec) render();
   });
+}
+
+// setOffline greys the live parts of the page and says why, or lifts it.
+function setOffline(off) {
+  state.offline = off;
+  $("#app").classList.toggle("offline", off);
+  const said = $("#stream-state");
+  said.textContent = off ? t("streamReconnecting") : t("streamLive");
+  said.className = off ? "banner error" : "muted";
 }
 
 // ---- tabs -----------------------------------------------------------------------------

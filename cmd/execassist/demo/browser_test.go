@@ -438,3 +438,38 @@ func TestEveryWordInEveryLanguageAndThePhoneLayoutHolds(t *testing.T) {
 		}
 	}
 }
+
+// TestARestartOfServeKeepsThePageSignedInAndLive: serve stops while Ann watches a
+// ringing call: the console greys its lamps and rows under a banner; the caller hangs
+// up meanwhile; serve comes back (a new API, sessions from the store): the page is
+// still signed in, live again without a click, and the ended call is gone.
+func TestARestartOfServeKeepsThePageSignedInAndLive(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	run(t, ctx, "the ringing call", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
+	w.StopServing()
+	var banner string
+	run(t, ctx, "greyed under a banner", chromedp.WaitVisible(`#app.offline #stream-state.banner`, chromedp.ByQuery),
+		chromedp.Text("#stream-state", &banner, chromedp.ByQuery))
+	if !strings.Contains(banner, "Connection lost") {
+		t.Fatalf("banner: %q", banner)
+	}
+	_ = w.Fake.Hangup(caller)
+	if err := w.ServeAgain(); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	run(t, wait, "live again", chromedp.WaitNotPresent(`#app.offline`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
+	var signInShown bool
+	run(t, ctx, "still signed in", chromedp.Evaluate(`!document.querySelector("#signin").hidden`, &signInShown))
+	if signInShown {
+		t.Fatal("the restart signed Ann out")
+	}
+	second := w.Call("1001", "Carla Customer", "+15550002222")
+	run(t, ctx, "new calls arrive", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(second)
+}

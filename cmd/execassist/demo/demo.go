@@ -72,6 +72,41 @@ type World struct {
 	App   *app.App
 	Store *store.Store
 	stop  func()
+	log   zerolog.Logger
+	addr  string       // where the page is served
+	srv   *http.Server // nil while not serving (StopServing)
+}
+
+// serve serves the page, the API and the metrics on addr, as serve does.
+func (w *World) serve(addr string) error {
+	raw, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	w.addr = raw.Addr().String()
+	ln := httpguard.Listen(raw, httpguard.Limits{})
+	mux := http.NewServeMux()
+	mux.Handle("/", api.New(api.Options{App: w.App, Store: w.Store, Log: w.log}))
+	mux.Handle("/metrics", w.App.MetricsHandler())
+	w.srv = httpguard.Server(mux, httpguard.Limits{}, "/metrics")
+	go func() { _ = w.srv.Serve(ln) }()
+	return nil
+}
+
+// StopServing closes the listener and every connection (event streams too), as a
+// stopping serve does; the calls go on.
+func (w *World) StopServing() {
+	if w.srv != nil {
+		_ = w.srv.Close()
+		w.srv = nil
+	}
+}
+
+// ServeAgain serves at the same address with a new API (no sessions in memory): a
+// restart of serve, as a deploy does it.
+func (w *World) ServeAgain() error {
+	w.StopServing()
+	return w.serve(w.addr)
 }
 
 // Start builds the demo company, connects the app to a fake Asterisk with its phones
@@ -144,23 +179,14 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	go func() { _ = a.Run(runCtx); close(done) }()
 	cleanups = append(cleanups, func() { cancel(); <-done })
 
-	raw, err := net.Listen("tcp", o.Listen)
-	if err != nil {
+	w := &World{Fake: fake, App: a, Store: st, log: o.Log}
+	if err := w.serve(o.Listen); err != nil {
 		cleanup()
 		return nil, err
 	}
-	ln := httpguard.Listen(raw, httpguard.Limits{})
-	mux := http.NewServeMux()
-	mux.Handle("/", api.New(api.Options{App: a, Store: st, Log: o.Log}))
-	mux.Handle("/metrics", a.MetricsHandler())
-	srv := httpguard.Server(mux, httpguard.Limits{}, "/metrics")
-	go func() { _ = srv.Serve(ln) }()
-	cleanups = append(cleanups, func() {
-		sctx, c := context.WithTimeout(context.Background(), 2*time.Second)
-		defer c()
-		_ = srv.Shutdown(sctx)
-	})
-	w := &World{URL: "http://" + ln.Addr().String() + "/", Fake: fake, App: a, Store: st, stop: cleanup}
+	w.URL = "http://" + w.addr + "/"
+	cleanups = append(cleanups, w.StopServing)
+	w.stop = cleanup
 	deadline := time.Now().Add(10 * time.Second)
 	for fake.Connections() == 0 {
 		if time.Now().After(deadline) {
