@@ -418,16 +418,24 @@ function resourceForm(form, status, path, title, draw, body) {
     if (!r) return;
     etag = r.etag; cur = r.data; draw(cur);
     saidSaved(status);
+    form.dispatchEvent(new CustomEvent("saved"));
   });
   load();
   return form;
 }
 
-// settingForm is one resource as a form of fields.
+// settingForm is one resource as a form of fields. A field with showIf(values) is shown
+// only while it applies (the forward number only for Forward); its value is kept and
+// saved either way. An edit not saved yet is said under the form.
 function settingForm({ title, path, fields, readOnly, extraErrors }) {
   const form = h("form", { class: "card", "aria-label": title, "data-path": path });
   const status = h("p", { class: "status", role: "status" });
   const idOf = (f) => slug(path + "-" + f.key);
+  const body = () => Object.fromEntries(fields.map((f) => [f.key, readInput(form.querySelector("#" + idOf(f)), f)]));
+  function applies() {
+    const values = body();
+    for (const f of fields) if (f.showIf) form.querySelector("#" + idOf(f)).closest(".field").hidden = !f.showIf(values);
+  }
   function draw(cur) {
     form.replaceChildren(h("h2", { text: title }));
     for (const f of fields) {
@@ -437,9 +445,18 @@ function settingForm({ title, path, fields, readOnly, extraErrors }) {
     for (const k of extraErrors || []) form.append(h("p", { class: "field-error", role: "alert", "data-error-for": k }));
     if (!readOnly) form.append(h("button", { type: "submit", text: t("save") }));
     form.append(status);
+    applies();
   }
-  const body = () => Object.fromEntries(fields.map((f) => [f.key, readInput(form.querySelector("#" + idOf(f)), f)]));
+  form.addEventListener("input", () => { applies(); saidUnsaved(status); });
+  form.addEventListener("change", () => { applies(); saidUnsaved(status); });
   return resourceForm(form, status, path, title, draw, body);
+}
+
+// saidUnsaved says a form has edits not saved yet (until it is saved or reloaded).
+function saidUnsaved(status) {
+  if (status.classList.contains("error")) return; // the refusal stays until the next save
+  status.textContent = t("unsaved");
+  status.className = "status dirty";
 }
 
 const people = (id) => `/v1/people/${encodeURIComponent(id)}`;
@@ -457,14 +474,15 @@ function executiveSettings(id) {
       { key: "alertSharedCallAppearanceLocationEnabled", type: "checkbox" }] }),
     settingForm({ title: t("alertingTitle"), path: base + "alert", fields: [
       { key: "alertingMode", type: "select", options: ["SIMULTANEOUS", "SEQUENTIAL"] },
-      { key: "nextAssistantNumberOfRings", type: "number", min: 1, max: 20 },
-      { key: "rolloverEnabled", type: "checkbox" }, { key: "rolloverWaitTimeInSecs", type: "number", min: 0, max: 3600 },
+      { key: "nextAssistantNumberOfRings", type: "number", min: 1, max: 20, showIf: (v) => v.alertingMode === "SEQUENTIAL" },
+      { key: "rolloverEnabled", type: "checkbox" },
+      { key: "rolloverWaitTimeInSecs", type: "number", min: 0, max: 3600, showIf: (v) => v.rolloverEnabled },
       { key: "rolloverAction", type: "select", options: ["VOICE_MESSAGING", "FORWARD", "NO_ANSWER_PROCESSING"] },
-      { key: "rolloverForwardToPhoneNumber", type: "text" },
+      { key: "rolloverForwardToPhoneNumber", type: "text", showIf: (v) => v.rolloverAction === "FORWARD" },
       { key: "clidNameMode", type: "select", options: ["EXECUTIVE", "EXECUTIVE_ORIGINATOR", "ORIGINATOR_EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
-      { key: "customCLIDName", type: "text" },
+      { key: "customCLIDName", type: "text", showIf: (v) => v.clidNameMode === "CUSTOM" },
       { key: "clidPhoneNumberMode", type: "select", options: ["EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
-      { key: "customCLIDPhoneNumber", type: "text" }] }));
+      { key: "customCLIDPhoneNumber", type: "text", showIf: (v) => v.clidPhoneNumberMode === "CUSTOM" }] }));
 }
 
 // poolForm: the assistants in alerting order; reorder, add, remove (executive, admin);
@@ -534,10 +552,13 @@ function filteringCard(base) {
     if (!r.ok) { crit.replaceChildren(h("p", { class: "error", text: errorOf(r).message })); return; }
     if (wrote) await typeForm.refreshETag();
     const rows = r.data.criteria;
+    // Filters are in effect only with the filter type "Custom filters": say so.
+    const inEffect = r.data.filterType === "CUSTOM_CALL_FILTERS";
     crit.replaceChildren(h("h2", { id: "criteria-h", text: t("criteriaTitle") }),
       rows.length ? h("ul", { class: "criteria" }, rows.map((c) => h("li", { "data-criterion": c.filterName },
         h("span", { class: "name", text: c.filterName }),
         h("span", { class: "muted", text: c.filterEnabled ? t("filterYes") : t("filterNo") }),
+        c.activationEnabled && !inEffect ? h("span", { class: "badge notice", text: t("notInEffect") }) : null,
         h("label", {}, h("input", { type: "checkbox", checked: c.activationEnabled, "aria-label": t("activeSwitch", { name: c.filterName }),
           on: { change: async (ev) => {
             const w = await api("PUT", `${path}/criteria/${c.id}`, { activationEnabled: ev.target.checked });
@@ -580,6 +601,13 @@ function filteringCard(base) {
           h("option", { value: "false", selected: !cur.filterEnabled, text: t("filterNo") })), f.key)
         : field(idOf(f), t(f.key), input(idOf(f), f, cur[f.key], false), f.key)));
     const st = h("p", { class: "status", role: "status" });
+    // The numbers field applies only to "Selected numbers".
+    const applies = () => {
+      form.querySelector("#filter-edit-phoneNumbers").closest(".field").hidden =
+        form.querySelector("#filter-edit-callsFrom").value !== "SELECT_PHONE_NUMBERS";
+    };
+    form.addEventListener("change", applies);
+    applies();
     form.append(h("div", { class: "buttons" }, h("button", { type: "submit", text: t("save") }),
       h("button", { type: "button", text: t("cancel"), on: { click: () => form.remove() } })), st);
     form.addEventListener("submit", async (ev) => {
@@ -597,6 +625,7 @@ function filteringCard(base) {
     crit.after(form);
     form.querySelector("input,select").focus();
   }
+  typeForm.addEventListener("saved", () => load());
   load();
   box.append(typeForm, crit);
   return box;
@@ -635,7 +664,13 @@ function assistantForm() {
           h("input", { type: "checkbox", role: "switch", id: "optin-" + slug(e.id), "data-exec": e.id, checked: e.optInEnabled, disabled: !e.optInOutAllowed }))))),
       h("p", { class: "field-error", role: "alert", "data-error-for": "executives" }),
       h("button", { type: "submit", text: t("save") }), status);
+    form.querySelector("#divert-to").closest(".field").hidden = !cur.forwardFilteredCallsEnabled;
   }
+  // The divert number applies only while diverting.
+  form.addEventListener("change", () => {
+    const to = form.querySelector("#divert-to");
+    if (to) to.closest(".field").hidden = !form.querySelector("#divert-on").checked;
+  });
   const body = (cur) => ({ forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
     executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) });
   return resourceForm(form, status, path, t("assistantTitle"), draw, body);

@@ -473,3 +473,52 @@ func TestARestartOfServeKeepsThePageSignedInAndLive(t *testing.T) {
 	run(t, ctx, "new calls arrive", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
 	_ = w.Fake.Hangup(second)
 }
+
+// TestSettingsShowOnlyTheFieldsThatApply: the alerting form shows rings per assistant
+// only for sequential alerting, the forward number only for Forward, a custom name
+// only for Custom, and says an edit is not saved yet; a filter that is active while the
+// filter type is not custom says it is not in effect, until the type is custom.
+func TestSettingsShowOnlyTheFieldsThatApply(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	alert := `form[data-path="/v1/people/1001/executive/alert"]`
+	shown := func(key string) bool {
+		var hidden bool
+		run(t, ctx, "is "+key+" shown", chromedp.Evaluate(`document.querySelector('`+alert+` #`+strings.ReplaceAll("-v1-people-1001-executive-alert-"+key, "/", "-")+`').closest(".field").hidden`, &hidden))
+		return !hidden
+	}
+	run(t, ctx, "open my settings", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible(alert+" select", chromedp.ByQuery))
+	for _, key := range []string{"nextAssistantNumberOfRings", "rolloverForwardToPhoneNumber", "customCLIDName"} {
+		if shown(key) {
+			t.Errorf("%s shown where it does not apply", key)
+		}
+	}
+	set := func(key, value string) {
+		run(t, ctx, "set "+key, chromedp.SetValue(alert+" #-v1-people-1001-executive-alert-"+key, value, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelector('`+alert+`').dispatchEvent(new Event("change"))`, nil))
+	}
+	set("alertingMode", "SEQUENTIAL")
+	set("rolloverAction", "FORWARD")
+	set("clidNameMode", "CUSTOM")
+	for _, key := range []string{"nextAssistantNumberOfRings", "rolloverForwardToPhoneNumber", "customCLIDName"} {
+		if !shown(key) {
+			t.Errorf("%s hidden where it applies", key)
+		}
+	}
+	var status string
+	run(t, ctx, "the unsaved hint", chromedp.Text(alert+" .status", &status, chromedp.ByQuery))
+	if status != "Changes not saved yet." {
+		t.Errorf("status after an edit: %q", status)
+	}
+
+	run(t, ctx, "add a filter while the type is all calls", chromedp.Click("#add-filter", chromedp.ByQuery),
+		chromedp.WaitVisible("#filter-editor", chromedp.ByQuery), chromedp.SendKeys("#filter-edit-filterName", "Board", chromedp.ByQuery),
+		chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(`#criteria li[data-criterion="Board"] .badge.notice`, chromedp.ByQuery))
+	filterForm := `form[data-path="/v1/people/1001/executive/callFiltering"]`
+	run(t, ctx, "custom filters saved", chromedp.SetValue(filterForm+" select", "CUSTOM_CALL_FILTERS", chromedp.ByQuery),
+		chromedp.Click(filterForm+" button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(filterForm+" .status.ok", chromedp.ByQuery),
+		chromedp.WaitNotPresent(`#criteria li[data-criterion="Board"] .badge.notice`, chromedp.ByQuery))
+}
