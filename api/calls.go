@@ -112,15 +112,24 @@ func callAction(res Resource, status int, act func(s *Server, r *request, c app.
 // assistant on no answer), as #63 does from the assistant's phone.
 var handlePush = callAction(ResCallPush, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if !r.who.Admin && c.Assistant != r.who.Name {
-		return "", errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", r.who.Name)
+		return "", errorf(http.StatusConflict, "not_at_you", "", "the call is not at %s: only the assistant on the call pushes it", s.nameOf(r.who.Name))
 	}
-	return "pushed", s.app.Push(c.ID)
+	return "Ringing " + s.nameOf(c.Executive) + "'s phone; the call comes back to you if nobody answers", s.app.Push(c.ID)
 })
+
+// nameOf is how the API names a user in what it says: "Ann Assist", else the
+// extension.
+func (s *Server) nameOf(ext string) string {
+	if u := s.store.Snapshot().Config.User(ext); u != nil && u.Name != "" {
+		return u.Name
+	}
+	return ext
+}
 
 // handleRetrieve is POST /v1/calls/{id}/retrieve: the executive's phones ring and,
 // when one answers, take the call over from the assistant.
 var handleRetrieve = callAction(ResCallRetrieve, http.StatusAccepted, func(s *Server, _ *request, c app.LiveCall) (string, error) {
-	return "ringing the executive", s.app.Retrieve(c.ID)
+	return "Ringing " + s.nameOf(c.Executive) + "'s phone: answering it takes the call", s.app.Retrieve(c.ID)
 })
 
 // handleBridge is POST /v1/calls/{id}/bridge: the asker's phones ring and, when one
@@ -134,11 +143,11 @@ var handleBridge = callAction(ResCallBridge, http.StatusAccepted, func(s *Server
 	if r.who.Name != c.Executive && c.State != "executive" {
 		why := "an assistant bridges only into a call the executive is on"
 		if c.Assistant != "" {
-			why += "; this call is at " + c.Assistant
+			why += "; this call is at " + s.nameOf(c.Assistant)
 		}
 		return "", errorf(http.StatusForbidden, "forbidden", "", "%s", why)
 	}
-	return "ringing " + r.who.Name, s.app.Bridge(c.ID, r.who.Name)
+	return "Ringing " + s.nameOf(r.who.Name) + "'s phone: answering it joins the call", s.app.Bridge(c.ID, r.who.Name)
 })
 
 // Me is GET /v1/me: who is signed in and what they are.

@@ -82,7 +82,7 @@ func TestAnAssistantDoesNotBridgeIntoAColleaguesCall(t *testing.T) {
 	})
 	before := len(r.fake.ChannelsOn("PJSIP/1003"))
 	code, body := alan.do("POST", "/v1/calls/"+id+"/bridge", nil, nil)
-	if code != 403 || !strings.Contains(body, "at 1002") {
+	if code != 403 || !strings.Contains(body, "this call is at Ann Assist") {
 		t.Fatalf("Alan bridging into Ann's call: %d %s", code, body)
 	}
 	if n := len(r.fake.ChannelsOn("PJSIP/1003")); n != before {

@@ -143,3 +143,11 @@ func (v *conversation) hasRole(role partyRole) bool {
 	}
 	return false
 }
+
+// nameOf names a user in what the call says to people ("Ann Assist"), else by extension.
+func (v *conversation) nameOf(ext string) string {
+	if u := v.cfg.User(ext); u != nil && u.Name != "" {
+		return u.Name
+	}
+	return ext
+}

@@ -101,11 +101,11 @@ func (t *talking) ringToJoin(ctx context.Context, m ringRequest) error {
 	}
 	for _, p := range t.ringing {
 		if p.who == m.by {
-			return refusal(m.by + "'s phone is already ringing for this call")
+			return refusal(t.nameOf(m.by) + "'s phone is already ringing for this call")
 		}
 	}
 	if t.ringLegs(ctx, m.as, m.by, m.then, m.devices...) == 0 {
-		return refusal("none of " + m.by + "'s phones could be rung")
+		return refusal("none of " + t.nameOf(m.by) + "'s phones could be rung")
 	}
 	return nil
 }
