@@ -506,11 +506,21 @@ function poolForm(base, editable) {
       form.append(h("p", { class: "muted", text: t("poolReadOnly") }));
       return;
     }
-    const choices = available.filter((p) => !ids.includes(p.id));
-    const sel = h("select", { id: "pool-add" }, choices.map((p) => h("option", { value: p.id, text: (p.displayName || p.id) + " (" + p.id + ")" })));
+    // Add by search: a name or a number typed finds the assistants who may join.
+    const results = h("ul", { class: "search-results", id: "pool-results", "aria-live": "polite" });
+    const search = h("input", { id: "pool-search", type: "search", autocomplete: "off", placeholder: t("searchPlaceholder"),
+      on: { input: () => showMatches(search.value) } });
+    function showMatches(q) {
+      const needle = q.trim().toLowerCase();
+      const found = needle ? available.filter((p) => !ids.includes(p.id) &&
+        ((p.displayName || "").toLowerCase().includes(needle) || p.id.includes(needle))).slice(0, 8) : [];
+      results.replaceChildren(...(needle && !found.length ? [h("li", { class: "muted", text: t("noMatch") })] : found.map((p) =>
+        h("li", {}, h("button", { type: "button", "data-add": p.id, on: { click: () => {
+          ids.push(p.id); names[p.id] = p.displayName; draw(); saidUnsaved(status); form.querySelector("#pool-search").focus();
+        } } }, t("addName", { name: (p.displayName || p.id) + " (" + p.id + ")" }))))));
+    }
     form.append(
-      h("div", { class: "field inline" }, h("label", { for: "pool-add", text: t("addAssistant") }), sel,
-        h("button", { type: "button", disabled: !choices.length, on: { click: () => { if (sel.value) { ids.push(sel.value); names[sel.value] = (available.find((p) => p.id === sel.value) || {}).displayName; draw(); } } } }, t("add"))),
+      h("div", { class: "field" }, h("label", { for: "pool-search", text: t("addAssistant") }), search, results),
       field("pool-allow", t("allowOptInOutEnabled"), h("input", { type: "checkbox", id: "pool-allow", checked: allow, on: { change: (ev) => { allow = ev.target.checked; } } }), "allowOptInOutEnabled"),
       h("button", { type: "submit", text: t("save") }), status);
   }

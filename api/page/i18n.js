@@ -57,7 +57,7 @@ window.I18N = {
     assistantTitle: "My assistant settings", forwardFilteredCallsEnabled: "Divert filtered calls", forwardToPhoneNumber: "Divert to",
     myExecutives: "My executives", optIn: "Take calls for {name}", optInNotAllowed: "{name} does not allow opting out",
     adminNote: "Signed in as an admin: every executive's settings and calls.",
-    language: "Language", unsaved: "Changes not saved yet.", notInEffect: "not in effect: the filter type is not Custom filters",
+    language: "Language", searchPlaceholder: "Name or number", noMatch: "No one found who may be added.", addName: "Add {name}", unsaved: "Changes not saved yet.", notInEffect: "not in effect: the filter type is not Custom filters",
   },
   // German, with the terms of Webex User Hub's German pages (Anruffilterung,
   // Assistenten-Pool, Speichern).
@@ -111,7 +111,7 @@ window.I18N = {
     assistantTitle: "Meine Assistenten-Einstellungen", forwardFilteredCallsEnabled: "Gefilterte Anrufe umleiten", forwardToPhoneNumber: "Umleiten an",
     myExecutives: "Meine Führungskräfte", optIn: "Anrufe für {name} annehmen", optInNotAllowed: "{name} erlaubt kein Abmelden",
     adminNote: "Als Administrator angemeldet: Einstellungen und Anrufe aller Führungskräfte.",
-    language: "Sprache", unsaved: "Änderungen noch nicht gespeichert.", notInEffect: "nicht wirksam: die Filterart ist nicht Benutzerdefinierte Filter",
+    language: "Sprache", searchPlaceholder: "Name oder Nummer", noMatch: "Niemand gefunden, der hinzugefügt werden kann.", addName: "{name} hinzufügen", unsaved: "Änderungen noch nicht gespeichert.", notInEffect: "nicht wirksam: die Filterart ist nicht Benutzerdefinierte Filter",
   },
   // French, with the terms of Webex's French pages (Filtrage des appels, cadre de
   // direction, groupe d'assistants, Enregistrer).
@@ -165,7 +165,7 @@ window.I18N = {
     assistantTitle: "Mes paramètres d'assistant", forwardFilteredCallsEnabled: "Renvoyer les appels filtrés", forwardToPhoneNumber: "Renvoyer vers",
     myExecutives: "Mes cadres", optIn: "Prendre les appels de {name}", optInNotAllowed: "{name} ne permet pas de refuser",
     adminNote: "Connecté en tant qu'administrateur : paramètres et appels de tous les cadres.",
-    language: "Langue", unsaved: "Modifications non encore enregistrées.", notInEffect: "sans effet : le type de filtrage n'est pas Filtres personnalisés",
+    language: "Langue", searchPlaceholder: "Nom ou numéro", noMatch: "Personne ne peut être ajouté sous ce nom.", addName: "Ajouter {name}", unsaved: "Modifications non encore enregistrées.", notInEffect: "sans effet : le type de filtrage n'est pas Filtres personnalisés",
   },
   // Dutch, with the terms of Webex's Dutch pages (gesprekken, oproepen, Opslaan).
   nl: {
@@ -218,7 +218,7 @@ window.I18N = {
     assistantTitle: "Mijn assistentinstellingen", forwardFilteredCallsEnabled: "Gefilterde gesprekken omleiden", forwardToPhoneNumber: "Omleiden naar",
     myExecutives: "Mijn leidinggevenden", optIn: "Gesprekken voor {name} aannemen", optInNotAllowed: "{name} staat afmelden niet toe",
     adminNote: "Aangemeld als beheerder: instellingen en gesprekken van alle leidinggevenden.",
-    language: "Taal", unsaved: "Wijzigingen nog niet opgeslagen.", notInEffect: "niet van kracht: het filtertype is niet Aangepaste filters",
+    language: "Taal", searchPlaceholder: "Naam of nummer", noMatch: "Niemand gevonden die kan worden toegevoegd.", addName: "{name} toevoegen", unsaved: "Wijzigingen nog niet opgeslagen.", notInEffect: "niet van kracht: het filtertype is niet Aangepaste filters",
   },
 };
 

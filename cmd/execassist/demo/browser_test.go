@@ -522,3 +522,27 @@ func TestSettingsShowOnlyTheFieldsThatApply(t *testing.T) {
 		chromedp.WaitVisible(filterForm+" .status.ok", chromedp.ByQuery),
 		chromedp.WaitNotPresent(`#criteria li[data-criterion="Board"] .badge.notice`, chromedp.ByQuery))
 }
+
+// TestExecutiveAddsAnAssistantBySearch: Erin types part of a name (or a number) and
+// adds the assistant the search finds; someone already in the pool is not offered.
+func TestExecutiveAddsAnAssistantBySearch(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	run(t, ctx, "open my settings", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible("#pool-search", chromedp.ByQuery))
+	var offered []string
+	run(t, ctx, "search 'assist'", chromedp.SendKeys("#pool-search", "assist", chromedp.ByQuery),
+		chromedp.WaitVisible(`#pool-results button[data-add]`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("#pool-results button")].map((b) => b.dataset.add)`, &offered))
+	if !slices.Equal(offered, []string{"1004"}) { // Ann and Alan are in the pool already
+		t.Fatalf("offered %v", offered)
+	}
+	run(t, ctx, "add Ada by number and save", chromedp.Evaluate(`document.querySelector("#pool-search").value = ""`, nil),
+		chromedp.SendKeys("#pool-search", "1004", chromedp.ByQuery), chromedp.WaitVisible(`#pool-results button[data-add="1004"]`, chromedp.ByQuery),
+		chromedp.Click(`#pool-results button[data-add="1004"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#pool li[data-assistant="1004"]`, chromedp.ByQuery),
+		chromedp.Click("#pool button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#pool .status.ok", chromedp.ByQuery))
+	poll.Until(t, 0, "Ada in the pool in the store", func() bool {
+		return slices.Contains(w.Store.Snapshot().Config.User("1001").Executive.Assistants, "1004")
+	})
+}
