@@ -28,6 +28,7 @@ func routes() []route {
 		{method: "GET", pattern: "/v1/people/{id}/doNotDisturb", summary: "A user's own do not disturb", resp: DoNotDisturb{}, handle: dndSetting.get},
 		{method: "PUT", pattern: "/v1/people/{id}/doNotDisturb", summary: "Set do not disturb (an executive gets no screening legs, an assistant is skipped)", body: DoNotDisturb{}, resp: DoNotDisturb{}, handle: dndSetting.put},
 		{method: "GET", pattern: "/v1/calls", summary: "Live calls the user may see", resp: Calls{}, handle: handleCalls},
+		{method: "GET", pattern: "/v1/calls/history", summary: "Today's ended calls the user may see, newest first (at most 50), from the call journal", resp: History{}, handle: handleHistory},
 		{method: "POST", pattern: "/v1/calls/{id}/push", summary: "Push the call at this assistant to the executive (as #63)", resp: ActionReply{}, handle: handlePush},
 		{method: "POST", pattern: "/v1/calls/{id}/retrieve", summary: "Ring the executive's phones; on answer they take the call from the assistant (as *11)", resp: ActionReply{}, handle: handleRetrieve},
 		{method: "POST", pattern: "/v1/calls/{id}/bridge", summary: "Ring the asker's phones; on answer they join the call with the warning tone (as *15)", resp: ActionReply{}, handle: handleBridge},

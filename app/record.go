@@ -22,6 +22,9 @@ const (
 // begin starts the session's record.
 func (s *session) begin(kind recordKind, exec, caller string) *store.JournalEntry {
 	s.rec = &store.JournalEntry{At: s.began, CallID: s.start.Channel.ID, Kind: string(kind), Executive: exec, Caller: caller}
+	if kind == recordCall {
+		s.rec.CallerName = s.start.Channel.Caller.Name
+	}
 	return s.rec
 }
 

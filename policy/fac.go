@@ -69,14 +69,7 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	}
 	rest = digits[len(best):]
 	f.why("feature " + f.Code + " (" + best + ")")
-	var u *config.User
-	for i := range cfg.Users {
-		for _, d := range cfg.Users[i].Devices {
-			if d == device {
-				u = &cfg.Users[i]
-			}
-		}
-	}
+	u := cfg.UserByDevice(device)
 	if u == nil {
 		return f.refuse(RefusedNotAllowed, "device "+device+" belongs to no provisioned user")
 	}

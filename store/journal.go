@@ -17,6 +17,7 @@ type JournalEntry struct {
 	Kind        string        `json:"kind"` // call | fac
 	Executive   string        `json:"executive,omitempty"`
 	Caller      string        `json:"caller,omitempty"`
+	CallerName  string        `json:"caller_name,omitempty"`
 	Decision    string        `json:"decision"` // normal | filtered | refused | ...
 	Reasons     []string      `json:"reasons,omitempty"`
 	Legs        []string      `json:"legs,omitempty"` // who was alerted, in order

@@ -138,7 +138,11 @@ function openStream() {
     if (es.readyState === EventSource.CLOSED && state.stream === es) state.resubscribe = setTimeout(openStream, 3000);
   };
   es.addEventListener("call", (m) => { const c = JSON.parse(m.data); state.calls.set(c.id, c); renderCalls(); });
-  es.addEventListener("call-ended", (m) => { state.calls.delete(JSON.parse(m.data).id); renderCalls(); });
+  es.addEventListener("call-ended", (m) => {
+    state.calls.delete(JSON.parse(m.data).id);
+    renderCalls();
+    for (const ms of [300, 1500]) setTimeout(() => loadHistory(), ms);
+  });
   es.addEventListener("setting", (m) => {
     const s = JSON.parse(m.data);
     state.execs.set(s.id, s);
@@ -194,7 +198,40 @@ function consoleView() {
   box.append(h("section", { class: "card", "aria-labelledby": "calls-h" },
     h("h2", { id: "calls-h", text: t("calls") }), h("ul", { id: "calls", class: "calls" })));
   if (state.me.executives && state.me.executives.length) box.append(callAsForm());
+  const history = h("ul", { id: "history", class: "history" });
+  box.append(h("section", { class: "card", "aria-labelledby": "history-h" },
+    h("h2", { id: "history-h", text: t("historyTitle") }), history));
+  loadHistory(history);
   return box;
+}
+
+// loadHistory draws today's ended calls (GET /v1/calls/history): who called whom, who
+// answered, what happened. A call's record is written as it ends, so the list is read
+// again shortly after each call-ended.
+async function loadHistory(list = $("#history")) {
+  if (!list) return;
+  const r = await api("GET", "/v1/calls/history");
+  if (!r.ok) { list.replaceChildren(h("li", { class: "error", text: errorOf(r).message })); return; }
+  const items = r.data.items;
+  if (!items.length) { list.replaceChildren(h("li", { class: "muted", text: t("historyEmpty") })); return; }
+  list.replaceChildren(...items.map((c) => h("li", { "data-history": c.call },
+    h("time", { datetime: c.at, text: new Date(c.at).toLocaleTimeString(window.pageLang(), { hour: "2-digit", minute: "2-digit" }) }), " ",
+    h("span", { class: "what" }, partiesText(c), " — ", h("span", { class: "outcome", text: outcomeText(c) }),
+      c.steps && c.steps.length ? h("span", { class: "muted", text: " · " + c.steps.map((s) => s.what).join(", ") }) : null))));
+}
+
+// outcomeText says what became of an ended call, in words.
+function outcomeText(c) {
+  switch (c.outcome) {
+    case "answered": return t("outcomeAnswered", { who: personName(c.answeredBy) });
+    case "initiated": return t("outcomePlaced");
+    case "continued": case "overload:continued": case "bridge-failed:continued": return t("outcomeToExecutive");
+    case "caller-hung-up": return t("outcomeCallerLeft");
+    case "rollover:voice-messaging": case "rollover:forward-failed:voice-messaging": return t("outcomeVoicemail");
+    case "rollover:forward": return t("outcomeForwarded");
+    case "rollover:no-answer-processing": return t("outcomeNoAnswer");
+  }
+  return c.outcome;
 }
 
 function renderExecutiveStrip() {

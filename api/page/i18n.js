@@ -57,7 +57,7 @@ window.I18N = {
     assistantTitle: "My assistant settings", forwardFilteredCallsEnabled: "Divert filtered calls", forwardToPhoneNumber: "Divert to",
     myExecutives: "My executives", optIn: "Take calls for {name}", optInNotAllowed: "{name} does not allow opting out",
     adminNote: "Signed in as an admin: every executive's settings and calls.",
-    language: "Language", searchPlaceholder: "Name or number", noMatch: "No one found who may be added.", addName: "Add {name}", unsaved: "Changes not saved yet.", notInEffect: "not in effect: the filter type is not Custom filters",
+    language: "Language", historyTitle: "Today", historyEmpty: "No calls yet today.", outcomeAnswered: "answered by {who}", outcomePlaced: "placed as the executive", outcomeToExecutive: "went to the executive", outcomeCallerLeft: "the caller hung up before an answer", outcomeVoicemail: "went to voicemail", outcomeForwarded: "forwarded", outcomeNoAnswer: "not answered", searchPlaceholder: "Name or number", noMatch: "No one found who may be added.", addName: "Add {name}", unsaved: "Changes not saved yet.", notInEffect: "not in effect: the filter type is not Custom filters",
   },
   // German, with the terms of Webex User Hub's German pages (Anruffilterung,
   // Assistenten-Pool, Speichern).
@@ -111,7 +111,7 @@ window.I18N = {
     assistantTitle: "Meine Assistenten-Einstellungen", forwardFilteredCallsEnabled: "Gefilterte Anrufe umleiten", forwardToPhoneNumber: "Umleiten an",
     myExecutives: "Meine Führungskräfte", optIn: "Anrufe für {name} annehmen", optInNotAllowed: "{name} erlaubt kein Abmelden",
     adminNote: "Als Administrator angemeldet: Einstellungen und Anrufe aller Führungskräfte.",
-    language: "Sprache", searchPlaceholder: "Name oder Nummer", noMatch: "Niemand gefunden, der hinzugefügt werden kann.", addName: "{name} hinzufügen", unsaved: "Änderungen noch nicht gespeichert.", notInEffect: "nicht wirksam: die Filterart ist nicht Benutzerdefinierte Filter",
+    language: "Sprache", historyTitle: "Heute", historyEmpty: "Heute noch keine Anrufe.", outcomeAnswered: "angenommen von {who}", outcomePlaced: "als Führungskraft getätigt", outcomeToExecutive: "ging an die Führungskraft", outcomeCallerLeft: "der Anrufer legte vor der Annahme auf", outcomeVoicemail: "ging an die Voicemail", outcomeForwarded: "weitergeleitet", outcomeNoAnswer: "nicht angenommen", searchPlaceholder: "Name oder Nummer", noMatch: "Niemand gefunden, der hinzugefügt werden kann.", addName: "{name} hinzufügen", unsaved: "Änderungen noch nicht gespeichert.", notInEffect: "nicht wirksam: die Filterart ist nicht Benutzerdefinierte Filter",
   },
   // French, with the terms of Webex's French pages (Filtrage des appels, cadre de
   // direction, groupe d'assistants, Enregistrer).
@@ -165,7 +165,7 @@ window.I18N = {
     assistantTitle: "Mes paramètres d'assistant", forwardFilteredCallsEnabled: "Renvoyer les appels filtrés", forwardToPhoneNumber: "Renvoyer vers",
     myExecutives: "Mes cadres", optIn: "Prendre les appels de {name}", optInNotAllowed: "{name} ne permet pas de refuser",
     adminNote: "Connecté en tant qu'administrateur : paramètres et appels de tous les cadres.",
-    language: "Langue", searchPlaceholder: "Nom ou numéro", noMatch: "Personne ne peut être ajouté sous ce nom.", addName: "Ajouter {name}", unsaved: "Modifications non encore enregistrées.", notInEffect: "sans effet : le type de filtrage n'est pas Filtres personnalisés",
+    language: "Langue", historyTitle: "Aujourd'hui", historyEmpty: "Aucun appel aujourd'hui.", outcomeAnswered: "répondu par {who}", outcomePlaced: "passé en tant que cadre", outcomeToExecutive: "transmis au cadre", outcomeCallerLeft: "l'appelant a raccroché avant la réponse", outcomeVoicemail: "transmis à la messagerie vocale", outcomeForwarded: "renvoyé", outcomeNoAnswer: "sans réponse", searchPlaceholder: "Nom ou numéro", noMatch: "Personne ne peut être ajouté sous ce nom.", addName: "Ajouter {name}", unsaved: "Modifications non encore enregistrées.", notInEffect: "sans effet : le type de filtrage n'est pas Filtres personnalisés",
   },
   // Dutch, with the terms of Webex's Dutch pages (gesprekken, oproepen, Opslaan).
   nl: {
@@ -218,7 +218,7 @@ window.I18N = {
     assistantTitle: "Mijn assistentinstellingen", forwardFilteredCallsEnabled: "Gefilterde gesprekken omleiden", forwardToPhoneNumber: "Omleiden naar",
     myExecutives: "Mijn leidinggevenden", optIn: "Gesprekken voor {name} aannemen", optInNotAllowed: "{name} staat afmelden niet toe",
     adminNote: "Aangemeld als beheerder: instellingen en gesprekken van alle leidinggevenden.",
-    language: "Taal", searchPlaceholder: "Naam of nummer", noMatch: "Niemand gevonden die kan worden toegevoegd.", addName: "{name} toevoegen", unsaved: "Wijzigingen nog niet opgeslagen.", notInEffect: "niet van kracht: het filtertype is niet Aangepaste filters",
+    language: "Taal", historyTitle: "Vandaag", historyEmpty: "Vandaag nog geen gesprekken.", outcomeAnswered: "beantwoord door {who}", outcomePlaced: "gebeld als leidinggevende", outcomeToExecutive: "ging naar de leidinggevende", outcomeCallerLeft: "de beller hing op voor een antwoord", outcomeVoicemail: "ging naar de voicemail", outcomeForwarded: "doorgeschakeld", outcomeNoAnswer: "niet beantwoord", searchPlaceholder: "Naam of nummer", noMatch: "Niemand gevonden die kan worden toegevoegd.", addName: "{name} toevoegen", unsaved: "Wijzigingen nog niet opgeslagen.", notInEffect: "niet van kracht: het filtertype is niet Aangepaste filters",
   },
 };
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"reflect"
+	"slices"
 	"time"
 )
 
@@ -219,4 +220,16 @@ func (c *Config) User(ext string) *User {
 		}
 	}
 	return nil
+}
+
+// UserByDevice is the user whose devices include device (the last one listed wins, as
+// a FAC's caller is found); nil for none.
+func (c *Config) UserByDevice(device string) *User {
+	var u *User
+	for i := range c.Users {
+		if slices.Contains(c.Users[i].Devices, device) {
+			u = &c.Users[i]
+		}
+	}
+	return u
 }

@@ -546,3 +546,38 @@ func TestExecutiveAddsAnAssistantBySearch(t *testing.T) {
 		return slices.Contains(w.Store.Snapshot().Config.User("1001").Executive.Assistants, "1004")
 	})
 }
+
+// TestConsoleShowsTodaysCalls: a call Ann answered and one whose caller gave up appear
+// under "Today" once they end, newest first, in words.
+func TestConsoleShowsTodaysCalls(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	run(t, ctx, "console", chromedp.WaitVisible(`#history li`, chromedp.ByQuery))
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	var leg string
+	poll.Until(t, 0, "Ann's phone ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	_ = w.Fake.Answer(leg)
+	run(t, ctx, "answered", chromedp.WaitVisible(`#calls li[data-state="answered"]`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(caller)
+	gaveUp := w.Call("1001", "Carla Customer", "+15550002222")
+	run(t, ctx, "ringing", chromedp.WaitVisible(`#calls li[data-state="ringing"]`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(gaveUp)
+	var rows []string
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	run(t, wait, "two calls under Today", chromedp.WaitVisible(`#history li[data-history]:nth-child(2)`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("#history li[data-history] .what")].map((el) => el.textContent)`, &rows))
+	want := []string{"Carla Customer (555) 000-2222 for Erin Exec — the caller hung up before an answer",
+		"Bob Caller (555) 000-1111 for Erin Exec — answered by Ann Assist · the caller hung up"}
+	if !slices.Equal(rows, want) {
+		t.Fatalf("today:\n%q\nwant\n%q", rows, want)
+	}
+}
