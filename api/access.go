@@ -30,6 +30,7 @@ const (
 	ResCallRetrieve  Resource = "call-retrieve" // move a call at an assistant to the executive
 	ResCallBridge    Resource = "call-bridge"   // join a call (warning tone)
 	ResCallInitiate  Resource = "call-initiate" // place a call as the executive
+	ResCallControl   Resource = "call-control"  // hold, resume, hang up a call one is on
 	ResAssistantView Resource = "assistant"     // an assistant's own settings page
 	ResDND           Resource = "dnd"           // a user's own do-not-disturb
 )
@@ -59,7 +60,7 @@ func Allowed(cfg *config.Config, who Principal, res Resource, owner, exec string
 	self := who.Name == owner
 	switch res {
 	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResCalls,
-		ResCallRetrieve, ResCallBridge, ResCallPush, ResCallInitiate:
+		ResCallRetrieve, ResCallBridge, ResCallPush, ResCallInitiate, ResCallControl:
 		if o.Executive == nil {
 			return Access{false, owner + " does not have the executive service"}
 		}

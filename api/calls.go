@@ -223,3 +223,39 @@ func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
 	writeJSON(w, http.StatusAccepted, ActionReply{Call: "", Done: "ringing " + r.who.Name + "; on answer " + b.Destination + " is called as " + b.Executive})
 	return nil
 }
+
+// onTheCall refuses a hold or hang-up by someone who is not on the call: the assistant
+// at it, the executive with it, whoever placed it as the executive (an admin may).
+func (s *Server) onTheCall(r *request, c app.LiveCall) error {
+	me := r.who.Name
+	switch {
+	case r.who.Admin, c.Assistant == me, c.PlacedBy == me,
+		me == c.Executive && (c.State == "executive" || c.State == "bridged"):
+		return nil
+	}
+	return errorf(http.StatusConflict, "not_on_the_call", "", "%s is not on this call: only someone on it holds or hangs it up", s.nameOf(me))
+}
+
+// handleHold is POST /v1/calls/{id}/hold: the far end hears music on hold.
+var handleHold = callAction(ResCallControl, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+	if err := s.onTheCall(r, c); err != nil {
+		return "", err
+	}
+	return "On hold", s.app.Hold(c.ID, true)
+})
+
+// handleResume is POST /v1/calls/{id}/resume: back from hold.
+var handleResume = callAction(ResCallControl, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+	if err := s.onTheCall(r, c); err != nil {
+		return "", err
+	}
+	return "Resumed", s.app.Hold(c.ID, false)
+})
+
+// handleHangup is POST /v1/calls/{id}/hangup: the call ends for everyone on it.
+var handleHangup = callAction(ResCallControl, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+	if err := s.onTheCall(r, c); err != nil {
+		return "", err
+	}
+	return "Hung up", s.app.Hangup(c.ID, r.who.Name)
+})

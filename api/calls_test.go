@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/execassist/execassist/ari/aritest"
+	"github.com/execassist/execassist/store"
 )
 
 // TestPushActsOnTheCallItNames: an assistant with two answered calls on one desk phone
@@ -91,4 +92,44 @@ func TestAnAssistantDoesNotBridgeIntoAColleaguesCall(t *testing.T) {
 	if code, body := exec.do("POST", "/v1/calls/"+id+"/bridge", nil, nil); code != 202 {
 		t.Fatalf("the executive bridging in: %d %s", code, body)
 	}
+}
+
+// TestHoldResumeAndHangUpFromTheConsole: Ann, on the call, holds the caller (the fake
+// sees the hold, the live call says held), resumes, and hangs up: the call ends for
+// everyone, its record says so. Alan, in the pool but not on the call, may do none of it.
+func TestHoldResumeAndHangUpFromTheConsole(t *testing.T) {
+	r := newRig(t)
+	ann, alan := r.login("1002"), r.login("1003")
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	r.fake.Answer(r.ringing("PJSIP/1002"))
+	var id string
+	r.eventually("the call answered at 1002", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && calls[0].State == "answered" {
+			id = calls[0].ID
+		}
+		return id != ""
+	})
+	for _, verb := range []string{"hold", "resume", "hangup"} {
+		if code, body := alan.do("POST", "/v1/calls/"+id+"/"+verb, nil, nil); code != 409 || !strings.Contains(body, "Alan Assist is not on this call") {
+			t.Fatalf("Alan %s: %d %s", verb, code, body)
+		}
+	}
+	if code, body := ann.do("POST", "/v1/calls/"+id+"/hold", nil, nil); code != 200 || !r.fake.Held(caller) {
+		t.Fatalf("hold: %d %s (held %v)", code, body, r.fake.Held(caller))
+	}
+	if calls, _ := r.app.LiveCalls(); !calls[0].Held {
+		t.Fatalf("the live call does not say held: %+v", calls[0])
+	}
+	if code, body := ann.do("POST", "/v1/calls/"+id+"/resume", nil, nil); code != 200 || r.fake.Held(caller) {
+		t.Fatalf("resume: %d %s", code, body)
+	}
+	if code, body := ann.do("POST", "/v1/calls/"+id+"/hangup", nil, nil); code != 200 {
+		t.Fatalf("hang up: %d %s", code, body)
+	}
+	r.eventually("everything released", func() bool { return r.fake.Live().Empty() })
+	r.eventually("the record", func() bool {
+		j, _ := r.store.Journal(store.JournalFilter{})
+		return len(j) == 1 && j[0].EndCause == "console-hung-up"
+	})
 }

@@ -137,3 +137,22 @@ func (a *App) Initiate(ctx context.Context, by, device, exec, destination string
 	a.log.Info().Str("by", by).Str("device", device).Str("executive", p.Executive).Str("destination", p.Destination).Msg("call as the executive: ringing the assistant")
 	return nil
 }
+
+// Hold puts the far end of the live call id on hold (on) or takes it off, for the
+// console: the caller hears music on hold meanwhile.
+func (a *App) Hold(id string, on bool) error {
+	c, err := a.liveCall(id)
+	if err != nil {
+		return err
+	}
+	return ask(c, func(r replyTo) request { return holdRequest{replyTo: r, on: on} }, a.stopped)
+}
+
+// Hangup ends the live call id for everyone on it (the console's hang up by user by).
+func (a *App) Hangup(id, by string) error {
+	c, err := a.liveCall(id)
+	if err != nil {
+		return err
+	}
+	return ask(c, func(r replyTo) request { return hangupRequest{replyTo: r, by: by} }, a.stopped)
+}

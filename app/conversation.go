@@ -31,7 +31,8 @@ type conversation struct {
 	arrived    time.Time
 	answeredBy string
 	nextLeg    int
-	held       bool
+	held       bool // the executive's phone holds the call (ChannelHold)
+	heldHere   bool // execassist holds the far end (the console's hold)
 	callID     string
 	gone       []transferRecord // parties replaced by a transfer
 	placedBy   string           // a call placed as the executive: the assistant who placed it
@@ -64,7 +65,7 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 
 // publish tells the registry where the call is now.
 func (v *conversation) publish(pushing bool) {
-	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, pushing: pushing,
+	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, heldHere: v.heldHere, pushing: pushing,
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy, placedBy: v.placedBy}
 	if v.s.rec != nil {
 		c.steps = slices.Clone(v.s.rec.Steps)
@@ -207,6 +208,11 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// hungUpBy ends the call from the console (by: who asked).
+func (v *conversation) hungUpBy(ctx context.Context, by string) state {
+	return v.end(ctx, "console-hung-up", v.nameOf(by)+" hung up from the console")
 }
 
 // end writes the call's last record: cause is the class of who hung up (caller,

@@ -26,6 +26,9 @@ func (p *pushing) handle(ctx context.Context, _ *session, m message) state {
 		if m.name == timerRecall {
 			return p.recallNow(ctx)
 		}
+	case hangupRequest:
+		m.answer(nil)
+		return p.hungUpBy(ctx, m.by)
 	case request:
 		m.answer(pushingRefusal(m))
 	case eventMsg:
@@ -56,6 +59,8 @@ func pushingRefusal(r request) error {
 		return refusal("no answered call to bridge into")
 	case ringRequest:
 		return refusal("no answered call")
+	case holdRequest:
+		return refusal("the call is on hold for the executive already")
 	}
 	return refusal("no single answered executive call at this device")
 }

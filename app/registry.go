@@ -35,6 +35,7 @@ type execCall struct {
 	device       string              // the assistant's device the call is connected at
 	atExec       bool                // the executive is on the call
 	held         bool                // the executive's phone holds it
+	heldHere     bool                // execassist holds the far end (the console's hold)
 	pushing      bool                // on hold for the executive, who is being rung
 	placedBy     string              // a call placed as the executive (#64, the API): the assistant who placed it
 	arrived      time.Time           // when the call reached execassist
@@ -93,7 +94,7 @@ type LiveCall struct {
 func (c execCall) live() LiveCall {
 	return LiveCall{ID: c.owner.id, Executive: c.exec, CallerName: c.callerName, CallerNumber: c.callerNumber,
 		State: c.state(), Ringing: slices.Clone(c.ringing), AnsweredBy: c.answeredBy, Assistant: c.assistant,
-		Held: c.held, Since: c.arrived, AnsweredAt: c.answeredAt, Steps: slices.Clone(c.steps),
+		Held: c.held || c.heldHere, Since: c.arrived, AnsweredAt: c.answeredAt, Steps: slices.Clone(c.steps),
 		Direction: map[bool]string{false: "incoming", true: "outgoing"}[c.placedBy != ""], PlacedBy: c.placedBy}
 }
 

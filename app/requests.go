@@ -95,6 +95,22 @@ const (
 	ringBridge   ringJoin = "bridge"   // the asker joins the call, with the warning tone
 )
 
+// holdRequest (the console's hold and resume): the far end is held (Asterisk's hold
+// indication: music on hold for a caller) or resumed. Asterisk sends no ChannelHold
+// for it, so the call remembers it.
+type holdRequest struct {
+	replyTo
+	on bool
+}
+
+// hangupRequest (the console's hang up): the call ends for everyone on it.
+type hangupRequest struct {
+	replyTo
+	by string
+}
+
+func (holdRequest) isMessage()   {}
+func (hangupRequest) isMessage() {}
 func (pushRequest) isMessage() {}
 func (moveRequest) isMessage() {}
 func (joinRequest) isMessage() {}

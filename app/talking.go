@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/execassist/execassist/ari"
@@ -27,6 +28,11 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		m.answer(t.bridgeIn(ctx, m))
 	case ringRequest:
 		m.answer(t.ringToJoin(ctx, m))
+	case holdRequest:
+		m.answer(t.hold(ctx, m.on))
+	case hangupRequest:
+		m.answer(nil)
+		return t.hungUpBy(ctx, m.by)
 	case eventMsg:
 		if r := t.ringing[ari.ChannelID(m.Event)]; r != nil {
 			t.ringEvent(ctx, m.Event, r, joinRingTimeout, func() { t.joined(ctx, r) }, func() {})
@@ -48,6 +54,7 @@ func (t *talking) push(ctx context.Context, m pushRequest) (state, error) {
 		return t, refusal("no single answered executive call at this device")
 	}
 	p := &pushing{conversation: t.conversation, recallTo: asst.device, recallBy: asst.who}
+	_ = t.hold(ctx, false) // the bridge's music on hold takes over
 	t.startMOH(ctx)
 	delete(t.parties, asst.id)
 	t.hangup(ctx, asst.id)
@@ -85,6 +92,7 @@ func (t *talking) move(ctx context.Context, m moveRequest) error {
 	delete(t.parties, left.id)
 	t.hangup(ctx, left.id)
 	t.held = false
+	_ = t.hold(ctx, false) // whoever takes the call over talks to the caller at once
 	t.publish(false)
 	t.journal("retrieved by "+who, left.who)
 	return nil
@@ -165,3 +173,24 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 
 // joinRingTimeout bounds how long a phone rings for an API retrieve or bridge.
 const joinRingTimeout = 30 * time.Second
+
+// hold puts the far end on hold (or takes it off): it hears music on hold meanwhile.
+func (t *talking) hold(ctx context.Context, on bool) error {
+	if t.remote.id == "" || t.heldHere == on {
+		return nil
+	}
+	key := ari.NewKey(ari.ChannelKey, t.remote.id)
+	var err error
+	if on {
+		err = t.cli.Channel().Hold(ctx, key)
+	} else {
+		err = t.cli.Channel().StopHold(ctx, key)
+	}
+	if err != nil {
+		return fmt.Errorf("hold: %w", err)
+	}
+	t.heldHere = on
+	t.publish(false)
+	t.journal(map[bool]string{true: "held", false: "resumed"}[on], "")
+	return nil
+}

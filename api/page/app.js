@@ -301,6 +301,12 @@ function callActions(c) {
   const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive";
   if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && mayBridge)
     out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
+  // Hold, resume and hang up: whoever is on the call (the API refuses anyone else).
+  const onIt = isMine(c) || (me.user === c.executive && (c.state === "executive" || c.state === "bridged"));
+  if (onIt && c.state !== "ringing" && c.state !== "pushed") {
+    out.push(c.held ? act(t("resume"), t("resumeLabel", { caller }), "resume") : act(t("hold"), t("holdLabel", { caller }), "hold"));
+    out.push(act(t("hangup"), t("hangupLabel", { caller }), "hangup"));
+  }
   return out;
 }
 

@@ -246,6 +246,15 @@ func (s *Server) Variable(id, name string) (string, bool) {
 	return "", false
 }
 
+// Held reports whether the app holds channel id (POST /channels/{id}/hold; a real
+// Asterisk sends no event for it).
+func (s *Server) Held(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channels[id]
+	return c != nil && c.held
+}
+
 // MOH reports whether music on hold is playing to channel or bridge id.
 func (s *Server) MOH(id string) bool {
 	s.mu.Lock()

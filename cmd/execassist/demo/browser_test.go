@@ -581,3 +581,38 @@ func TestConsoleShowsTodaysCalls(t *testing.T) {
 		t.Fatalf("today:\n%q\nwant\n%q", rows, want)
 	}
 }
+
+// TestAssistantHoldsResumesAndHangsUpFromTheConsole: on her answered call Ann clicks
+// Hold (the caller is held, the row says so and offers Resume), Resume, then Hang up:
+// the call is gone from the console and from the fake Asterisk.
+func TestAssistantHoldsResumesAndHangsUpFromTheConsole(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	var leg string
+	poll.Until(t, 0, "Ann's phone ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	_ = w.Fake.Answer(leg)
+	row := `#calls li[data-state="answered"]`
+	var state string
+	run(t, ctx, "hold", chromedp.Click(row+` button[data-action="hold"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(row+` button[data-action="resume"]`, chromedp.ByQuery), chromedp.Text(row+" .state", &state, chromedp.ByQuery))
+	if !w.Fake.Held(caller) || !strings.Contains(state, "on hold") {
+		t.Fatalf("after Hold: held %v, row %q", w.Fake.Held(caller), state)
+	}
+	run(t, ctx, "resume", chromedp.Click(row+` button[data-action="resume"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(row+` button[data-action="hold"]`, chromedp.ByQuery))
+	if w.Fake.Held(caller) {
+		t.Fatal("still held after Resume")
+	}
+	run(t, ctx, "hang up", chromedp.Click(row+` button[data-action="hangup"]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
+	poll.Until(t, 0, "nothing left in the fake", func() bool { return w.Fake.Live().Empty() })
+}
