@@ -96,7 +96,7 @@ func newRigOn(t testing.TB, open func() (*store.Store, error)) *rig {
 	go func() { a.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	c := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	s := New(Options{App: a, Store: st, Log: zerolog.Nop(), Clock: c})
+	s := New(Options{App: a, Store: st, Log: zerolog.Nop(), Clock: c, Hash: cheapHash})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	r := &rig{t: t, srv: srv, api: s, store: st, fake: fake, app: a, clock: c}
@@ -575,4 +575,9 @@ func TestRetrieveAndBridgeThroughTheAPI(t *testing.T) {
 		return b != "" && r.fake.BridgeOf(alanLeg) == b && r.fake.BridgeOf(execLeg) == b
 	})
 	r.fake.Hangup(caller)
+}
+
+// cheapHash hashes secrets an admin sets in tests (argon2id with tiny parameters).
+func cheapHash(s string) (string, error) {
+	return secret.HashWith(s, secret.Params{Memory: 64, Time: 1, Threads: 1})
 }

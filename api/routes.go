@@ -36,6 +36,11 @@ func routes() []route {
 		{method: "POST", pattern: "/v1/calls/{id}/resume", summary: "Take the far end off hold; only someone on the call", resp: ActionReply{}, handle: handleResume},
 		{method: "POST", pattern: "/v1/calls/{id}/hangup", summary: "End the call for everyone on it; only someone on the call", resp: ActionReply{}, handle: handleHangup},
 		{method: "POST", pattern: "/v1/calls/initiate", summary: "Ring the asker's phone; on answer call the destination as the executive (as #64, same calling permissions)", body: InitiateBody{}, resp: ActionReply{}, handle: handleInitiate},
+		{method: "GET", pattern: "/v1/admin/users", summary: "Admin: every user and their services, pools, whether they can sign in", resp: AdminUsers{}, handle: handleAdminUsers},
+		{method: "PUT", pattern: "/v1/admin/users/{id}/secret", summary: "Admin: set or reset a user's sign-in secret (hashed at once, never shown; audited)", body: SecretBody{}, handle: handleAdminSecret},
+		{method: "GET", pattern: "/v1/admin/audit", summary: "Admin: the audit log, newest first, with what changed in words (?who=, ?limit=)", resp: AdminAudit{}, handle: handleAdminAudit},
+		{method: "GET", pattern: "/v1/admin/journal", summary: "Admin: the call journal, newest first, whole records (?executive=, ?limit=)", resp: AdminJournal{}, handle: handleAdminJournal},
+		{method: "GET", pattern: "/v1/admin/health", summary: "Admin: ARI and store health, the settings' source and freshness", resp: AdminHealth{}, handle: handleAdminHealth},
 		{method: "GET", pattern: "/v1/events", summary: "Server-Sent Events: call, call-ended, setting", handle: handleEvents},
 		{method: "GET", pattern: "/v1/openapi.json", public: true, summary: "This document", handle: handleOpenAPI},
 	}

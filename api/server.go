@@ -20,6 +20,7 @@ import (
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -39,10 +40,15 @@ type Options struct {
 	// Event streams (/v1/events) open at once: per sign-in (default 4), per user
 	// (default 8) and in all (default 256).
 	StreamsPerSession, StreamsPerUser, Streams int
+	// Hash hashes a secret an admin sets (default secret.Hash, argon2id; tests and the
+	// demo pass a cheaper one).
+	Hash func(string) (string, error)
 }
 
-// Server serves /v1/. Sessions live in memory: a restart of serve signs everyone out.
+// Server serves /v1/. Sessions are kept in the store (under the hash of their token),
+// so a restart of serve signs nobody out.
 type Server struct {
+	hash    func(string) (string, error)
 	app     *app.App
 	store   *store.Store
 	log     zerolog.Logger
@@ -72,7 +78,10 @@ func New(o Options) *Server {
 			*d.v = d.def
 		}
 	}
-	s := &Server{app: o.App, store: o.Store, log: o.Log, clock: o.Clock,
+	if o.Hash == nil {
+		o.Hash = secret.Hash
+	}
+	s := &Server{hash: o.Hash, app: o.App, store: o.Store, log: o.Log, clock: o.Clock,
 		auth:    newAuthenticator(o.Log, o.Store, o.Clock, o.SessionTTL, o.Secure),
 		streams: newStreamCaps(o.StreamsPerSession, o.StreamsPerUser, o.Streams), mux: http.NewServeMux()}
 	for _, rt := range routes() {

@@ -17,7 +17,7 @@ import (
 // memory) on the same store, at a new address.
 func (r *rig) restarted() *rig {
 	r.t.Helper()
-	s := New(Options{App: r.app, Store: r.store, Log: zerolog.Nop(), Clock: r.clock})
+	s := New(Options{App: r.app, Store: r.store, Log: zerolog.Nop(), Clock: r.clock, Hash: cheapHash})
 	srv := httptest.NewServer(s)
 	r.t.Cleanup(srv.Close)
 	next := *r

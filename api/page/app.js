@@ -168,6 +168,7 @@ function tabsFor(me) {
   const tabs = [["console", t("tabConsole")]];
   if (me.admin || (me.executives && me.executives.length)) tabs.push(["executives", t("tabExecutives")]);
   if (!me.admin) tabs.push(["mine", t("tabMine")]);
+  if (me.admin) tabs.push(["admin", t("tabAdmin")]);
   return tabs;
 }
 
@@ -183,6 +184,7 @@ function render() {
   view.replaceChildren();
   if (state.tab === "console") view.append(consoleView());
   else if (state.tab === "executives") view.append(executivesView());
+  else if (state.tab === "admin") view.append(adminView());
   else view.append(mineView());
   renderExecutiveStrip();
   renderCalls();
@@ -727,6 +729,113 @@ function assistantForm() {
   const body = (cur) => ({ forwardFilteredCallsEnabled: $("#divert-on").checked, forwardToPhoneNumber: $("#divert-to").value.trim(),
     executives: cur.executives.filter((e) => e.optInOutAllowed).map((e) => ({ id: e.id, optInEnabled: form.querySelector(`[data-exec="${CSS.escape(e.id)}"]`).checked })) });
   return resourceForm(form, status, path, t("assistantTitle"), draw, body);
+}
+
+// ---- admin ---------------------------------------------------------------------------
+
+// adminView: health, users and their secrets, the audit log and the call journal.
+function adminView() {
+  const box = h("div", { class: "admin grid" });
+  box.append(adminHealth(), adminUsers(), adminAudit(), adminJournal());
+  return box;
+}
+
+function card(id, title, ...kids) {
+  return h("section", { class: "card", id, "aria-labelledby": id + "-h" }, h("h2", { id: id + "-h", text: title }), ...kids);
+}
+
+function adminHealth() {
+  const dl = h("dl", { class: "facts" });
+  const box = card("admin-health", t("healthTitle"), dl);
+  api("GET", "/v1/admin/health").then((r) => {
+    if (!r.ok) { dl.replaceChildren(h("dd", { class: "error", text: errorOf(r).message })); return; }
+    const d = r.data, yes = (b) => (b ? t("yes") : t("no"));
+    const rows = [[t("healthAsterisk"), yes(d.ariConnected)], [t("healthStore"), (d.storeShared ? "etcd" : "bbolt") + ": " + yes(d.storeConnected)],
+      [t("healthStale"), Math.round(d.staleSeconds) + " s"], [t("healthCalls"), String(d.activeSessions)]];
+    if (d.storeDamaged) rows.push([t("healthDamaged"), d.storeDamaged]);
+    if (d.settingsFrom) rows.push([t("healthSettings"), d.settingsFrom + (d.importedAt ? " (" + new Date(d.importedAt).toLocaleString(window.pageLang()) + ")" : "")]);
+    if (d.node) rows.push([t("healthNode"), d.node]);
+    dl.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: v })]));
+  });
+  return box;
+}
+
+function adminUsers() {
+  const table = h("table", { class: "users" });
+  const box = card("admin-users", t("usersTitle"), table);
+  api("GET", "/v1/admin/users").then((r) => {
+    if (!r.ok) { table.replaceChildren(h("caption", { class: "error", text: errorOf(r).message })); return; }
+    table.replaceChildren(h("thead", {}, h("tr", {}, [t("userName"), t("extColumn"), t("services"), t("signInAllowed"), ""].map((x) => h("th", { text: x })))),
+      h("tbody", {}, r.data.items.map((u) => {
+        const services = [u.executive ? t("serviceExecutive") + (u.pool && u.pool.length ? " (" + u.pool.map(personName).join(", ") + ")" : "") : null,
+          u.assistant ? t("serviceAssistant") + (u.executives && u.executives.length ? " (" + u.executives.map(personName).join(", ") + ")" : "") : null].filter(Boolean).join("; ");
+        const cell = h("td", {});
+        cell.append(h("button", { type: "button", "data-secret-for": u.id, on: { click: () => secretForm(cell, u) } }, u.canSignIn ? t("resetSecret") : t("setSecret")));
+        return h("tr", { "data-user": u.id }, h("td", { text: u.displayName || "" }), h("td", { text: u.id }), h("td", { text: services || "—" }),
+          h("td", { text: u.canSignIn ? t("yes") : t("no") }), cell);
+      })));
+  });
+  return box;
+}
+
+// secretForm sets or resets a user's secret: typed twice, never shown again.
+function secretForm(cell, u) {
+  const id = "secret-" + slug(u.id);
+  const status = h("p", { class: "status", role: "status" });
+  const form = h("form", { class: "secret-form" },
+    field(id, t("newSecret", { name: u.displayName || u.id }), h("input", { id, type: "password", autocomplete: "new-password", required: true }), "secret"),
+    field(id + "-again", t("secretAgain"), h("input", { id: id + "-again", type: "password", autocomplete: "new-password", required: true })),
+    h("button", { type: "submit", text: t("save") }), status);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const a = form.querySelector("#" + id), b = form.querySelector("#" + id + "-again");
+    if (a.value !== b.value) { status.textContent = t("secretsDiffer"); status.className = "status error"; return; }
+    const r = await api("PUT", `/v1/admin/users/${encodeURIComponent(u.id)}/secret`, { secret: a.value });
+    a.value = ""; b.value = "";
+    if (!r.ok) { showWriteError(form, status, r, () => {}); return; }
+    status.textContent = t("secretSet", { name: u.displayName || u.id });
+    status.className = "status ok";
+  });
+  cell.replaceChildren(form);
+  form.querySelector("input").focus();
+}
+
+function adminAudit() {
+  const list = h("ul", { class: "audit" });
+  const box = card("admin-audit", t("auditTitle"), list);
+  api("GET", "/v1/admin/audit?limit=50").then((r) => {
+    if (!r.ok) { list.replaceChildren(h("li", { class: "error", text: errorOf(r).message })); return; }
+    if (!r.data.items.length) { list.replaceChildren(h("li", { class: "muted", text: t("auditEmpty") })); return; }
+    list.replaceChildren(...r.data.items.map((e) => h("li", {},
+      h("time", { datetime: e.at, text: new Date(e.at).toLocaleString(window.pageLang()) }), " ",
+      h("strong", { text: personName(e.who) }), " ", h("span", { class: "muted", text: "(" + e.role + ", " + e.from + ")" }), " ",
+      h("code", { text: e.resource }),
+      e.changes.length ? h("ul", { class: "changes" }, e.changes.map((c) => h("li", { text: c }))) : null)));
+  });
+  return box;
+}
+
+function adminJournal() {
+  const list = h("ul", { class: "journal" });
+  const execs = [...state.execs.keys()].sort();
+  const sel = h("select", { id: "journal-exec", on: { change: () => load() } },
+    h("option", { value: "", text: t("allExecutives") }), execs.map((x) => h("option", { value: x, text: personName(x) + " (" + x + ")" })));
+  const box = card("admin-journal", t("journalTitle"), h("div", { class: "field inline" }, h("label", { for: "journal-exec", text: t("callsOf") }), sel), list);
+  async function load() {
+    const r = await api("GET", "/v1/admin/journal?limit=100&executive=" + encodeURIComponent(sel.value));
+    if (!r.ok) { list.replaceChildren(h("li", { class: "error", text: errorOf(r).message })); return; }
+    if (!r.data.items.length) { list.replaceChildren(h("li", { class: "muted", text: t("journalEmpty") })); return; }
+    list.replaceChildren(...r.data.items.map((e) => h("li", { "data-record": e.call_id },
+      h("details", {}, h("summary", {},
+        h("time", { datetime: e.at, text: new Date(e.at).toLocaleString(window.pageLang()) }), " ",
+        [e.kind, e.executive && personName(e.executive), e.caller_name || e.caller, e.decision, e.outcome, e.answered_by && t("outcomeAnswered", { who: personName(e.answered_by) }), e.end_cause]
+          .filter(Boolean).join(" · ")),
+      h("ol", { class: "why" }, (e.reasons || []).map((x) => h("li", { text: x })),
+        (e.steps || []).map((s) => h("li", { class: "step", text: new Date(s.at).toLocaleTimeString(window.pageLang()) + " " + s.what + (s.by ? " (" + personName(s.by) + ")" : "") })))))));
+  }
+  load();
+  return box;
 }
 
 // translateStatic puts the static words of index.html in the page's language.

@@ -616,3 +616,61 @@ func TestAssistantHoldsResumesAndHangsUpFromTheConsole(t *testing.T) {
 		chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
 	poll.Until(t, 0, "nothing left in the fake", func() bool { return w.Fake.Live().Empty() })
 }
+
+// TestAdminPages: the admin's header says "admin (administrator)"; the Admin tab shows
+// the health (connected to Asterisk), the users with their services, sets Ann's
+// secret (typed twice, never shown; Ann then signs in with it), the audit log saying
+// who set it, and the call journal with a call's reasons behind its row.
+func TestAdminPages(t *testing.T) {
+	w := world(t)
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	poll.Until(t, 0, "Erin's call ringing", func() bool { calls, _ := w.App.LiveCalls(); return len(calls) == 1 })
+	_ = w.Fake.Hangup(caller)
+	ctx := browser(t)
+	signIn(t, ctx, w, "admin")
+	var who string
+	run(t, ctx, "header", chromedp.Text("#who", &who, chromedp.ByQuery))
+	if who != "admin (administrator)" {
+		t.Fatalf("header: %q", who)
+	}
+	var health, services string
+	run(t, ctx, "admin tab", chromedp.Click("#tab-admin", chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-health dd`, chromedp.ByQuery), chromedp.Text("#admin-health", &health, chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-users tr[data-user="1002"]`, chromedp.ByQuery),
+		chromedp.Text(`#admin-users tr[data-user="1002"]`, &services, chromedp.ByQuery))
+	if !strings.Contains(health, "Connected to Asterisk") || !strings.Contains(health, "yes") {
+		t.Errorf("health: %q", health)
+	}
+	if !strings.Contains(services, "assistant (Erin Exec, Eve Exec)") {
+		t.Errorf("Ann's row: %q", services)
+	}
+	var said string
+	run(t, ctx, "reset Ann's secret", chromedp.Click(`#admin-users button[data-secret-for="1002"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#secret-1002", chromedp.ByQuery),
+		chromedp.SendKeys("#secret-1002", "ann's new secret", chromedp.ByQuery), chromedp.SendKeys("#secret-1002-again", "ann's new secret", chromedp.ByQuery),
+		chromedp.Click(`#admin-users tr[data-user="1002"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-users tr[data-user="1002"] .status.ok`, chromedp.ByQuery),
+		chromedp.Text(`#admin-users tr[data-user="1002"] .status`, &said, chromedp.ByQuery))
+	if said != "The secret of Ann Assist is set." {
+		t.Fatalf("after setting: %q", said)
+	}
+	var page string
+	run(t, ctx, "reload the admin tab", chromedp.Click("#tab-console", chromedp.ByQuery), chromedp.Click("#tab-admin", chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-audit li time`, chromedp.ByQuery), chromedp.WaitVisible(`#admin-journal li[data-record]`, chromedp.ByQuery),
+		chromedp.Click(`#admin-journal li[data-record] summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-journal li[data-record] .why li`, chromedp.ByQuery),
+		chromedp.Text("#view", &page, chromedp.ByQuery))
+	if strings.Contains(page, "ann's new secret") || strings.Contains(page, "argon2") {
+		t.Fatal("the page shows the secret or its hash")
+	}
+	for _, want := range []string{"user 1002 secret", "filtering is on"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the admin tab lacks %q", want)
+		}
+	}
+	anon := browser(t)
+	run(t, anon, "Ann with the new secret", chromedp.Navigate(w.URL), chromedp.WaitVisible("#user", chromedp.ByQuery),
+		chromedp.SendKeys("#user", "1002", chromedp.ByQuery), chromedp.SendKeys("#secret", "ann's new secret", chromedp.ByQuery),
+		chromedp.Click("#signin button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#app", chromedp.ByQuery))
+	screenshots(t, ctx, "admin")
+}

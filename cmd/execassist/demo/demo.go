@@ -73,8 +73,9 @@ type World struct {
 	Store *store.Store
 	stop  func()
 	log   zerolog.Logger
-	addr  string       // where the page is served
-	srv   *http.Server // nil while not serving (StopServing)
+	hash  func(string) (string, error) // what secrets an admin sets are hashed with
+	addr  string                       // where the page is served
+	srv   *http.Server                 // nil while not serving (StopServing)
 }
 
 // serve serves the page, the API and the metrics on addr, as serve does.
@@ -86,7 +87,7 @@ func (w *World) serve(addr string) error {
 	w.addr = raw.Addr().String()
 	ln := httpguard.Listen(raw, httpguard.Limits{})
 	mux := http.NewServeMux()
-	mux.Handle("/", api.New(api.Options{App: w.App, Store: w.Store, Log: w.log}))
+	mux.Handle("/", api.New(api.Options{App: w.App, Store: w.Store, Log: w.log, Hash: w.hash}))
 	mux.Handle("/metrics", w.App.MetricsHandler())
 	w.srv = httpguard.Server(mux, httpguard.Limits{}, "/metrics")
 	go func() { _ = w.srv.Serve(ln) }()
@@ -179,7 +180,7 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	go func() { _ = a.Run(runCtx); close(done) }()
 	cleanups = append(cleanups, func() { cancel(); <-done })
 
-	w := &World{Fake: fake, App: a, Store: st, log: o.Log}
+	w := &World{Fake: fake, App: a, Store: st, log: o.Log, hash: o.Hash}
 	if err := w.serve(o.Listen); err != nil {
 		cleanup()
 		return nil, err
