@@ -137,7 +137,13 @@ function openStream() {
     if (r.status === 401) { es.close(); return; }
     if (es.readyState === EventSource.CLOSED && state.stream === es) state.resubscribe = setTimeout(openStream, 3000);
   };
-  es.addEventListener("call", (m) => { const c = JSON.parse(m.data); state.calls.set(c.id, c); renderCalls(); });
+  es.addEventListener("call", (m) => {
+    const c = JSON.parse(m.data);
+    const before = state.calls.get(c.id);
+    state.calls.set(c.id, c);
+    renderCalls();
+    if (c.state === "ringing" && (!before || before.state !== "ringing")) announce(c);
+  });
   es.addEventListener("call-ended", (m) => {
     state.calls.delete(JSON.parse(m.data).id);
     renderCalls();
@@ -151,6 +157,13 @@ function openStream() {
     for (const o of document.querySelectorAll("#callas-exec option")) o.textContent = personName(o.value) + " (" + o.value + ")";
     if (state.tab === "executives" && !state.chosenExec) render();
   });
+}
+
+// announce tells a screen reader of a new ringing call, once (the live region says only
+// that, not every redraw of the list).
+function announce(c) {
+  const who = c.callerName || c.callerNumberDisplay || c.callerNumber || t("unknownCaller");
+  $("#announcer").textContent = t("newCall", { caller: who, exec: personName(c.executive), who: (c.ringing || []).map(personName).join(", ") });
 }
 
 // setOffline greys the live parts of the page and says why, or lifts it.
