@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/config"
@@ -259,3 +260,48 @@ var handleHangup = callAction(ResCallControl, http.StatusOK, func(s *Server, r *
 	}
 	return "Hung up", s.app.Hangup(c.ID, r.who.Name)
 })
+
+// TransferBody is POST /v1/calls/{id}/transfer.
+type TransferBody struct {
+	Destination string `json:"destination"`
+}
+
+// handleTransfer is POST /v1/calls/{id}/transfer: the destination (through the dial
+// gate, with the executive's calling permissions) rings showing the caller; when it
+// answers it takes the asker's place in the call. Unanswered, the asker keeps the call.
+func handleTransfer(s *Server, w http.ResponseWriter, r *request) error {
+	c, err := s.callFor(r, ResCallControl)
+	if err != nil {
+		return err
+	}
+	if c.Node != "" {
+		return errorf(http.StatusConflict, "call_on_other_node", "", "%v", &app.OtherNodeError{Call: c.ID, Node: c.Node})
+	}
+	if err := s.onTheCall(r, c); err != nil {
+		return err
+	}
+	if r.who.Admin {
+		return errorf(http.StatusConflict, "refused", "", "an admin is not on calls: the one on the call transfers it")
+	}
+	var b TransferBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	number := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' {
+			return -1
+		}
+		return r
+	}, b.Destination)
+	cfg := s.store.Snapshot().Config
+	endpoint, _, err := cfg.DialOut(cfg.User(c.Executive), number)
+	if err != nil {
+		return errorf(http.StatusForbidden, "destination_not_permitted", "destination", "%v", err)
+	}
+	if err := s.app.Transfer(c.ID, r.who.Name, endpoint, number); err != nil {
+		return errorf(http.StatusConflict, "refused", "", "%v", err)
+	}
+	s.log.Info().Str("who", r.who.Name).Str("call", c.ID).Msg("transfer through the API")
+	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "Ringing " + number + ": when it answers it takes your place in the call"})
+	return nil
+}

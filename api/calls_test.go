@@ -133,3 +133,60 @@ func TestHoldResumeAndHangUpFromTheConsole(t *testing.T) {
 		return len(j) == 1 && j[0].EndCause == "console-hung-up"
 	})
 }
+
+// TestTransferToANumberFromTheConsole: Ann transfers her call to a number typed with
+// spaces; until it answers she keeps the call; when it answers it takes her place and
+// the record says so. An emergency or premium number is refused before anything rings,
+// and so is Alan, who is not on the call.
+func TestTransferToANumberFromTheConsole(t *testing.T) {
+	r := newRig(t)
+	r.fake.AddPhone(aritest.Phone{Endpoint: "Local/+12125551234@execassist-outbound", Number: "+12125551234"})
+	ann, alan := r.login("1002"), r.login("1003")
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	annLeg := r.ringing("PJSIP/1002")
+	r.fake.Answer(annLeg)
+	var id string
+	r.eventually("the call answered at 1002", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && calls[0].State == "answered" {
+			id = calls[0].ID
+		}
+		return id != ""
+	})
+	if code, body := alan.do("POST", "/v1/calls/"+id+"/transfer", map[string]string{"destination": "2125551234"}, nil); code != 409 {
+		t.Fatalf("Alan: %d %s", code, body)
+	}
+	for _, bad := range []string{"911", "19005550000", "*72"} {
+		if code, body := ann.do("POST", "/v1/calls/"+id+"/transfer", map[string]string{"destination": bad}, nil); code/100 != 4 ||
+			(code == 403 && !strings.Contains(body, `"field":"destination"`)) {
+			t.Fatalf("transfer to %s: %d %s", bad, code, body)
+		}
+	}
+	if n := len(r.fake.ChannelsOn("Local/+12125551234@execassist-outbound")); n != 0 {
+		t.Fatal("a refused transfer rang")
+	}
+	if code, body := ann.do("POST", "/v1/calls/"+id+"/transfer", map[string]string{"destination": "(212) 555-1234"}, nil); code != 202 {
+		t.Fatalf("transfer: %d %s", code, body)
+	}
+	target := r.ringing("Local/+12125551234@execassist-outbound")
+	if r.fake.BridgeOf(annLeg) == "" {
+		t.Fatal("Ann left the call before the transfer answered")
+	}
+	r.fake.Answer(target)
+	r.eventually("the number took Ann's place", func() bool {
+		br := r.fake.BridgeOf(caller)
+		return br != "" && br == r.fake.BridgeOf(target) && r.fake.BridgeOf(annLeg) == ""
+	})
+	r.fake.Hangup(caller)
+	r.eventually("the record", func() bool {
+		j, _ := r.store.Journal(store.JournalFilter{})
+		for _, e := range j {
+			for _, st := range e.Steps {
+				if st.What == "transferred by 1002 to 2125551234" {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}

@@ -34,6 +34,7 @@ func routes() []route {
 		{method: "POST", pattern: "/v1/calls/{id}/bridge", summary: "Ring the asker's phones; on answer they join the call with the warning tone (as *15)", resp: ActionReply{}, handle: handleBridge},
 		{method: "POST", pattern: "/v1/calls/{id}/hold", summary: "Put the far end on hold (music on hold); only someone on the call", resp: ActionReply{}, handle: handleHold},
 		{method: "POST", pattern: "/v1/calls/{id}/resume", summary: "Take the far end off hold; only someone on the call", resp: ActionReply{}, handle: handleResume},
+		{method: "POST", pattern: "/v1/calls/{id}/transfer", summary: "Ring a number (the executive's calling permissions apply); when it answers it takes the asker's place in the call", body: TransferBody{}, resp: ActionReply{}, handle: handleTransfer},
 		{method: "POST", pattern: "/v1/calls/{id}/hangup", summary: "End the call for everyone on it; only someone on the call", resp: ActionReply{}, handle: handleHangup},
 		{method: "POST", pattern: "/v1/calls/initiate", summary: "Ring the asker's phone; on answer call the destination as the executive (as #64, same calling permissions)", body: InitiateBody{}, resp: ActionReply{}, handle: handleInitiate},
 		{method: "GET", pattern: "/v1/admin/users", summary: "Admin: every user and their services, pools, whether they can sign in", resp: AdminUsers{}, handle: handleAdminUsers},

@@ -156,3 +156,15 @@ func (a *App) Hangup(id, by string) error {
 	}
 	return ask(c, func(r replyTo) request { return hangupRequest{replyTo: r, by: by} }, a.stopped)
 }
+
+// Transfer rings endpoint (a number through the dial gate, shown as number in the
+// record) for the live call id; when it answers it joins the call and by leaves it.
+func (a *App) Transfer(id, by, endpoint, number string) error {
+	c, err := a.liveCall(id)
+	if err != nil {
+		return err
+	}
+	return ask(c, func(r replyTo) request {
+		return transferRequest{replyTo: r, by: by, endpoint: endpoint, number: number}
+	}, a.stopped)
+}

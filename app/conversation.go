@@ -48,6 +48,9 @@ type party struct {
 	// joins is set on a leg rung for the API's retrieve or bridge: what it does when
 	// answered.
 	joins ringJoin
+	// leaves is, for a transfer leg, the user who asked and leaves the call when it
+	// answers.
+	leaves string
 	// fromDialplan: the remote party is a caller that came from the dialplan (Stasis
 	// exec): failing open continues it there instead of hanging it up.
 	fromDialplan bool

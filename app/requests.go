@@ -93,6 +93,7 @@ type ringJoin string
 const (
 	ringRetrieve ringJoin = "retrieve" // the call moves to the executive; the assistant is released
 	ringBridge   ringJoin = "bridge"   // the asker joins the call, with the warning tone
+	ringTransfer ringJoin = "transfer" // the number joins the call and whoever asked leaves it
 )
 
 // holdRequest (the console's hold and resume): the far end is held (Asterisk's hold
@@ -109,6 +110,17 @@ type hangupRequest struct {
 	by string
 }
 
+// transferRequest (the console's transfer to a number): endpoint (already through the
+// dial gate) rings showing the caller; when it answers it joins the call and by leaves
+// it. Unanswered, nothing changes: by is still on the call.
+type transferRequest struct {
+	replyTo
+	by       string
+	endpoint string
+	number   string // as the asker typed it, for the record
+}
+
+func (transferRequest) isMessage() {}
 func (holdRequest) isMessage()   {}
 func (hangupRequest) isMessage() {}
 func (pushRequest) isMessage() {}

@@ -30,6 +30,8 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		m.answer(t.ringToJoin(ctx, m))
 	case holdRequest:
 		m.answer(t.hold(ctx, m.on))
+	case transferRequest:
+		m.answer(t.transferTo(ctx, m))
 	case hangupRequest:
 		m.answer(nil)
 		return t.hungUpBy(ctx, m.by)
@@ -157,7 +159,8 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 		return
 	}
 	v.parties[r.id] = r
-	if r.joins == ringRetrieve {
+	switch r.joins {
+	case ringRetrieve:
 		for id, p := range v.parties {
 			if p.role == roleAssistant {
 				delete(v.parties, id)
@@ -165,6 +168,17 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 			}
 		}
 		v.held = false
+	case ringTransfer:
+		for id, p := range v.parties {
+			if p.who == r.leaves && p != r {
+				delete(v.parties, id)
+				v.hangup(ctx, id)
+			}
+		}
+		_ = v.hold(ctx, false)
+		v.publish(false)
+		v.journal("transferred by "+r.leaves+" to "+r.who, r.leaves)
+		return
 	}
 	v.publish(false)
 	v.journal(string(r.joins)+" by "+r.who+" (API)", r.who)
@@ -175,22 +189,50 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 const joinRingTimeout = 30 * time.Second
 
 // hold puts the far end on hold (or takes it off): it hears music on hold meanwhile.
-func (t *talking) hold(ctx context.Context, on bool) error {
-	if t.remote.id == "" || t.heldHere == on {
+func (v *conversation) hold(ctx context.Context, on bool) error {
+	if v.remote.id == "" || v.heldHere == on {
 		return nil
 	}
-	key := ari.NewKey(ari.ChannelKey, t.remote.id)
+	key := ari.NewKey(ari.ChannelKey, v.remote.id)
 	var err error
 	if on {
-		err = t.cli.Channel().Hold(ctx, key)
+		err = v.cli.Channel().Hold(ctx, key)
 	} else {
-		err = t.cli.Channel().StopHold(ctx, key)
+		err = v.cli.Channel().StopHold(ctx, key)
 	}
 	if err != nil {
 		return fmt.Errorf("hold: %w", err)
 	}
-	t.heldHere = on
-	t.publish(false)
-	t.journal(map[bool]string{true: "held", false: "resumed"}[on], "")
+	v.heldHere = on
+	v.publish(false)
+	v.journal(map[bool]string{true: "held", false: "resumed"}[on], "")
+	return nil
+}
+
+// transferTo rings the number the asker transfers the call to; the asker stays on the
+// call until it answers (joined), so an unanswered transfer drops nobody.
+func (t *talking) transferTo(ctx context.Context, m transferRequest) error {
+	var from *party
+	for _, p := range t.parties {
+		if p.who == m.by {
+			from = p
+		}
+	}
+	if from == nil {
+		return refusal(t.nameOf(m.by) + " is not on this call")
+	}
+	for _, p := range t.ringing {
+		if p.joins == ringTransfer {
+			return refusal("a transfer of this call is ringing already")
+		}
+	}
+	if t.ringLegs(ctx, roleTransferTarget, m.number, ringTransfer, m.endpoint) == 0 {
+		return refusal(m.number + " could not be rung")
+	}
+	for _, p := range t.ringing {
+		if p.joins == ringTransfer {
+			p.leaves = m.by
+		}
+	}
 	return nil
 }

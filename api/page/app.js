@@ -12,6 +12,8 @@ const state = {
   stream: null,
   offline: false,   // the events stream is down: what is shown may be stale
   resubscribe: 0,   // the timer that opens the stream again
+  transferOpen: "", // the call whose transfer form is open
+  transferValue: "", // what was typed there
   chosenExec: "",   // the executive whose settings the Executives tab shows
 };
 
@@ -321,6 +323,13 @@ function callActions(c) {
   if (onIt && c.state !== "ringing" && c.state !== "pushed") {
     out.push(c.held ? act(t("resume"), t("resumeLabel", { caller }), "resume") : act(t("hold"), t("holdLabel", { caller }), "hold"));
     out.push(act(t("hangup"), t("hangupLabel", { caller }), "hangup"));
+    if (!me.admin) out.push(h("button", { type: "button", "data-action": "transfer", "aria-expanded": String(state.transferOpen === c.id),
+      "aria-label": t("transferLabel", { caller }), on: { click: () => {
+        state.transferOpen = state.transferOpen === c.id ? "" : c.id;
+        renderCalls();
+        const f = document.querySelector(`#transfer-${CSS.escape(slug(c.id))}`);
+        if (f) f.focus();
+      } } }, t("transfer")));
   }
   return out;
 }
@@ -338,7 +347,28 @@ function renderCalls() {
     h("div", { class: "state", text: stateText(c) }),
     h("time", { class: "since", "data-since": c.since, text: elapsed(c.since) }),
     h("div", { class: "actions" }, callActions(c)),
+    state.transferOpen === c.id ? transferForm(c) : null,
     said.get(c.id) || h("p", { class: "said", role: "status" }))));
+}
+
+// transferForm asks for the number to transfer a call to; it survives the list's
+// redraws (what was typed is kept in state).
+function transferForm(c) {
+  const id = "transfer-" + slug(c.id);
+  const form = h("form", { class: "transfer field inline", "data-transfer": c.id },
+    h("label", { for: id, text: t("transferTo") }),
+    h("input", { id, inputmode: "tel", autocomplete: "off", required: true, value: state.transferValue || "",
+      on: { input: (ev) => { state.transferValue = ev.target.value; } } }),
+    h("button", { type: "submit", text: t("transferButton") }));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const said = form.closest("li").querySelector(".said");
+    const r = await api("POST", `/v1/calls/${encodeURIComponent(c.id)}/transfer`, { destination: state.transferValue || "" });
+    said.textContent = r.ok ? r.data.done : errorOf(r).message;
+    said.className = r.ok ? "said muted" : "said error";
+    if (r.ok) { state.transferOpen = ""; state.transferValue = ""; renderCalls(); }
+  });
+  return form;
 }
 
 // partiesText says who is calling whom, in words: "Bob Caller (212) 555-1234 for

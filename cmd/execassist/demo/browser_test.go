@@ -674,3 +674,45 @@ func TestAdminPages(t *testing.T) {
 		chromedp.Click("#signin button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#app", chromedp.ByQuery))
 	screenshots(t, ctx, "admin")
 }
+
+// TestAssistantTransfersACallToANumber: Ann opens Transfer on her call, types a number
+// as people write it, and the number rings; when it answers, the call is no longer at
+// Ann. A premium number is refused in words under the row.
+func TestAssistantTransfersACallToANumber(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	var leg string
+	poll.Until(t, 0, "Ann's phone ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	_ = w.Fake.Answer(leg)
+	row := `#calls li[data-state="answered"]`
+	var said string
+	run(t, ctx, "a premium number", chromedp.Click(row+` button[data-action="transfer"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(row+` form[data-transfer] input`, chromedp.ByQuery),
+		chromedp.SendKeys(row+` form[data-transfer] input`, "1 900 555 0000", chromedp.ByQuery),
+		chromedp.Click(row+` form[data-transfer] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(row+` .said.error`, chromedp.ByQuery), chromedp.Text(row+" .said", &said, chromedp.ByQuery))
+	if !strings.Contains(said, "premium") {
+		t.Fatalf("a premium transfer: %q", said)
+	}
+	run(t, ctx, "transfer to a number", chromedp.Evaluate(`document.querySelector('`+row+` form[data-transfer] input').value = ""`, nil),
+		chromedp.SendKeys(row+` form[data-transfer] input`, "(555) 123-4567", chromedp.ByQuery),
+		chromedp.Click(row+` form[data-transfer] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(row+` .said.muted`, chromedp.ByQuery))
+	// The demo's outside numbers answer after 3 s.
+	wait, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	run(t, wait, "the call left Ann", chromedp.WaitVisible(`#calls li[data-state="connected"]`, chromedp.ByQuery))
+	if w.Fake.BridgeOf(leg) != "" {
+		t.Fatal("Ann's leg is still in the call")
+	}
+	_ = w.Fake.Hangup(caller)
+}
