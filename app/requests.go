@@ -121,9 +121,9 @@ type transferRequest struct {
 }
 
 func (transferRequest) isMessage() {}
-func (holdRequest) isMessage()   {}
-func (hangupRequest) isMessage() {}
-func (pushRequest) isMessage() {}
-func (moveRequest) isMessage() {}
-func (joinRequest) isMessage() {}
-func (ringRequest) isMessage() {}
+func (holdRequest) isMessage()     {}
+func (hangupRequest) isMessage()   {}
+func (pushRequest) isMessage()     {}
+func (moveRequest) isMessage()     {}
+func (joinRequest) isMessage()     {}
+func (ringRequest) isMessage()     {}
