@@ -144,11 +144,13 @@ function openStream() {
     const before = state.calls.get(c.id);
     state.calls.set(c.id, c);
     renderCalls();
+    renderExecutiveStrip();
     if (c.state === "ringing" && (!before || before.state !== "ringing")) announce(c);
   });
   es.addEventListener("call-ended", (m) => {
     state.calls.delete(JSON.parse(m.data).id);
     renderCalls();
+    renderExecutiveStrip();
     for (const ms of [300, 1500]) setTimeout(() => loadHistory(), ms);
   });
   es.addEventListener("setting", (m) => {
@@ -269,8 +271,16 @@ function renderExecutiveStrip() {
       h("span", { class: "lamp", "aria-hidden": "true" }),
       h("label", { for: id }, sw, " ", t("filteringSwitch", { name: e.displayName || e.id })),
       h("span", { class: "muted" }, " ", e.filteringEnabled ? t("filteringOn") : t("filteringOff")),
-      e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null, note);
+      e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null,
+      execOnCall(e.id) ? h("span", { class: "badge busy", text: t("onACall") }) : null, note);
   }));
+}
+
+// execOnCall: the executive is on one of the calls execassist handles (with the caller,
+// or bridged in). Calls that do not pass through execassist are not seen here.
+function execOnCall(id) {
+  for (const c of state.calls.values()) if (c.executive === id && !c.node && (c.state === "executive" || c.state === "bridged")) return true;
+  return false;
 }
 
 function stateText(c) {

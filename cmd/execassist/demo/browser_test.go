@@ -716,3 +716,50 @@ func TestAssistantTransfersACallToANumber(t *testing.T) {
 	}
 	_ = w.Fake.Hangup(caller)
 }
+
+// TestTheConsoleWorksFromTheKeyboard: Ann reaches the push button of her call with the
+// Tab key alone and presses Enter: Erin's phone rings; and Erin's strip says she is on a
+// call once she has it.
+func TestTheConsoleWorksFromTheKeyboard(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	var leg string
+	poll.Until(t, 0, "Ann's phone ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	_ = w.Fake.Answer(leg)
+	run(t, ctx, "answered", chromedp.WaitVisible(`#calls li[data-state="answered"] button[data-action="push"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.blur()`, nil))
+	reached := false
+	for range 60 {
+		var action string
+		run(t, ctx, "tab", chromedp.KeyEvent("\t"), chromedp.Evaluate(`document.activeElement.dataset.action || ""`, &action))
+		if action == "push" {
+			reached = true
+			break
+		}
+	}
+	if !reached {
+		t.Fatal("the push button cannot be reached with Tab")
+	}
+	run(t, ctx, "Enter", chromedp.KeyEvent("\r"))
+	var execLeg string
+	poll.Until(t, 0, "Erin's phone ringing for the push", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1001") {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				execLeg = l
+			}
+		}
+		return execLeg != ""
+	})
+	_ = w.Fake.Answer(execLeg)
+	run(t, ctx, "Erin on a call", chromedp.WaitVisible(`#exec-strip [data-exec="1001"] .badge.busy`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(caller)
+}
