@@ -663,7 +663,7 @@ function filteringCard(base) {
     // Filters are in effect only with the filter type "Custom filters": say so.
     const inEffect = r.data.filterType === "CUSTOM_CALL_FILTERS";
     crit.replaceChildren(h("h2", { id: "criteria-h", text: t("criteriaTitle") }),
-      rows.length ? h("ul", { class: "criteria" }, rows.map((c) => h("li", { "data-criterion": c.filterName },
+      rows.length ? h("ul", { class: "criteria" }, rows.map((c) => h("li", { "data-criterion": c.filterName, "data-id": c.id },
         h("span", { class: "name", text: c.filterName }),
         h("span", { class: "muted", text: c.filterEnabled ? t("filterYes") : t("filterNo") }),
         c.activationEnabled && !inEffect ? h("span", { class: "badge notice", text: t("notInEffect") }) : null,
@@ -728,9 +728,13 @@ function filteringCard(base) {
       form.remove();
       load(true);
     });
+    // The editor opens in place: under the filter it edits, or under the list for a new
+    // one.
     const old = $("#filter-editor");
     if (old) old.remove();
-    crit.after(form);
+    const row = id && [...crit.querySelectorAll("li[data-criterion]")].find((li) => li.dataset.id === id);
+    if (row) row.append(form);
+    else crit.querySelector("#add-filter").before(form);
     form.querySelector("input,select").focus();
   }
   typeForm.addEventListener("saved", () => load());

@@ -477,7 +477,8 @@ func TestARestartOfServeKeepsThePageSignedInAndLive(t *testing.T) {
 // TestSettingsShowOnlyTheFieldsThatApply: the alerting form shows rings per assistant
 // only for sequential alerting, the forward number only for Forward, a custom name
 // only for Custom, and says an edit is not saved yet; a filter that is active while the
-// filter type is not custom says it is not in effect, until the type is custom.
+// filter type is not custom says it is not in effect, until the type is custom; its
+// editor opens in place, under the filter.
 func TestSettingsShowOnlyTheFieldsThatApply(t *testing.T) {
 	w := world(t)
 	ctx := browser(t)
@@ -516,6 +517,9 @@ func TestSettingsShowOnlyTheFieldsThatApply(t *testing.T) {
 		chromedp.WaitVisible("#filter-editor", chromedp.ByQuery), chromedp.SendKeys("#filter-edit-filterName", "Board", chromedp.ByQuery),
 		chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery),
 		chromedp.WaitVisible(`#criteria li[data-criterion="Board"] .badge.notice`, chromedp.ByQuery))
+	run(t, ctx, "the editor opens in place", chromedp.Click(`#criteria li[data-criterion="Board"] button[aria-label="Edit filter Board"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#criteria li[data-criterion="Board"] #filter-editor`, chromedp.ByQuery),
+		chromedp.Click(`#filter-editor button[type=button]`, chromedp.ByQuery), chromedp.WaitNotPresent(`#filter-editor`, chromedp.ByQuery))
 	filterForm := `form[data-path="/v1/people/1001/executive/callFiltering"]`
 	run(t, ctx, "custom filters saved", chromedp.SetValue(filterForm+" select", "CUSTOM_CALL_FILTERS", chromedp.ByQuery),
 		chromedp.Click(filterForm+" button[type=submit]", chromedp.ByQuery),
