@@ -25,7 +25,36 @@ type ExecutiveSummary struct {
 	ScreeningEnabled bool     `json:"screeningEnabled"`
 	DoNotDisturb     bool     `json:"doNotDisturb"`
 	Assistants       []Person `json:"assistants"`
-	Version          string   `json:"version"` // changes with any of the executive's settings
+	// CallsTo are what a custom filter's "calls to" may name: primary, mobility and each
+	// of the executive's numbers, each with how people read it.
+	CallsTo []CallsToChoice `json:"callsTo"`
+	Version string          `json:"version"` // changes with any of the executive's settings
+}
+
+// CallsToChoice is one value of a filter's callsToNumbers and its label.
+type CallsToChoice struct {
+	Value string `json:"value"` // primary, mobility or a number
+	Shown string `json:"shown"` // the number it stands for, written for people
+}
+
+// callsToChoices lists the numbers a call to executive u can arrive on.
+func callsToChoices(cfg *config.Config, u *config.User) []CallsToChoice {
+	show := func(n string) string { return n }
+	if plan, err := cfg.DialingPlan(); err == nil {
+		show = plan.Display
+	}
+	primary := u.Extension
+	if len(u.Numbers) > 0 {
+		primary = u.Extension + ", " + show(u.Numbers[0])
+	}
+	out := []CallsToChoice{{Value: "primary", Shown: primary}}
+	if u.Mobile != "" {
+		out = append(out, CallsToChoice{Value: "mobility", Shown: show(u.Mobile)})
+	}
+	for _, n := range u.Numbers {
+		out = append(out, CallsToChoice{Value: n, Shown: show(n)})
+	}
+	return out
 }
 
 // summaries lists the executives whose settings the principal may read, as of one
@@ -41,7 +70,7 @@ func summaries(cfg *config.Config, rt config.Runtime, who Principal) []Executive
 		pool, _ := poolSetting.view(cfg, rt, u.Extension)
 		al, _ := alertSetting.view(cfg, rt, u.Extension)
 		out = append(out, ExecutiveSummary{ID: u.Extension, DisplayName: u.Name, FilteringEnabled: f.Enabled, FilterType: f.FilterType,
-			ScreeningEnabled: sc.Enabled, DoNotDisturb: rt.OnDND(u.Extension), Assistants: pool.Assistants,
+			ScreeningEnabled: sc.Enabled, DoNotDisturb: rt.OnDND(u.Extension), Assistants: pool.Assistants, CallsTo: callsToChoices(cfg, &u),
 			Version: etag([]any{f, sc, pool, al, rt.OnDND(u.Extension)})})
 	}
 	return out

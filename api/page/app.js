@@ -381,6 +381,17 @@ function transferForm(c) {
   return form;
 }
 
+// callsToChoices are the numbers a filter's "calls to" may name for the executive whose
+// settings path base is (from the executive's summary), plus any the filter already has.
+function callsToChoices(base, had) {
+  const id = decodeURIComponent(base.split("/")[3]);
+  const e = state.execs.get(id) || (state.me.user === id ? state.execs.get(state.me.user) : null);
+  const out = ((e && e.callsTo) || [{ value: "primary", shown: id }]).map((c) => ({ value: c.value,
+    label: c.value === "primary" ? t("callsToPrimary", { number: c.shown }) : c.value === "mobility" ? t("callsToMobility", { number: c.shown }) : c.shown }));
+  for (const v of had || []) if (!out.some((c) => c.value === v)) out.push({ value: v, label: v });
+  return out;
+}
+
 // partiesText says who is calling whom, in words: "Bob Caller (212) 555-1234 for
 // Erin Exec", or for a call placed as the executive "Ann Assist calling +44 20 7123
 // 4567 for Erin Exec"; numbers as the API wrote them for people.
@@ -440,6 +451,8 @@ function input(id, f, value, readOnly) {
       f.options.map((o) => h("option", { value: o, selected: o === value, text: f.label ? f.label(o) : t(o) })));
     case "number": return h("input", { type: "number", id, value: value ?? "", disabled: readOnly, min: f.min, max: f.max });
     case "list": return h("input", { id, value: (value || []).join(", "), disabled: readOnly, autocomplete: "off" });
+    case "choices": return h("fieldset", { id, class: "choices" }, h("legend", { text: f.legend || "" }), f.choices.map((c, i) => h("label", { class: "choice" },
+      h("input", { type: "checkbox", value: c.value, checked: (value || []).includes(c.value), disabled: readOnly, id: id + "-" + i }), " ", c.label)));
     default: return h("input", { id, value: value ?? "", disabled: readOnly, autocomplete: "off" });
   }
 }
@@ -449,6 +462,7 @@ function readInput(el, f) {
     case "checkbox": return el.checked;
     case "number": return el.value === "" ? 0 : Number(el.value);
     case "list": return el.value.split(",").map((s) => s.trim()).filter(Boolean);
+    case "choices": return [...el.querySelectorAll("input:checked")].map((x) => x.value);
     case "bool": return el.value === "true";
     default: return el.value;
   }
@@ -699,12 +713,15 @@ function filteringCard(base) {
       { key: "holidayScheduleName", type: "select", options: schedules, label: (o) => o || t("none") },
       { key: "callsFrom", type: "select", options: ["ANY_PHONE_NUMBER", "SELECT_PHONE_NUMBERS", "ANY_INTERNAL", "ANY_EXTERNAL"] },
       { key: "phoneNumbers", type: "list" }, { key: "anonymousCallersEnabled", type: "checkbox" },
-      { key: "unavailableCallersEnabled", type: "checkbox" }, { key: "callsToNumbers", type: "list" },
+      { key: "unavailableCallersEnabled", type: "checkbox" }, { key: "callsToNumbers", type: "choices", choices: callsToChoices(base, cur.callsToNumbers) },
       { key: "filterEnabled", type: "bool" }, { key: "activationEnabled", type: "checkbox" }];
     const idOf = (f) => "filter-edit-" + f.key;
     const form = h("form", { class: "card editor", id: "filter-editor", "aria-labelledby": "filter-editor-h" },
       h("h2", { id: "filter-editor-h", text: id ? t("editFilter", { name: cur.filterName }) : t("addFilter") }),
-      fields.map((f) => f.type === "bool"
+      fields.map((f) => f.type === "choices"
+        ? h("div", { class: "field" }, input(idOf(f), { ...f, legend: t(f.key) }, cur[f.key], false),
+          h("p", { class: "field-error", role: "alert", "data-error-for": f.key }))
+        : f.type === "bool"
         ? field(idOf(f), t(f.key), h("select", { id: idOf(f) }, h("option", { value: "true", selected: cur.filterEnabled, text: t("filterYes") }),
           h("option", { value: "false", selected: !cur.filterEnabled, text: t("filterNo") })), f.key)
         : field(idOf(f), t(f.key), input(idOf(f), f, cur[f.key], false), f.key)));

@@ -767,3 +767,28 @@ func TestTheConsoleWorksFromTheKeyboard(t *testing.T) {
 	run(t, ctx, "Erin on a call", chromedp.WaitVisible(`#exec-strip [data-exec="1001"] .badge.busy`, chromedp.ByQuery))
 	_ = w.Fake.Hangup(caller)
 }
+
+// TestCallsToIsAChoiceOfTheExecutivesNumbers: a filter's "calls to" offers Erin's
+// primary number, her mobile and her numbers, written for people; ticking the mobile
+// saves "mobility".
+func TestCallsToIsAChoiceOfTheExecutivesNumbers(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	var labels []string
+	run(t, ctx, "the editor", chromedp.Click("#tab-mine", chromedp.ByQuery), chromedp.WaitVisible("#add-filter", chromedp.ByQuery),
+		chromedp.Click("#add-filter", chromedp.ByQuery), chromedp.WaitVisible("#filter-edit-callsToNumbers", chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("#filter-edit-callsToNumbers label")].map((l) => l.textContent.trim())`, &labels))
+	want := []string{"My primary number (1001, (555) 123-1001)", "My mobile ((555) 987-1001)", "(555) 123-1001"}
+	if !slices.Equal(labels, want) {
+		t.Fatalf("calls to offers %q, want %q", labels, want)
+	}
+	run(t, ctx, "tick the mobile and save", chromedp.SendKeys("#filter-edit-filterName", "Mobile calls", chromedp.ByQuery),
+		chromedp.Click(`#filter-edit-callsToNumbers input[value="mobility"]`, chromedp.ByQuery),
+		chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(`#criteria li[data-criterion="Mobile calls"]`, chromedp.ByQuery))
+	f := w.Store.Snapshot().Config.User("1001").Executive.Filtering.Filters
+	if len(f) != 1 || !slices.Equal(f[0].CallsTo, []string{"mobility"}) {
+		t.Fatalf("stored: %+v", f)
+	}
+}
