@@ -55,7 +55,20 @@ async function api(method, path, body, etag) {
   return { status: r.status, ok: r.ok, data, etag: r.headers.get("ETag") };
 }
 
-const errorOf = (r) => (r.data && r.data.error) || { message: "HTTP " + r.status };
+// errorOf is the API's error of an answer, its message in the page's words: the API
+// names fields and values as scripts know them (SELECT_PHONE_NUMBERS, phoneNumbers);
+// people read the labels of the page instead.
+const errorOf = (r) => {
+  const e = (r.data && r.data.error) || { message: "HTTP " + r.status };
+  return { ...e, message: humanize(e.message || "") };
+};
+
+function humanize(msg) {
+  return msg.replace(/\b([A-Z][A-Z_]{2,}|[a-z]+[A-Z][A-Za-z]+)\b/g, (word) => {
+    const label = window.I18N.en[word] && t(word);
+    return label ? "“" + label.split(" (")[0] + "”" : word;
+  });
+}
 
 function personName(id) {
   const e = state.execs.get(id);

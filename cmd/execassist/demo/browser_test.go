@@ -792,3 +792,23 @@ func TestCallsToIsAChoiceOfTheExecutivesNumbers(t *testing.T) {
 		t.Fatalf("stored: %+v", f)
 	}
 }
+
+// TestRefusalsReadInWordsNotFieldNames: a filter for "Selected numbers" without numbers
+// is refused next to the numbers field in the page's words, without the API's
+// SELECT_PHONE_NUMBERS or phoneNumbers.
+func TestRefusalsReadInWordsNotFieldNames(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1001")
+	var msg string
+	run(t, ctx, "a filter for selected numbers without numbers", chromedp.Click("#tab-mine", chromedp.ByQuery),
+		chromedp.WaitVisible("#add-filter", chromedp.ByQuery), chromedp.Click("#add-filter", chromedp.ByQuery),
+		chromedp.WaitVisible("#filter-editor", chromedp.ByQuery), chromedp.SendKeys("#filter-edit-filterName", "Nobody", chromedp.ByQuery),
+		chromedp.SetValue("#filter-edit-callsFrom", "SELECT_PHONE_NUMBERS", chromedp.ByQuery),
+		chromedp.Click("#filter-editor button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible(`#filter-editor [data-error-for="phoneNumbers"]:not(:empty)`, chromedp.ByQuery),
+		chromedp.Text(`#filter-editor [data-error-for="phoneNumbers"]`, &msg, chromedp.ByQuery))
+	if strings.Contains(msg, "SELECT_PHONE_NUMBERS") || strings.Contains(msg, "phoneNumbers") || !strings.Contains(msg, "“Selected numbers”") {
+		t.Fatalf("refusal: %q", msg)
+	}
+}
