@@ -305,3 +305,15 @@ func handleTransfer(s *Server, w http.ResponseWriter, r *request) error {
 	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "Ringing " + number + ": when it answers it takes your place in the call"})
 	return nil
 }
+
+// handleVoicemail is POST /v1/calls/{id}/voicemail: the caller goes to the executive's
+// voice messaging (as Cisco's "Transfer to Voicemail"): a ringing call by anyone who
+// sees it (the pool, the executive), an answered one by whoever is on it.
+var handleVoicemail = callAction(ResCallControl, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+	if c.State != "ringing" {
+		if err := s.onTheCall(r, c); err != nil {
+			return "", err
+		}
+	}
+	return "Sent to " + s.nameOf(c.Executive) + "'s voicemail", s.app.Voicemail(c.ID, r.who.Name)
+})

@@ -190,3 +190,58 @@ func TestTransferToANumberFromTheConsole(t *testing.T) {
 		return false
 	})
 }
+
+// TestSendToVoicemailRingingAndAnswered: Alan sends a call ringing at the pool to Erin's
+// voicemail (the caller continues to execassist-voicemail, every leg released); Ann sends
+// the call she answered there too; Alan, not on Ann's call, may not.
+func TestSendToVoicemailRingingAndAnswered(t *testing.T) {
+	r := newRig(t)
+	ann, alan := r.login("1002"), r.login("1003")
+	liveID := func(state string) string {
+		var id string
+		r.eventually("a "+state+" call", func() bool {
+			calls, _ := r.app.LiveCalls()
+			for _, c := range calls {
+				if c.State == state {
+					id = c.ID
+				}
+			}
+			return id != ""
+		})
+		return id
+	}
+	first := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	r.ringing("PJSIP/1002")
+	if code, body := alan.do("POST", "/v1/calls/"+liveID("ringing")+"/voicemail", nil, nil); code != 200 {
+		t.Fatalf("voicemail for a ringing call: %d %s", code, body)
+	}
+	r.eventually("the first caller at voicemail", func() bool {
+		to, ok := r.fake.Continued(first)
+		return ok && to.String() == "execassist-voicemail,1001,1"
+	})
+	r.eventually("the legs released", func() bool { return len(r.fake.Live().Bridges) == 0 && len(r.fake.Live().Channels) <= 1 })
+
+	second := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	r.fake.Answer(r.ringing("PJSIP/1002"))
+	id := liveID("answered")
+	if code, _ := alan.do("POST", "/v1/calls/"+id+"/voicemail", nil, nil); code != 409 {
+		t.Fatalf("Alan sending Ann's call to voicemail: %d", code)
+	}
+	if code, body := ann.do("POST", "/v1/calls/"+id+"/voicemail", nil, nil); code != 200 {
+		t.Fatalf("Ann: %d %s", code, body)
+	}
+	r.eventually("the second caller at voicemail", func() bool {
+		to, ok := r.fake.Continued(second)
+		return ok && to.String() == "execassist-voicemail,1001,1"
+	})
+	r.eventually("the records", func() bool {
+		j, _ := r.store.Journal(store.JournalFilter{})
+		n := 0
+		for _, e := range j {
+			if e.Outcome == "sent-to-voicemail" || e.EndCause == "sent-to-voicemail" {
+				n++
+			}
+		}
+		return n == 2
+	})
+}

@@ -35,6 +35,7 @@ func routes() []route {
 		{method: "POST", pattern: "/v1/calls/{id}/hold", summary: "Put the far end on hold (music on hold); only someone on the call", resp: ActionReply{}, handle: handleHold},
 		{method: "POST", pattern: "/v1/calls/{id}/resume", summary: "Take the far end off hold; only someone on the call", resp: ActionReply{}, handle: handleResume},
 		{method: "POST", pattern: "/v1/calls/{id}/transfer", summary: "Ring a number (the executive's calling permissions apply); when it answers it takes the asker's place in the call", body: TransferBody{}, resp: ActionReply{}, handle: handleTransfer},
+		{method: "POST", pattern: "/v1/calls/{id}/voicemail", summary: "Send the caller to the executive's voicemail: a ringing call (the pool, the executive), an answered one (whoever is on it)", resp: ActionReply{}, handle: handleVoicemail},
 		{method: "POST", pattern: "/v1/calls/{id}/hangup", summary: "End the call for everyone on it; only someone on the call", resp: ActionReply{}, handle: handleHangup},
 		{method: "POST", pattern: "/v1/calls/initiate", summary: "Ring the asker's phone; on answer call the destination as the executive (as #64, same calling permissions)", body: InitiateBody{}, resp: ActionReply{}, handle: handleInitiate},
 		{method: "GET", pattern: "/v1/admin/users", summary: "Admin: every user and their services, pools, whether they can sign in", resp: AdminUsers{}, handle: handleAdminUsers},

@@ -59,7 +59,7 @@ func (a *App) devicesOf(ext string) []string {
 }
 
 func (a *App) liveCall(id string) (execCall, error) {
-	for _, c := range a.registry.find(func(c execCall) bool { return c.owner.id == id }) {
+	if c, ok := a.registry.byID(id); ok {
 		return c, nil
 	}
 	if a.store != nil {
@@ -167,4 +167,14 @@ func (a *App) Transfer(id, by, endpoint, number string) error {
 	return ask(c, func(r replyTo) request {
 		return transferRequest{replyTo: r, by: by, endpoint: endpoint, number: number}
 	}, a.stopped)
+}
+
+// Voicemail sends the caller of the live call id to the executive's voice messaging,
+// ringing or answered (the console's "send to voicemail" by user by).
+func (a *App) Voicemail(id, by string) error {
+	c, err := a.liveCall(id)
+	if err != nil {
+		return err
+	}
+	return ask(c, func(r replyTo) request { return voicemailRequest{replyTo: r, by: by} }, a.stopped)
 }

@@ -88,3 +88,12 @@ func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) 
 	}
 	r.Reasons, r.Legs, r.AnsweredBy, r.AnswerAfter, r.Outcome = c.dec.Reasons, c.tried, answeredBy, after, outcome
 }
+
+// toVoicemail sends a ringing caller to the executive's voice messaging at once (the
+// console's "send to voicemail" by user by); the legs are released.
+func (c *incomingCall) toVoicemail(ctx context.Context, by string) state {
+	c.releaseLegs(ctx)
+	c.dec.Reasons = append(c.dec.Reasons, "sent to voicemail by "+by)
+	c.continueTo(ctx, policy.VoicemailTarget(c.cfg.User(c.exec), c.cfg.EffectiveDialing()))
+	return c.finish(ctx, "sent-to-voicemail")
+}

@@ -13,14 +13,14 @@ var (
 	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
-		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join")
+		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail")
 	// stepClasses: what can happen to an answered call (its record's steps).
 	stepClasses = classes("pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
 		"answered-after-push", "recalled", "held", "resumed")
 	kindClasses = classes("call", "fac", "adopted")
 	// endClasses: who or what ended an answered call.
 	endClasses = classes("caller-hung-up", "assistant-hung-up", "executive-hung-up", "forward-hung-up",
-		"transfer-target-hung-up", "remote-hung-up", "party-hung-up", "console-hung-up", "failed")
+		"transfer-target-hung-up", "remote-hung-up", "party-hung-up", "console-hung-up", "sent-to-voicemail", "failed")
 )
 
 func classes(names ...string) map[string]bool {

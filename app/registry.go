@@ -150,6 +150,15 @@ func (r *registry) notifyLocked() {
 }
 
 // find returns matching answered calls, most recently answered first.
+// byID is the call of session id, ringing or answered.
+func (r *registry) byID(id string) (execCall, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.calls[id]
+	return c, ok
+}
+
+// find lists the answered calls that match, the most recently answered first.
 func (r *registry) find(match func(execCall) bool) []execCall {
 	r.mu.Lock()
 	var out []execCall

@@ -23,7 +23,14 @@ func ask(c execCall, build func(replyTo) request, stop <-chan struct{}) error {
 	case err := <-reply:
 		return err
 	case <-c.owner.done:
-		return ErrNoSuchCall
+		// A request that ends the call (hang up, voicemail) is answered just before the
+		// session ends: its answer wins over the end.
+		select {
+		case err := <-reply:
+			return err
+		default:
+			return ErrNoSuchCall
+		}
 	case <-time.After(askLimit):
 		return errors.New("the call did not answer")
 	case <-stop:
@@ -120,6 +127,15 @@ type transferRequest struct {
 	number   string // as the asker typed it, for the record
 }
 
+// voicemailRequest (the console's "send to voicemail"): the caller goes to the
+// executive's voice messaging, ringing or answered; whoever else is on the call is
+// released.
+type voicemailRequest struct {
+	replyTo
+	by string
+}
+
+func (voicemailRequest) isMessage() {}
 func (transferRequest) isMessage() {}
 func (holdRequest) isMessage()     {}
 func (hangupRequest) isMessage()   {}

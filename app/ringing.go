@@ -33,6 +33,9 @@ func (r *ringing) on(ctx context.Context, m message) state {
 			return c.rollover(ctx, "no answer within "+c.dec.Rollover.After.String())
 		}
 		return r
+	case voicemailRequest:
+		m.answer(nil)
+		return c.toVoicemail(ctx, m.by)
 	case request:
 		m.answer(refusal("the call is not answered yet"))
 		return r

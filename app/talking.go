@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/policy"
 )
 
 type talking struct{ *conversation }
@@ -32,6 +33,13 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		m.answer(t.hold(ctx, m.on))
 	case transferRequest:
 		m.answer(t.transferTo(ctx, m))
+	case voicemailRequest:
+		if err := t.toVoicemail(ctx, m.by); err != nil {
+			m.answer(err)
+			return t
+		}
+		m.answer(nil)
+		return nil
 	case hangupRequest:
 		m.answer(nil)
 		return t.hungUpBy(ctx, m.by)
@@ -234,5 +242,25 @@ func (t *talking) transferTo(ctx context.Context, m transferRequest) error {
 			p.leaves = m.by
 		}
 	}
+	return nil
+}
+
+// toVoicemail sends the caller of an answered call to the executive's voice messaging
+// (the console's "send to voicemail"); the teardown releases everyone else. A call
+// placed as the executive has no caller of the dialplan to send there.
+func (v *conversation) toVoicemail(ctx context.Context, by string) error {
+	if v.remote.id == "" || !v.remote.fromDialplan {
+		return refusal("only a call to the executive goes to the executive's voicemail")
+	}
+	to := policy.VoicemailTarget(v.exec, v.cfg.EffectiveDialing())
+	key := ari.NewKey(ari.ChannelKey, v.remote.id)
+	if to.Mailbox != "" {
+		if err := v.cli.Channel().SetVariable(ctx, key, "EXECASSIST_MAILBOX", to.Mailbox); err != nil && !ari.IsGone(err) {
+			v.s.log.Warn().Err(err).Msg("mailbox not passed to the dialplan; the executive's extension is used")
+		}
+	}
+	v.s.handOn(v.remote.id)
+	continueCaller(ctx, v.cli, key, v.s.log, continueTarget(to))
+	v.s.ended("sent-to-voicemail", "sent to voicemail by "+v.nameOf(by))
 	return nil
 }

@@ -259,7 +259,7 @@ function outcomeText(c) {
     case "initiated": return t("outcomePlaced");
     case "continued": case "overload:continued": case "bridge-failed:continued": return t("outcomeToExecutive");
     case "caller-hung-up": return t("outcomeCallerLeft");
-    case "rollover:voice-messaging": case "rollover:forward-failed:voice-messaging": return t("outcomeVoicemail");
+    case "rollover:voice-messaging": case "rollover:forward-failed:voice-messaging": case "sent-to-voicemail": return t("outcomeVoicemail");
     case "rollover:forward": return t("outcomeForwarded");
     case "rollover:no-answer-processing": return t("outcomeNoAnswer");
   }
@@ -341,6 +341,10 @@ function callActions(c) {
   const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive";
   if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && mayBridge)
     out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
+  // Send to the executive's voicemail: a ringing call (anyone who sees it), a call to
+  // the executive one is on.
+  if (!me.admin && c.direction !== "outgoing" && (c.state === "ringing" || isMine(c)))
+    out.push(act(t("voicemail"), t("voicemailLabel", { caller, exec }), "voicemail"));
   // Hold, resume and hang up: whoever is on the call (the API refuses anyone else).
   const onIt = isMine(c) || (me.user === c.executive && (c.state === "executive" || c.state === "bridged"));
   if (onIt && c.state !== "ringing" && c.state !== "pushed") {

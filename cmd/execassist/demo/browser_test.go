@@ -812,3 +812,27 @@ func TestRefusalsReadInWordsNotFieldNames(t *testing.T) {
 		t.Fatalf("refusal: %q", msg)
 	}
 }
+
+// TestSendACallToTheExecutivesVoicemail: a call ringing at Ann goes to Erin's voicemail
+// from the console (the caller continues to the voice-messaging dialplan), and Today says
+// so.
+func TestSendACallToTheExecutivesVoicemail(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	run(t, ctx, "send to voicemail", chromedp.WaitVisible(`#calls li[data-state="ringing"] button[data-action="voicemail"]`, chromedp.ByQuery),
+		chromedp.Click(`#calls li[data-state="ringing"] button[data-action="voicemail"]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`#calls li[data-call]`, chromedp.ByQuery))
+	poll.Until(t, 0, "the caller at Erin's voicemail", func() bool {
+		to, ok := w.Fake.Continued(caller)
+		return ok && strings.HasPrefix(to.String(), "execassist-voicemail,1001")
+	})
+	var row string
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	run(t, wait, "Today", chromedp.WaitVisible(`#history li[data-history]`, chromedp.ByQuery), chromedp.Text(`#history li[data-history] .what`, &row, chromedp.ByQuery))
+	if !strings.HasSuffix(row, "went to voicemail") {
+		t.Fatalf("today: %q", row)
+	}
+}
