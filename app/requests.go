@@ -136,10 +136,10 @@ type voicemailRequest struct {
 }
 
 func (voicemailRequest) isMessage() {}
-func (transferRequest) isMessage() {}
-func (holdRequest) isMessage()     {}
-func (hangupRequest) isMessage()   {}
-func (pushRequest) isMessage()     {}
-func (moveRequest) isMessage()     {}
-func (joinRequest) isMessage()     {}
-func (ringRequest) isMessage()     {}
+func (transferRequest) isMessage()  {}
+func (holdRequest) isMessage()      {}
+func (hangupRequest) isMessage()    {}
+func (pushRequest) isMessage()      {}
+func (moveRequest) isMessage()      {}
+func (joinRequest) isMessage()      {}
+func (ringRequest) isMessage()      {}
