@@ -129,10 +129,7 @@ func handleAdminAudit(s *Server, w http.ResponseWriter, r *request) error {
 	if err := needAdmin(r); err != nil {
 		return err
 	}
-	limit := 100
-	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 && n <= 1000 {
-		limit = n
-	}
+	limit := limitParam(r)
 	entries, err := s.store.Audit(r.URL.Query().Get("who"), limit)
 	if err != nil {
 		return errorf(http.StatusServiceUnavailable, "store_unavailable", "", "the audit log cannot be read: %v", err)
@@ -205,10 +202,7 @@ func handleAdminJournal(s *Server, w http.ResponseWriter, r *request) error {
 	if err := needAdmin(r); err != nil {
 		return err
 	}
-	limit := 100
-	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 && n <= 1000 {
-		limit = n
-	}
+	limit := limitParam(r)
 	entries, err := s.store.Journal(store.JournalFilter{Executive: r.URL.Query().Get("executive"), Limit: limit})
 	if err != nil {
 		return errorf(http.StatusServiceUnavailable, "store_unavailable", "", "the call journal cannot be read: %v", err)
@@ -246,4 +240,12 @@ func handleAdminHealth(s *Server, w http.ResponseWriter, r *request) error {
 		StoreShared: h.Shared, StoreConnected: h.Connected, StoreLastContact: h.LastContact, StaleSeconds: h.Staleness(s.clock.Now()).Seconds(),
 		StoreDamaged: h.Damaged, SettingsFrom: snap.Source, ImportedAt: snap.ImportedAt})
 	return nil
+}
+
+// limitParam is ?limit=: 1-1000, default 100.
+func limitParam(r *request) int {
+	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 && n <= 1000 {
+		return n
+	}
+	return 100
 }

@@ -269,26 +269,19 @@ type TransferBody struct {
 // handleTransfer is POST /v1/calls/{id}/transfer: the destination (through the dial
 // gate, with the executive's calling permissions) rings showing the caller; when it
 // answers it takes the asker's place in the call. Unanswered, the asker keeps the call.
-func handleTransfer(s *Server, w http.ResponseWriter, r *request) error {
-	c, err := s.callFor(r, ResCallControl)
-	if err != nil {
-		return err
-	}
-	if c.Node != "" {
-		return errorf(http.StatusConflict, "call_on_other_node", "", "%v", &app.OtherNodeError{Call: c.ID, Node: c.Node})
-	}
+var handleTransfer = callAction(ResCallControl, http.StatusAccepted, func(s *Server, r *request, c app.LiveCall) (string, error) {
 	if err := s.onTheCall(r, c); err != nil {
-		return err
+		return "", err
 	}
 	if r.who.Admin {
-		return errorf(http.StatusConflict, "refused", "", "an admin is not on calls: the one on the call transfers it")
+		return "", errorf(http.StatusConflict, "refused", "", "an admin is not on calls: the one on the call transfers it")
 	}
 	var b TransferBody
 	if err := decode(r, &b); err != nil {
-		return err
+		return "", err
 	}
 	number := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '(' || r == ')' || r == '.' {
+		if strings.ContainsRune(" -().", r) {
 			return -1
 		}
 		return r
@@ -296,15 +289,10 @@ func handleTransfer(s *Server, w http.ResponseWriter, r *request) error {
 	cfg := s.store.Snapshot().Config
 	endpoint, _, err := cfg.DialOut(cfg.User(c.Executive), number)
 	if err != nil {
-		return errorf(http.StatusForbidden, "destination_not_permitted", "destination", "%v", err)
+		return "", errorf(http.StatusForbidden, "destination_not_permitted", "destination", "%v", err)
 	}
-	if err := s.app.Transfer(c.ID, r.who.Name, endpoint, number); err != nil {
-		return errorf(http.StatusConflict, "refused", "", "%v", err)
-	}
-	s.log.Info().Str("who", r.who.Name).Str("call", c.ID).Msg("transfer through the API")
-	writeJSON(w, http.StatusAccepted, ActionReply{Call: c.ID, Done: "Ringing " + number + ": when it answers it takes your place in the call"})
-	return nil
-}
+	return "Ringing " + number + ": when it answers it takes your place in the call", s.app.Transfer(c.ID, r.who.Name, endpoint, number)
+})
 
 // handleVoicemail is POST /v1/calls/{id}/voicemail: the caller goes to the executive's
 // voice messaging (as Cisco's "Transfer to Voicemail"): a ringing call by anyone who

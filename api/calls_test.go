@@ -102,14 +102,7 @@ func TestHoldResumeAndHangUpFromTheConsole(t *testing.T) {
 	ann, alan := r.login("1002"), r.login("1003")
 	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
 	r.fake.Answer(r.ringing("PJSIP/1002"))
-	var id string
-	r.eventually("the call answered at 1002", func() bool {
-		calls, _ := r.app.LiveCalls()
-		if len(calls) == 1 && calls[0].State == "answered" {
-			id = calls[0].ID
-		}
-		return id != ""
-	})
+	id := r.answeredCallID()
 	for _, verb := range []string{"hold", "resume", "hangup"} {
 		if code, body := alan.do("POST", "/v1/calls/"+id+"/"+verb, nil, nil); code != 409 || !strings.Contains(body, "Alan Assist is not on this call") {
 			t.Fatalf("Alan %s: %d %s", verb, code, body)
@@ -145,14 +138,7 @@ func TestTransferToANumberFromTheConsole(t *testing.T) {
 	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
 	annLeg := r.ringing("PJSIP/1002")
 	r.fake.Answer(annLeg)
-	var id string
-	r.eventually("the call answered at 1002", func() bool {
-		calls, _ := r.app.LiveCalls()
-		if len(calls) == 1 && calls[0].State == "answered" {
-			id = calls[0].ID
-		}
-		return id != ""
-	})
+	id := r.answeredCallID()
 	if code, body := alan.do("POST", "/v1/calls/"+id+"/transfer", map[string]string{"destination": "2125551234"}, nil); code != 409 {
 		t.Fatalf("Alan: %d %s", code, body)
 	}
@@ -244,4 +230,18 @@ func TestSendToVoicemailRingingAndAnswered(t *testing.T) {
 		}
 		return n == 2
 	})
+}
+
+// answeredCallID waits for the one live call to be answered and returns its id.
+func (r *rig) answeredCallID() string {
+	r.t.Helper()
+	var id string
+	r.eventually("the call answered", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && calls[0].State == "answered" {
+			id = calls[0].ID
+		}
+		return id != ""
+	})
+	return id
 }

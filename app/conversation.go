@@ -106,7 +106,8 @@ func (v *conversation) failOpen(ctx context.Context, s *session, reason string) 
 }
 
 // common handles what both states of an answered call handle alike: the warning tone,
-// lost events, phone transfers, hold and parties leaving. It reports false for a
+// lost events, phone transfers, hold, parties leaving, and the requests that end the
+// call (hang up, voicemail). It reports false for a
 // message the state handles itself.
 func (v *conversation) common(ctx context.Context, cur state, pushing bool, m message) (state, bool) {
 	switch m := m.(type) {
@@ -123,6 +124,16 @@ func (v *conversation) common(ctx context.Context, cur state, pushing bool, m me
 		return cur, true
 	case resyncNeeded:
 		return v.resync(ctx, cur, pushing), true
+	case hangupRequest:
+		m.answer(nil)
+		return v.hungUpBy(ctx, m.by), true
+	case voicemailRequest:
+		if err := v.toVoicemail(ctx, m.by); err != nil {
+			m.answer(err)
+			return cur, true
+		}
+		m.answer(nil)
+		return nil, true
 	case request:
 		return cur, false
 	}

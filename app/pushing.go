@@ -26,16 +26,6 @@ func (p *pushing) handle(ctx context.Context, _ *session, m message) state {
 		if m.name == timerRecall {
 			return p.recallNow(ctx)
 		}
-	case hangupRequest:
-		m.answer(nil)
-		return p.hungUpBy(ctx, m.by)
-	case voicemailRequest:
-		if err := p.toVoicemail(ctx, m.by); err != nil {
-			m.answer(err)
-			return p
-		}
-		m.answer(nil)
-		return nil
 	case request:
 		m.answer(pushingRefusal(m))
 	case eventMsg:

@@ -33,16 +33,7 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		m.answer(t.hold(ctx, m.on))
 	case transferRequest:
 		m.answer(t.transferTo(ctx, m))
-	case voicemailRequest:
-		if err := t.toVoicemail(ctx, m.by); err != nil {
-			m.answer(err)
-			return t
-		}
-		m.answer(nil)
-		return nil
-	case hangupRequest:
-		m.answer(nil)
-		return t.hungUpBy(ctx, m.by)
+
 	case eventMsg:
 		if r := t.ringing[ari.ChannelID(m.Event)]; r != nil {
 			t.ringEvent(ctx, m.Event, r, joinRingTimeout, func() { t.joined(ctx, r) }, func() {})

@@ -309,15 +309,7 @@ func TestConsoleShowsARingingCallAndPushRingsTheExecutive(t *testing.T) {
 	if !strings.Contains(text, "Bob Caller") || !strings.Contains(text, "Ringing at Ann Assist") {
 		t.Fatalf("ringing row: %q", text)
 	}
-	var leg string
-	poll.Until(t, 0, "Ann's phone ringing", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
+	leg := ringingLeg(t, w, "PJSIP/1002")
 	if err := w.Fake.Answer(leg); err != nil {
 		t.Fatal(err)
 	}
@@ -348,18 +340,7 @@ func TestConsoleSaysWhoCallsWhomInWords(t *testing.T) {
 	signIn(t, ctx, w, "1002")
 	run(t, ctx, "console with Erin", chromedp.WaitVisible(`#exec-strip [data-exec="1001"]`, chromedp.ByQuery))
 	caller := w.Call("1001", "Bob Caller", "+15550001111")
-	ringingOn := func(device string) string {
-		var leg string
-		poll.Until(t, 0, device+" ringing", func() bool {
-			for _, l := range w.Fake.ChannelsOn(device) {
-				if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-					leg = l
-				}
-			}
-			return leg != ""
-		})
-		return leg
-	}
+	ringingOn := func(device string) string { return ringingLeg(t, w, device) }
 	if err := w.Fake.Answer(ringingOn("PJSIP/1002")); err != nil {
 		t.Fatal(err)
 	}
@@ -559,15 +540,7 @@ func TestConsoleShowsTodaysCalls(t *testing.T) {
 	signIn(t, ctx, w, "1002")
 	run(t, ctx, "console", chromedp.WaitVisible(`#history li`, chromedp.ByQuery))
 	caller := w.Call("1001", "Bob Caller", "+15550001111")
-	var leg string
-	poll.Until(t, 0, "Ann's phone ringing", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
+	leg := ringingLeg(t, w, "PJSIP/1002")
 	_ = w.Fake.Answer(leg)
 	run(t, ctx, "answered", chromedp.WaitVisible(`#calls li[data-state="answered"]`, chromedp.ByQuery))
 	_ = w.Fake.Hangup(caller)
@@ -590,20 +563,7 @@ func TestConsoleShowsTodaysCalls(t *testing.T) {
 // Hold (the caller is held, the row says so and offers Resume), Resume, then Hang up:
 // the call is gone from the console and from the fake Asterisk.
 func TestAssistantHoldsResumesAndHangsUpFromTheConsole(t *testing.T) {
-	w := world(t)
-	ctx := browser(t)
-	signIn(t, ctx, w, "1002")
-	caller := w.Call("1001", "Bob Caller", "+15550001111")
-	var leg string
-	poll.Until(t, 0, "Ann's phone ringing", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
-	_ = w.Fake.Answer(leg)
+	w, ctx, caller, _ := annAnswersACall(t)
 	row := `#calls li[data-state="answered"]`
 	var state string
 	run(t, ctx, "hold", chromedp.Click(row+` button[data-action="hold"]`, chromedp.ByQuery),
@@ -683,20 +643,7 @@ func TestAdminPages(t *testing.T) {
 // as people write it, and the number rings; when it answers, the call is no longer at
 // Ann. A premium number is refused in words under the row.
 func TestAssistantTransfersACallToANumber(t *testing.T) {
-	w := world(t)
-	ctx := browser(t)
-	signIn(t, ctx, w, "1002")
-	caller := w.Call("1001", "Bob Caller", "+15550001111")
-	var leg string
-	poll.Until(t, 0, "Ann's phone ringing", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
-	_ = w.Fake.Answer(leg)
+	w, ctx, caller, leg := annAnswersACall(t)
 	row := `#calls li[data-state="answered"]`
 	var said string
 	run(t, ctx, "a premium number", chromedp.Click(row+` button[data-action="transfer"]`, chromedp.ByQuery),
@@ -725,20 +672,7 @@ func TestAssistantTransfersACallToANumber(t *testing.T) {
 // Tab key alone and presses Enter: Erin's phone rings; and Erin's strip says she is on a
 // call once she has it.
 func TestTheConsoleWorksFromTheKeyboard(t *testing.T) {
-	w := world(t)
-	ctx := browser(t)
-	signIn(t, ctx, w, "1002")
-	caller := w.Call("1001", "Bob Caller", "+15550001111")
-	var leg string
-	poll.Until(t, 0, "Ann's phone ringing", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
-	_ = w.Fake.Answer(leg)
+	w, ctx, caller, _ := annAnswersACall(t)
 	run(t, ctx, "answered", chromedp.WaitVisible(`#calls li[data-state="answered"] button[data-action="push"]`, chromedp.ByQuery),
 		chromedp.Evaluate(`document.activeElement.blur()`, nil))
 	reached := false
@@ -754,15 +688,7 @@ func TestTheConsoleWorksFromTheKeyboard(t *testing.T) {
 		t.Fatal("the push button cannot be reached with Tab")
 	}
 	run(t, ctx, "Enter", chromedp.KeyEvent("\r"))
-	var execLeg string
-	poll.Until(t, 0, "Erin's phone ringing for the push", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1001") {
-			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
-				execLeg = l
-			}
-		}
-		return execLeg != ""
-	})
+	execLeg := ringingLeg(t, w, "PJSIP/1001")
 	_ = w.Fake.Answer(execLeg)
 	run(t, ctx, "Erin on a call", chromedp.WaitVisible(`#exec-strip [data-exec="1001"] .badge.busy`, chromedp.ByQuery))
 	_ = w.Fake.Hangup(caller)
@@ -835,4 +761,32 @@ func TestSendACallToTheExecutivesVoicemail(t *testing.T) {
 	if !strings.HasSuffix(row, "went to voicemail") {
 		t.Fatalf("today: %q", row)
 	}
+}
+
+// ringingLeg waits until device has a ringing channel and returns the newest.
+func ringingLeg(t *testing.T, w *World, device string) string {
+	t.Helper()
+	var leg string
+	poll.Until(t, 0, device+" ringing", func() bool {
+		for _, l := range w.Fake.ChannelsOn(device) {
+			if st, _ := w.Fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	return leg
+}
+
+// annAnswersACall starts a demo, signs Ann in and has her answer a call from Bob to
+// Erin; it returns the world, Ann's browser, the caller's and Ann's channels.
+func annAnswersACall(t *testing.T) (*World, context.Context, string, string) {
+	t.Helper()
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	leg := ringingLeg(t, w, "PJSIP/1002")
+	_ = w.Fake.Answer(leg)
+	return w, ctx, caller, leg
 }
