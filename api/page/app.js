@@ -164,7 +164,7 @@ function openStream() {
     state.calls.delete(JSON.parse(m.data).id);
     renderCalls();
     renderExecutiveStrip();
-    for (const ms of [300, 1500]) setTimeout(() => loadHistory(), ms);
+    for (const ms of [300, 1500, 5000]) setTimeout(() => loadHistory(), ms);
   });
   es.addEventListener("setting", (m) => {
     const s = JSON.parse(m.data);
