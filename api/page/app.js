@@ -862,6 +862,9 @@ function adminUsers() {
           u.assistant ? t("serviceAssistant") + (u.executives && u.executives.length ? " (" + u.executives.map(personName).join(", ") + ")" : "") : null].filter(Boolean).join("; ");
         const cell = h("td", {});
         cell.append(h("button", { type: "button", "data-secret-for": u.id, on: { click: () => secretForm(cell, u) } }, u.canSignIn ? t("resetSecret") : t("setSecret")));
+        // An executive's pool (and every other setting) is edited on the Executives tab.
+        if (u.executive) cell.append(" ", h("button", { type: "button", "data-pool-of": u.id, "aria-label": t("editPoolOf", { name: u.displayName || u.id }),
+          on: { click: () => { state.tab = "executives"; state.chosenExec = u.id; renderTabs(); render(); } } }, t("editPool")));
         return h("tr", { "data-user": u.id }, h("td", { text: u.displayName || "" }), h("td", { text: u.id }), h("td", { text: services || "—" }),
           h("td", { text: u.canSignIn ? t("yes") : t("no") }), cell);
       })));

@@ -790,3 +790,22 @@ func annAnswersACall(t *testing.T) (*World, context.Context, string, string) {
 	_ = w.Fake.Answer(leg)
 	return w, ctx, caller, leg
 }
+
+// TestAdminEditsAPoolFromTheAdminPage: from Eve's row the admin opens her settings and
+// adds Alan to her pool.
+func TestAdminEditsAPoolFromTheAdminPage(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "admin")
+	run(t, ctx, "Eve's pool from the admin page", chromedp.Click("#tab-admin", chromedp.ByQuery),
+		chromedp.WaitVisible(`#admin-users button[data-pool-of="1006"]`, chromedp.ByQuery),
+		chromedp.Click(`#admin-users button[data-pool-of="1006"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.settings[data-exec="1006"] #pool-search`, chromedp.ByQuery),
+		chromedp.SendKeys("#pool-search", "Alan", chromedp.ByQuery),
+		chromedp.WaitVisible(`#pool-results button[data-add="1003"]`, chromedp.ByQuery),
+		chromedp.Click(`#pool-results button[data-add="1003"]`, chromedp.ByQuery),
+		chromedp.Click("#pool button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible("#pool .status.ok", chromedp.ByQuery))
+	poll.Until(t, 0, "Alan in Eve's pool", func() bool {
+		return slices.Contains(w.Store.Snapshot().Config.User("1006").Executive.Assistants, "1003")
+	})
+}
