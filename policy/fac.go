@@ -161,10 +161,10 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 		return f.refuse(refused, why)
 	}
 	f.Destination = d.Number
-	f.why(why)
 	if refused != "" {
-		return f.refuse(refused, why)
+		return f.refuse(refused, why) // says why once, as the refusal
 	}
+	f.why(why)
 	ep, err := dialstring.Expand(cfg.EffectiveDialing().Outbound, d.Number)
 	if err != nil {
 		return f.refuse(RefusedInvalid, err.Error())

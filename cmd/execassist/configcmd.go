@@ -26,7 +26,10 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error()}
 		}
-		fmt.Fprintf(stdout, "%s: OK (%d users, %d executives)\n", rest[0], len(cfg.Users), countExecutives(cfg))
+		fmt.Fprintf(stdout, "%s: OK (%s)\n", rest[0], counted(cfg))
+		if len(cfg.Users) == 0 {
+			fmt.Fprintf(stderr, "warning: %s provisions no users: execassist would handle nobody's calls\n", rest[0])
+		}
 		return nil
 	case "import":
 		if len(rest) != 1 {
@@ -47,7 +50,7 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err := st.SaveLastGood(); err != nil {
 			fmt.Fprintf(stderr, "warning: %v\n", err)
 		}
-		fmt.Fprintf(stdout, "imported %s into %s: %d users, %d executives\n", rest[0], storeName(s), len(cfg.Users), countExecutives(cfg))
+		fmt.Fprintf(stdout, "imported %s into %s: %s\n", rest[0], storeName(s), counted(cfg))
 		return nil
 	case "export":
 		st, err := openReader(s)
@@ -67,6 +70,18 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return &exitError{code: 2, msg: fmt.Sprintf("execassist: unknown config command %q (check, import, export)", sub)}
+}
+
+// counted says how many users and executives cfg provisions, in words ("1 user, 1
+// executive").
+func counted(cfg *config.Config) string {
+	plural := func(n int, word string) string {
+		if n == 1 {
+			return "1 " + word
+		}
+		return fmt.Sprintf("%d %ss", n, word)
+	}
+	return plural(len(cfg.Users), "user") + ", " + plural(countExecutives(cfg), "executive")
 }
 
 func countExecutives(cfg *config.Config) int {

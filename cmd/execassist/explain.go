@@ -34,7 +34,9 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		printFAC(stdout, policy.ParseFAC(cfg, *device, *fac), *fac, *device, source)
+		// People write digits with spaces ('#64 1001 19005550000'); a phone sends none.
+		digits := strings.Join(strings.Fields(*fac), "")
+		printFAC(stdout, policy.ParseFAC(cfg, *device, digits), digits, *device, source)
 		return nil
 	}
 	if *exec == "" {

@@ -98,3 +98,16 @@ func TestExplainFACShowsTheCallVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainFACTakesSpacesAndSaysARefusalOnce: the README's example with spaces is
+// explained (not "digits must be 0-9 * # +"), and the refusal is among the reasons once.
+func TestExplainFACTakesSpacesAndSaysARefusalOnce(t *testing.T) {
+	code, out, errOut := runCmd("explain", "--config", "../../examples/execassist.yaml", "--fac", "#64 1001 19005550000", "--device", "PJSIP/1002")
+	if code != 0 || strings.Contains(out, "digits must be") || !strings.Contains(out, "REFUSED") {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+	_, why, _ := strings.Cut(out, "why:")
+	if n := strings.Count(why, "premium destination"); n != 1 {
+		t.Fatalf("the refusal is among the reasons %d times:\n%s", n, why)
+	}
+}

@@ -559,7 +559,11 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		case a == nil:
 			v.add(ap, "%q is not a user in this file", ext)
 		case a.Assistant == nil:
-			v.add(ap, "%q (%s) does not have the assistant service (add `assistant: {}` to that user)", ext, a.Name)
+			who := fmt.Sprintf("%q", ext)
+			if a.Name != "" {
+				who += " (" + a.Name + ")"
+			}
+			v.add(ap, "%s does not have the assistant service (add `assistant: {}` to that user)", who)
 		case groupOf(a) != groupOf(u):
 			v.add(ap, "%q is in group %q, the executive in %q", ext, groupOf(a), groupOf(u))
 		}

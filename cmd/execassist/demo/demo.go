@@ -89,7 +89,15 @@ func (w *World) serve(addr string) error {
 	mux := http.NewServeMux()
 	mux.Handle("/", api.New(api.Options{App: w.App, Store: w.Store, Log: w.log, Hash: w.hash}))
 	mux.Handle("/metrics", w.App.MetricsHandler())
-	w.srv = httpguard.Server(mux, httpguard.Limits{}, "/metrics")
+	// As serve: 200 while connected to (the fake) Asterisk, 503 otherwise.
+	mux.HandleFunc("/healthz", func(rw http.ResponseWriter, _ *http.Request) {
+		if !w.App.Healthy() {
+			http.Error(rw, "not connected to Asterisk", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = rw.Write([]byte("ok\n"))
+	})
+	w.srv = httpguard.Server(mux, httpguard.Limits{}, "/healthz", "/metrics")
 	go func() { _ = w.srv.Serve(ln) }()
 	return nil
 }
