@@ -147,15 +147,7 @@ func TestTraceInboundCreateDialAnswerBridge(t *testing.T) {
 	r.must(ch.Ring(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
 	br, err := r.client.Bridge().Create(r.ctx, nil, "mixing", "trace-bridge")
 	r.must(err)
-	leg, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1002", AppArgs: "leg", Originator: caller})
-	r.must(err)
-	r.next(onChannel("StasisStart", leg.ID()))
-	r.must(leg.Dial(r.ctx, caller, 30*time.Second))
-	r.clock.Advance(2 * time.Second)
-	r.next(onChannel("Dial", leg.ID()))
-	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, caller)))
-	r.must(br.AddChannel(r.ctx, caller, ari.AddChannelOptions{}))
-	r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
+	leg := r.dialIn(br, caller, "PJSIP/1002", "leg", 2*time.Second, func(leg string) func(ari.Event) bool { return onChannel("Dial", leg) })
 	r.must(r.fake.Hangup(caller))
 	r.next(onChannel("StasisEnd", caller))
 	r.must(leg.Hangup(r.ctx, ""))
@@ -486,15 +478,10 @@ func TestTraceAttendedTransferWithTheConsultationInStasis(t *testing.T) {
 	r.next(onChannel("StasisStart", consult))
 	br2, err := brs.Create(r.ctx, nil, "mixing", "")
 	r.must(err)
-	target, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: "PJSIP/1004", AppArgs: "target", Originator: consult})
-	r.must(err)
-	r.next(onChannel("StasisStart", target.ID()))
-	r.must(target.Dial(r.ctx, consult, 30*time.Second))
-	r.clock.Advance(800 * time.Millisecond)
-	r.next(func(e ari.Event) bool { d, ok := e.(*ari.Dial); return ok && d.Dialstatus == "ANSWER" })
-	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, consult)))
-	r.must(br2.AddChannel(r.ctx, consult, ari.AddChannelOptions{}))
-	r.must(br2.AddChannel(r.ctx, target.ID(), ari.AddChannelOptions{}))
+	target := r.dialIn(br2, consult, "PJSIP/1004", "target", 800*time.Millisecond,
+		func(string) func(ari.Event) bool {
+			return func(e ari.Event) bool { d, ok := e.(*ari.Dial); return ok && d.Dialstatus == "ANSWER" }
+		})
 	r.next(onChannel("ChannelEnteredBridge", target.ID()))
 	link1, link2, err := r.fake.AttendedTransferInStasis(leg.ID(), consult, true)
 	r.must(err)
@@ -548,4 +535,22 @@ func (r *rig) transferDone(leg *ari.ChannelHandle, caller, replacement string, b
 	r.must(r.client.Channel().Hangup(r.ctx, ari.NewKey(ari.ChannelKey, replacement), ""))
 	r.must(br.Delete(r.ctx))
 	r.next(isType("BridgeDestroyed"))
+}
+
+// dialIn is the app side of connecting a new leg: create it to endpoint for from, dial
+// it when it enters Stasis, let it ring for ringFor until the event dialed(leg) picks
+// says the Dial went where it should, then answer from and put both into br.
+func (r *rig) dialIn(br *ari.BridgeHandle, from, endpoint, args string, ringFor time.Duration, dialed func(leg string) func(ari.Event) bool) *ari.ChannelHandle {
+	r.t.Helper()
+	ch := r.client.Channel()
+	leg, err := ch.Create(r.ctx, ari.ChannelCreateRequest{Endpoint: endpoint, AppArgs: args, Originator: from})
+	r.must(err)
+	r.next(onChannel("StasisStart", leg.ID()))
+	r.must(leg.Dial(r.ctx, from, 30*time.Second))
+	r.clock.Advance(ringFor)
+	r.next(dialed(leg.ID()))
+	r.must(ch.Answer(r.ctx, ari.NewKey(ari.ChannelKey, from)))
+	r.must(br.AddChannel(r.ctx, from, ari.AddChannelOptions{}))
+	r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
+	return leg
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/httpguard"
+	"github.com/execassist/execassist/internal/nettest"
 )
 
 // TestServeListenerWithstandsSlowAndIdleClients: serve's own listener (shortened
@@ -59,7 +60,7 @@ func TestServeListenerWithstandsSlowAndIdleClients(t *testing.T) {
 		}
 	}
 
-	idle := holdConnections(t, listen, 6)
+	idle := nettest.IdleConnections(t, listen, 6)
 	eventually(t, "the API to be saturated", func() bool { return get("/v1/openapi.json") == 503 })
 	for _, path := range []string{"/healthz", "/metrics"} {
 		if code := get(path); code != 200 {
@@ -89,7 +90,7 @@ func TestServeListenerLimitsAreSettable(t *testing.T) {
 		return err
 	}
 	eventually(t, "the listener", func() bool { return get() == nil })
-	held := holdConnections(t, listen, 2)
+	held := nettest.IdleConnections(t, listen, 2)
 	eventually(t, "a third connection from this address to be refused", func() bool { return get() != nil })
 	for _, c := range held {
 		c.Close()
@@ -105,19 +106,4 @@ func TestServeListenerLimitsAreSettable(t *testing.T) {
 	if code := run(context.Background(), []string{"serve"}, &out, &errs); code != 2 || !strings.Contains(errs.String(), "whole number") {
 		t.Fatalf("a bad limit in the environment: %d %s", code, errs.String())
 	}
-}
-
-// holdConnections opens n idle connections to addr (closed when the test ends).
-func holdConnections(t *testing.T, addr string, n int) []net.Conn {
-	t.Helper()
-	var out []net.Conn
-	for range n {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		out = append(out, c)
-	}
-	return out
 }

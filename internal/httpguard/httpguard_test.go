@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/execassist/execassist/internal/nettest"
 	"github.com/execassist/execassist/internal/poll"
 )
 
@@ -111,7 +112,7 @@ func TestSilentConnectionsAreCutOffAtTheHeaderDeadline(t *testing.T) {
 // once, and once the idle clients go the API answers again.
 func TestHealthAnswersWhileTheAPIIsSaturated(t *testing.T) {
 	addr, ln := serve(t, Limits{MaxConns: 8, Reserve: 2, ReadHeaderTimeout: time.Minute, ReadTimeout: time.Minute})
-	idle := dial(t, addr, 8)
+	idle := nettest.IdleConnections(t, addr, 8)
 	poll.Until(t, 0, "8 connections to be open", func() bool { o, _ := ln.Open(); return o == 8 })
 	if code, _ := get(t, addr, "/healthz"); code != 200 {
 		t.Fatalf("/healthz while saturated: %d", code)
@@ -121,7 +122,7 @@ func TestHealthAnswersWhileTheAPIIsSaturated(t *testing.T) {
 		t.Fatalf("/v1/me while saturated: %d %v", code, hdr)
 	}
 	// The reserve, held too: the next connection is closed before it is read.
-	held := dial(t, addr, 2)
+	held := nettest.IdleConnections(t, addr, 2)
 	poll.Until(t, 0, "the reserve to be held", func() bool { _, r := ln.Open(); return r == 2 })
 	extra, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -146,7 +147,7 @@ func TestHealthAnswersWhileTheAPIIsSaturated(t *testing.T) {
 // connections are closed at once, and the reserve is not theirs to take.
 func TestOneSourceCannotTakeEveryConnection(t *testing.T) {
 	addr, ln := serve(t, Limits{MaxConns: 100, MaxConnsPerSource: 4, ReadHeaderTimeout: time.Minute})
-	dial(t, addr, 4)
+	nettest.IdleConnections(t, addr, 4)
 	poll.Until(t, 0, "4 connections", func() bool { o, _ := ln.Open(); return o == 4 })
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -196,19 +197,4 @@ func TestAStreamOutlivesTheReadDeadline(t *testing.T) {
 	if !strings.Contains(string(b), "data: 5") {
 		t.Fatalf("the stream ended early: %q", b)
 	}
-}
-
-// dial opens n connections to addr that send nothing (closed when the test ends).
-func dial(t *testing.T, addr string, n int) []net.Conn {
-	t.Helper()
-	var out []net.Conn
-	for range n {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		out = append(out, c)
-	}
-	return out
 }
