@@ -165,17 +165,7 @@ func (r *rig) openStreams() int {
 // ended waits until the stream closes (5 s at most).
 func (r *rig) ended(events <-chan sseEvent, why string) {
 	r.t.Helper()
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case _, ok := <-events:
-			if !ok {
-				return
-			}
-		case <-timeout:
-			r.t.Fatalf("the event stream outlived its session's %s", why)
-		}
-	}
+	r.await(events, func(_ sseEvent, open bool) bool { return !open }, "the event stream outlived its session's "+why)
 }
 
 // TestSignInWorkIsBounded: with every argon2 turn taken, sign-ins beyond the queue are

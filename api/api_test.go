@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -467,18 +468,27 @@ func (c *client) events() <-chan sseEvent {
 // next skips events until one named name whose data contains want (5 s at most).
 func (r *rig) next(events <-chan sseEvent, name, want string) sseEvent {
 	r.t.Helper()
+	return r.await(events, func(e sseEvent, open bool) bool {
+		if !open {
+			r.t.Fatalf("the stream ended before a %s event with %q", name, want)
+		}
+		return e.name == name && strings.Contains(e.data, want)
+	}, fmt.Sprintf("no %s event with %q on the stream", name, want))
+}
+
+// await reads the stream until done(event, still open) says so, failing with missing
+// after 5 s; it returns the event that did.
+func (r *rig) await(events <-chan sseEvent, done func(e sseEvent, open bool) bool, missing string) sseEvent {
+	r.t.Helper()
 	timeout := time.After(5 * time.Second)
 	for {
 		select {
 		case e, ok := <-events:
-			if !ok {
-				r.t.Fatalf("the stream ended before a %s event with %q", name, want)
-			}
-			if e.name == name && strings.Contains(e.data, want) {
+			if done(e, ok) {
 				return e
 			}
 		case <-timeout:
-			r.t.Fatalf("no %s event with %q on the stream", name, want)
+			r.t.Fatalf("%s", missing)
 		}
 	}
 }
