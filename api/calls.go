@@ -294,6 +294,16 @@ var handleTransfer = callAction(ResCallControl, http.StatusAccepted, func(s *Ser
 	return "Ringing " + number + ": when it answers it takes your place in the call", s.app.Transfer(c.ID, r.who.Name, endpoint, number)
 })
 
+// handleAnswer is POST /v1/calls/{id}/answer: the call ringing at the asker's phone is
+// answered there, the phone going off hook by itself (the auto-answer header), as if
+// picked up. Only someone whose phone rings for the call may.
+var handleAnswer = callAction(ResCallControl, http.StatusOK, func(s *Server, r *request, c app.LiveCall) (string, error) {
+	if c.State != "ringing" || !slices.Contains(c.Ringing, r.who.Name) {
+		return "", errorf(http.StatusConflict, "not_ringing_at_you", "", "the call is not ringing at %s's phone", s.nameOf(r.who.Name))
+	}
+	return "Answered at your phone (on its speaker)", s.app.Answer(c.ID, r.who.Name)
+})
+
 // handleVoicemail is POST /v1/calls/{id}/voicemail: the caller goes to the executive's
 // voice messaging (as Cisco's "Transfer to Voicemail"): a ringing call by anyone who
 // sees it (the pool, the executive), an answered one by whoever is on it.

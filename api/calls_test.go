@@ -245,3 +245,39 @@ func (r *rig) answeredCallID() string {
 	})
 	return id
 }
+
+// TestAnswerAtMyPhoneFromTheConsole: Ann answers from the console the call ringing at
+// her phone (it answers by itself and is connected); the executive, whose phone does not
+// ring for it, and an admin may not; nor may anyone once it is answered.
+func TestAnswerAtMyPhoneFromTheConsole(t *testing.T) {
+	r := newRig(t)
+	ann, alan, exec := r.login("1002"), r.login("1003"), r.login("1001")
+	caller := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
+	old := r.ringing("PJSIP/1002")
+	var id string
+	r.eventually("the call ringing", func() bool {
+		calls, _ := r.app.LiveCalls()
+		if len(calls) == 1 && len(calls[0].Ringing) == 2 {
+			id = calls[0].ID
+		}
+		return id != ""
+	})
+	if code, body := exec.do("POST", "/v1/calls/"+id+"/answer", nil, nil); code != 409 || !strings.Contains(body, "not ringing at Erin") {
+		t.Errorf("the executive answering a call that rings the pool: %d %s", code, body)
+	}
+	code, body := ann.do("POST", "/v1/calls/"+id+"/answer", nil, nil)
+	if code != 200 || !strings.Contains(body, "Answered at your phone") {
+		t.Fatalf("Ann answering at her phone: %d %s", code, body)
+	}
+	r.eventually("the caller connected to Ann's phone", func() bool {
+		for _, l := range r.fake.ChannelsOn("PJSIP/1002") {
+			if l != old && r.fake.BridgeOf(l) != "" && r.fake.BridgeOf(l) == r.fake.BridgeOf(caller) {
+				return true
+			}
+		}
+		return false
+	})
+	if code, body := alan.do("POST", "/v1/calls/"+id+"/answer", nil, nil); code != 409 || !strings.Contains(body, "not ringing at Alan Assist") {
+		t.Errorf("Alan answering the answered call: %d %s", code, body)
+	}
+}

@@ -32,6 +32,7 @@ func routes() []route {
 		{method: "POST", pattern: "/v1/calls/{id}/push", summary: "Push the call at this assistant to the executive (as #63)", resp: ActionReply{}, handle: handlePush},
 		{method: "POST", pattern: "/v1/calls/{id}/retrieve", summary: "Ring the executive's phones; on answer they take the call from the assistant (as *11)", resp: ActionReply{}, handle: handleRetrieve},
 		{method: "POST", pattern: "/v1/calls/{id}/bridge", summary: "Ring the asker's phones; on answer they join the call with the warning tone (as *15)", resp: ActionReply{}, handle: handleBridge},
+		{method: "POST", pattern: "/v1/calls/{id}/answer", summary: "Answer a call ringing at the asker's phone there: the phone answers by itself (auto-answer header)", resp: ActionReply{}, handle: handleAnswer},
 		{method: "POST", pattern: "/v1/calls/{id}/hold", summary: "Put the far end on hold (music on hold); only someone on the call", resp: ActionReply{}, handle: handleHold},
 		{method: "POST", pattern: "/v1/calls/{id}/resume", summary: "Take the far end off hold; only someone on the call", resp: ActionReply{}, handle: handleResume},
 		{method: "POST", pattern: "/v1/calls/{id}/transfer", summary: "Ring a number (the executive's calling permissions apply); when it answers it takes the asker's place in the call", body: TransferBody{}, resp: ActionReply{}, handle: handleTransfer},

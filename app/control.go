@@ -169,6 +169,16 @@ func (a *App) Transfer(id, by, endpoint, number string) error {
 	}, a.stopped)
 }
 
+// Answer answers the live call id, ringing at user by's phone, at that phone: the
+// console's answer button (the phone goes off hook by itself, on its speaker).
+func (a *App) Answer(id, by string) error {
+	c, err := a.liveCall(id)
+	if err != nil {
+		return err
+	}
+	return ask(c, func(r replyTo) request { return answerRequest{replyTo: r, by: by} }, a.stopped)
+}
+
 // Voicemail sends the caller of the live call id to the executive's voice messaging,
 // ringing or answered (the console's "send to voicemail" by user by).
 func (a *App) Voicemail(id, by string) error {

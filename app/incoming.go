@@ -49,6 +49,8 @@ type leg struct {
 	kind     legKind
 	endpoint string
 	gone     bool
+	// autoAnswer: the leg carries the auto-answer header (answered from the console).
+	autoAnswer bool
 }
 
 // testHookPhase lets a test inject a failure (a panic) when a call reaches a phase

@@ -104,6 +104,9 @@ func (c *incomingCall) newLeg(t policy.Target, kind legKind, endpoint string) *l
 func (c *incomingCall) create(ctx context.Context, l *leg) error {
 	out := outgoingLeg{id: l.id, endpoint: l.endpoint, originator: c.caller.ID,
 		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
+	if l.autoAnswer {
+		out.header = c.dec.AutoAnswer
+	}
 	if l.kind == legForward {
 		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""
 	}

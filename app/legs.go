@@ -18,7 +18,8 @@ type outgoingLeg struct {
 	originator string // the channel the leg is placed for (codec and linkedid)
 	shownName  string
 	shownNum   string
-	alertInfo  string // PJSIP Alert-Info header (distinctive ring), if any
+	alertInfo  string           // PJSIP Alert-Info header (distinctive ring), if any
+	header     policy.SIPHeader // one more header (auto-answer), if any
 }
 
 // createLeg asks Asterisk for the leg. Safe to call from several goroutines at once
@@ -27,6 +28,9 @@ func createLeg(ctx context.Context, cli ari.Client, sessionID string, l outgoing
 	vars := map[string]string{"CONNECTEDLINE(name)": l.shownName, "CONNECTEDLINE(num)": l.shownNum}
 	if l.alertInfo != "" && strings.HasPrefix(l.endpoint, "PJSIP/") {
 		vars["PJSIP_HEADER(add,Alert-Info)"] = l.alertInfo
+	}
+	if l.header.Name != "" && strings.HasPrefix(l.endpoint, "PJSIP/") {
+		vars["PJSIP_HEADER(add,"+l.header.Name+")"] = l.header.Value
 	}
 	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: legArgs(sessionID),
 		ChannelID: l.id, Originator: l.originator, Variables: vars})

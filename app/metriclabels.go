@@ -16,7 +16,7 @@ var (
 		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail")
 	// stepClasses: what can happen to an answered call (its record's steps).
 	stepClasses = classes("pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
-		"answered-after-push", "recalled", "held", "resumed")
+		"answered-after-push", "recalled", "held", "resumed", "answered-from-the-console")
 	kindClasses = classes("call", "fac", "adopted")
 	// endClasses: who or what ended an answered call.
 	endClasses = classes("caller-hung-up", "assistant-hung-up", "executive-hung-up", "forward-hung-up",

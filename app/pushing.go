@@ -58,6 +58,8 @@ func pushingRefusal(r request) error {
 		return refusal("no answered call")
 	case holdRequest:
 		return refusal("the call is on hold for the executive already")
+	case answerRequest:
+		return refusal("the call is ringing at the executive's phone now")
 	}
 	return refusal("no single answered executive call at this device")
 }

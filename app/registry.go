@@ -116,6 +116,9 @@ func (r *registry) set(c execCall) {
 	}
 	r.rev++
 	c.rev = r.rev
+	if prev, ok := r.calls[c.owner.id]; ok && c.steps == nil {
+		c.steps = prev.steps // the record's steps only grow; a new state's entry keeps them
+	}
 	r.calls[c.owner.id] = c
 	r.notifyLocked()
 }

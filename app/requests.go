@@ -135,6 +135,14 @@ type voicemailRequest struct {
 	by string
 }
 
+// answerRequest (the console's answer): the call ringing at by's phone is answered
+// there, the phone answering by itself (the auto-answer header), as if picked up.
+type answerRequest struct {
+	replyTo
+	by string
+}
+
+func (answerRequest) isMessage()    {}
 func (voicemailRequest) isMessage() {}
 func (transferRequest) isMessage()  {}
 func (holdRequest) isMessage()      {}

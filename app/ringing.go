@@ -7,6 +7,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/execassist/execassist/ari"
 )
@@ -36,6 +39,9 @@ func (r *ringing) on(ctx context.Context, m message) state {
 	case voicemailRequest:
 		m.answer(nil)
 		return c.toVoicemail(ctx, m.by)
+	case answerRequest:
+		m.answer(c.answerAtPhone(ctx, m.by))
+		return c.checkExhausted(ctx)
 	case request:
 		m.answer(refusal("the call is not answered yet"))
 		return r
@@ -65,6 +71,36 @@ func (r *ringing) on(ctx context.Context, m message) state {
 		return c.legGone(ctx, l)
 	}
 	return r
+}
+
+// answerAtPhone: by answers from the console the call ringing at their phone. Their
+// ringing legs give way to one leg, to the first of them, carrying the auto-answer
+// header; the phone answers it by itself and that answer connects the call as any
+// answer does. The new leg is made before the old ones are released, so the pool is
+// never seen exhausted in between.
+func (c *incomingCall) answerAtPhone(ctx context.Context, by string) error {
+	var mine []*leg
+	for _, l := range c.legs {
+		if !l.gone && l.kind == legAssistant && l.target.Who == by {
+			mine = append(mine, l)
+		}
+	}
+	if len(mine) == 0 {
+		return refusal("the call is not ringing at your phone")
+	}
+	slices.SortFunc(mine, func(a, b *leg) int { return strings.Compare(a.id, b.id) })
+	l := c.newLeg(mine[0].target, legAssistant, mine[0].endpoint)
+	l.autoAnswer = true
+	if err := c.create(ctx, l); err != nil {
+		l.gone = true
+		c.s.release(ctx, l.id, "normal")
+		return fmt.Errorf("ringing %s to answer: %w", l.endpoint, err)
+	}
+	for _, old := range mine {
+		c.hangup(ctx, old, "normal")
+	}
+	c.s.step("answered from the console", by)
+	return nil
 }
 
 // resync re-reads the caller and the legs after events may have been lost: a caller
@@ -99,6 +135,9 @@ type forwarding struct{ *incomingCall }
 func (f *forwarding) handle(ctx context.Context, _ *session, m message) state {
 	c := f.incomingCall
 	switch m := m.(type) {
+	case answerRequest:
+		m.answer(refusal("the call is ringing at the forward number now"))
+		return f
 	case request:
 		m.answer(refusal("the call is not answered yet"))
 		return f

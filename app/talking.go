@@ -33,6 +33,8 @@ func (t *talking) handle(ctx context.Context, _ *session, m message) state {
 		m.answer(t.hold(ctx, m.on))
 	case transferRequest:
 		m.answer(t.transferTo(ctx, m))
+	case answerRequest:
+		m.answer(refusal("the call is answered already"))
 
 	case eventMsg:
 		if r := t.ringing[ari.ChannelID(m.Event)]; r != nil {

@@ -46,8 +46,14 @@ type Decision struct {
 	CallerIDName   string
 	CallerIDNumber string
 	AlertInfo      string
-	problems       []string // see problem
+	// AutoAnswer is the header that makes an assistant's phone answer by itself when
+	// the assistant answers from the console (empty name: none configured).
+	AutoAnswer SIPHeader
+	problems   []string // see problem
 }
+
+// SIPHeader is one header added to a leg's INVITE.
+type SIPHeader struct{ Name, Value string }
 
 // Who names the caller for people: the number, or anonymous / unavailable.
 func (c Call) Who() string {
@@ -99,7 +105,7 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 		return d
 	}
 	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
-	d.AlertInfo = e.eff.AlertInfo
+	d.AlertInfo, d.AutoAnswer = e.eff.AlertInfo, e.autoAnswer
 	d.CallerIDName, d.CallerIDNumber = callerID(e.eff, u, call)
 	d.Assistants = e.assistants
 	d.Reasons = append(d.Reasons, e.assistantWhy...)

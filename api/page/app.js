@@ -328,11 +328,15 @@ function callActions(c) {
     on: { click: async (ev) => {
       ev.target.disabled = true;
       const r = await api("POST", `/v1/calls/${encodeURIComponent(c.id)}/${verb}`);
-      const said = ev.target.closest("li").querySelector(".said");
+      // The list may have been redrawn meanwhile (the call changed): the row is found
+      // again by its call; a call that is gone says it in the live region.
+      const said = document.querySelector(`#calls li[data-call="${CSS.escape(c.id)}"] .said`) || $("#announcer");
       said.textContent = r.ok ? r.data.done : errorOf(r).message;
-      said.className = r.ok ? "said muted" : "said error";
+      if (said.id !== "announcer") said.className = r.ok ? "said muted" : "said error";
       ev.target.disabled = false;
     } } }, label);
+  // Answer at my phone: the phone rings for this call; it answers by itself.
+  if (c.state === "ringing" && (c.ringing || []).includes(me.user)) out.push(act(t("answer"), t("answerLabel", { caller, exec }), "answer"));
   if (c.state === "answered" && (c.assistant === me.user || me.admin)) out.push(act(t("push"), t("pushLabel", { caller, exec }), "push"));
   if ((c.state === "answered" || c.state === "bridged") && (me.user === c.executive || me.admin))
     out.push(act(t("retrieve"), t("retrieveLabel", { caller, exec }), "retrieve"));

@@ -31,6 +31,10 @@ type Script struct {
 	// 200 OK without 180: no Ringing state, no Dial RINGING), as the attended-transfer
 	// traces' assistant phone.
 	AutoAnswer bool
+	// IgnoresAutoAnswer is a phone with intercom turned off: a leg asking it to answer
+	// by itself (Call-Info answer-after=0, Alert-Info alert-autoanswer) rings as usual.
+	// Other phones answer such a leg at once, whatever their Mode (but Busy).
+	IgnoresAutoAnswer bool
 	// HangupAfter hangs up this long after answering (0: never).
 	HangupAfter time.Duration
 	// TalkAfterBridged hangs up this long after the channel first enters a bridge: a
@@ -76,7 +80,7 @@ func (s *Server) ringPhoneLocked(c *channel, timeout time.Duration) {
 		s.destroyLocked(c, map[string]any{"cause": 17, "tech_cause": 486}, 17, nil)
 		return
 	}
-	if sc.Mode == Answer && sc.AutoAnswer {
+	if sc.Mode == Answer && sc.AutoAnswer || !sc.IgnoresAutoAnswer && asksAutoAnswer(c) {
 		s.answerLocked(c)
 		return
 	}
@@ -96,6 +100,17 @@ func (s *Server) ringPhoneLocked(c *channel, timeout time.Duration) {
 			}
 		})
 	}
+}
+
+// asksAutoAnswer reports whether the leg was created with a header that makes a phone
+// answer by itself (PJSIP_HEADER(add,...) set at create time).
+func asksAutoAnswer(c *channel) bool {
+	for k, v := range c.vars {
+		if strings.HasPrefix(k, "PJSIP_HEADER(add,") && (strings.Contains(v, "answer-after=0") || strings.Contains(v, "alert-autoanswer")) {
+			return true
+		}
+	}
+	return false
 }
 
 // answerLocked is the far end picking up.

@@ -2,7 +2,9 @@ package config
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -30,6 +32,7 @@ var Builtin = struct {
 		RingDuration:        Duration(6 * time.Second),
 		SilentAlertInfo:     "<http://127.0.0.1/silent>;info=alert-silent",
 		RingSplashAlertInfo: "<http://127.0.0.1/Bellcore-dr5>;info=ring-splash",
+		AutoAnswer:          "Call-Info: <sip:127.0.0.1>;answer-after=0",
 	},
 	Codes: Codes{FilteringOn: "#61", FilteringOff: "#62", Push: "#63", Initiate: "#64",
 		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14"},
@@ -92,6 +95,19 @@ func (d Dialing) ScreeningAlertInfo(alert string) string {
 	}
 	return d.SilentAlertInfo
 }
+
+// AutoAnswerHeader splits AutoAnswer into the header's name and value (ok false when
+// it is not "Name: value" with a header name of letters, digits and dashes).
+func (d Dialing) AutoAnswerHeader() (name, value string, ok bool) {
+	name, value, found := strings.Cut(d.AutoAnswer, ":")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !found || !headerNameRE.MatchString(name) || value == "" || strings.ContainsAny(value, "\r\n") {
+		return "", "", false
+	}
+	return name, value, true
+}
+
+var headerNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,63}$`)
 
 // EffectiveCodes returns the FACs with built-in codes where unset.
 func (c *Config) EffectiveCodes() Codes {

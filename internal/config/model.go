@@ -115,6 +115,11 @@ type Dialing struct {
 	// (the executive's phone rings silently or with a short splash).
 	SilentAlertInfo     string `yaml:"silent_alert_info,omitempty"`
 	RingSplashAlertInfo string `yaml:"ring_splash_alert_info,omitempty"`
+	// AutoAnswer is the SIP header, "Name: value", that makes a phone answer by itself
+	// (speakerphone): an assistant answering from the console a call that rings at
+	// their phone. Most phones take Call-Info with answer-after=0; Polycoms may want
+	// "Alert-Info: info=alert-autoanswer".
+	AutoAnswer string `yaml:"auto_answer,omitempty"`
 }
 
 // Codes are the feature access codes.

@@ -277,6 +277,11 @@ func (v *validator) dialing(c *Config) {
 			v.add("dialing."+key, "must be one line of at most %d characters", MaxAlertInfo)
 		}
 	}
+	if d.AutoAnswer != "" {
+		if _, _, ok := d.AutoAnswerHeader(); !ok || len(d.AutoAnswer) > MaxAlertInfo {
+			v.add("dialing.auto_answer", "%q must be one SIP header such as \"Call-Info: <sip:127.0.0.1>;answer-after=0\"", d.AutoAnswer)
+		}
+	}
 	if d.RingDuration != 0 && (d.RingDuration.D() < time.Second || d.RingDuration.D() > 30*time.Second) {
 		v.add("dialing.ring_duration", "%s is outside 1s-30s", d.RingDuration.D())
 	}

@@ -809,3 +809,31 @@ func TestAdminEditsAPoolFromTheAdminPage(t *testing.T) {
 		return slices.Contains(w.Store.Snapshot().Config.User("1006").Executive.Assistants, "1003")
 	})
 }
+
+// TestAssistantAnswersARingingCallFromTheConsole: a call rings at Ann's phone; she
+// clicks Answer in the console; her phone answers by itself (the auto-answer header),
+// the row becomes her answered call, marked as hers.
+func TestAssistantAnswersARingingCallFromTheConsole(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	caller := w.Call("1001", "Bob Caller", "+15550001111")
+	old := ringingLeg(t, w, "PJSIP/1002")
+	row := `#calls li[data-state="ringing"]`
+	var said string
+	run(t, ctx, "answer", chromedp.WaitVisible(row+` button[data-action="answer"]`, chromedp.ByQuery),
+		chromedp.Click(row+` button[data-action="answer"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#calls li[data-state="answered"] .badge.mine`, chromedp.ByQuery),
+		chromedp.Text(`#calls li[data-state="answered"] .said`, &said, chromedp.ByQuery))
+	if !strings.Contains(said, "Answered at your phone") {
+		t.Errorf("the row says %q", said)
+	}
+	poll.Until(t, 0, "Bob connected to Ann's phone", func() bool {
+		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
+			if l != old && w.Fake.BridgeOf(l) != "" && w.Fake.BridgeOf(l) == w.Fake.BridgeOf(caller) {
+				return true
+			}
+		}
+		return false
+	})
+}
