@@ -3,11 +3,13 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/httpguard"
@@ -25,6 +27,9 @@ type ExecutiveSummary struct {
 	ScreeningEnabled bool     `json:"screeningEnabled"`
 	DoNotDisturb     bool     `json:"doNotDisturb"`
 	Assistants       []Person `json:"assistants"`
+	// Phone is what the executive's own phones are doing, from Asterisk's endpoints:
+	// idle, in-use (off hook, through execassist or not), offline; absent: not known.
+	Phone string `json:"phone,omitempty"`
 	// CallsTo are what a custom filter's "calls to" may name: primary, mobility and each
 	// of the executive's numbers, each with how people read it.
 	CallsTo []CallsToChoice `json:"callsTo"`
@@ -59,7 +64,7 @@ func callsToChoices(cfg *config.Config, u *config.User) []CallsToChoice {
 
 // summaries lists the executives whose settings the principal may read, as of one
 // snapshot.
-func summaries(cfg *config.Config, rt config.Runtime, who Principal) []ExecutiveSummary {
+func summaries(cfg *config.Config, rt config.Runtime, phones map[string]app.PhoneState, who Principal) []ExecutiveSummary {
 	out := []ExecutiveSummary{}
 	for _, u := range cfg.Users {
 		if u.Executive == nil || !Allowed(cfg, who, ResFiltering, u.Extension, "", false).OK {
@@ -71,7 +76,8 @@ func summaries(cfg *config.Config, rt config.Runtime, who Principal) []Executive
 		al, _ := alertSetting.view(cfg, rt, u.Extension)
 		out = append(out, ExecutiveSummary{ID: u.Extension, DisplayName: u.Name, FilteringEnabled: f.Enabled, FilterType: f.FilterType,
 			ScreeningEnabled: sc.Enabled, DoNotDisturb: rt.OnDND(u.Extension), Assistants: pool.Assistants, CallsTo: callsToChoices(cfg, &u),
-			Version: etag([]any{f, sc, pool, al, rt.OnDND(u.Extension)})})
+			Phone:   string(phones[u.Extension]),
+			Version: etag([]any{f, sc, pool, al, rt.OnDND(u.Extension), phones[u.Extension]})})
 	}
 	return out
 }
@@ -115,7 +121,8 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 	w.WriteHeader(http.StatusOK)
 	fl.Flush()
 	lastCalls, lastSettings := map[string]string{}, map[string]string{}
-	var lastSnap *store.Snapshot // settings are compared only when the store changed, not on every call event
+	var lastSnap *store.Snapshot // settings are compared only when the store or a phone changed, not on every call event
+	var lastPhones map[string]app.PhoneState
 	ping := time.NewTicker(15 * time.Second)
 	defer ping.Stop()
 	for {
@@ -124,16 +131,17 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 		remoteChanged := s.store.RemoteChanged() // before reading: a change after it is not missed
 		calls, changed := s.app.LiveCalls()
 		calls = append(calls, s.app.RemoteCalls()...)
-		if snap != lastSnap {
+		phones, phonesChanged := s.app.Phones()
+		if snap != lastSnap || !maps.Equal(phones, lastPhones) {
 			nowSettings := map[string]string{}
-			for _, e := range summaries(snap.Config, snap.Runtime, r.who) {
+			for _, e := range summaries(snap.Config, snap.Runtime, phones, r.who) {
 				b, _ := json.Marshal(e)
 				nowSettings[e.ID] = e.Version
 				if lastSettings[e.ID] != e.Version {
 					fmt.Fprintf(w, "event: setting\ndata: %s\n\n", b)
 				}
 			}
-			lastSettings, lastSnap = nowSettings, snap
+			lastSettings, lastSnap, lastPhones = nowSettings, snap, phones
 		}
 		nowCalls := map[string]string{}
 		for _, c := range calls {
@@ -171,6 +179,7 @@ func handleEvents(s *Server, w http.ResponseWriter, r *request) error {
 			}
 			expiry = arm(left)
 		case <-changed:
+		case <-phonesChanged:
 		case <-remoteChanged:
 		case <-snap.Superseded():
 		case <-ping.C:

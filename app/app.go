@@ -29,6 +29,10 @@ type Options struct {
 	// is continued in the dialplan at once.
 	SetupLimit    int
 	SetupDeadline time.Duration
+	// PhoneEvery is how often the executives' phones are read for the console
+	// (default 2 s); negative: they are not watched (tests about other things, whose
+	// fake clock must have no timer left when a call ends).
+	PhoneEvery time.Duration
 	// Strict, when set, is told of every channel or bridge Asterisk still has after
 	// the call that released it ended (tests fail on it; see session.teardown). It
 	// costs a REST call per resource, so production leaves it nil.
@@ -50,7 +54,9 @@ type App struct {
 	seq      atomic.Uint64
 	active   atomic.Int64
 	registry registry
+	phones   phoneStates
 	grace    time.Duration
+	phoneDue time.Duration
 	journalQ chan store.JournalEntry
 	journalW sync.WaitGroup
 	env      *callEnv
@@ -65,7 +71,10 @@ func New(opts Options) *App {
 	if opts.ResyncGrace <= 0 {
 		opts.ResyncGrace = time.Second
 	}
-	a := &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock, grace: opts.ResyncGrace,
+	if opts.PhoneEvery == 0 {
+		opts.PhoneEvery = 2 * time.Second
+	}
+	a := &App{cli: opts.Client, store: opts.Store, log: opts.Log, clock: opts.Clock, grace: opts.ResyncGrace, phoneDue: opts.PhoneEvery,
 		ctl: make(chan func()), stopped: make(chan struct{}),
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
@@ -93,9 +102,10 @@ func (a *App) Run(ctx context.Context) error {
 	a.journalW.Add(1)
 	go a.journalWriter()
 	bg, stopBg := context.WithCancel(ctx)
-	a.wg.Add(2)
+	a.wg.Add(3)
 	go func() { defer a.wg.Done(); a.followSettings(bg) }()
 	go func() { defer a.wg.Done(); a.shareCalls(bg) }()
+	go func() { defer a.wg.Done(); a.watchPhones(bg) }()
 	defer func() {
 		close(a.stopped)
 		stopBg()

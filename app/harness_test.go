@@ -144,7 +144,9 @@ func (h *harness) startApp() {
 	}
 	log := zerolog.New(zerolog.NewTestWriter(h.t)).Level(level)
 	h.cli = cli
-	o := app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond,
+	// The phones are not watched unless a test asks (newHarnessWith, PhoneEvery): their
+	// reading timer would be pending when settle checks that a call left none.
+	o := app.Options{Client: cli, Store: h.store, Clock: h.clock, Log: log, ResyncGrace: 300 * time.Millisecond, PhoneEvery: -1,
 		Strict: func(problem string) {
 			h.leftovers.Lock()
 			defer h.leftovers.Unlock()

@@ -285,12 +285,14 @@ function renderExecutiveStrip() {
       h("label", { for: id }, sw, " ", t("filteringSwitch", { name: e.displayName || e.id })),
       h("span", { class: "muted" }, " ", e.filteringEnabled ? t("filteringOn") : t("filteringOff")),
       e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null,
-      execOnCall(e.id) ? h("span", { class: "badge busy", text: t("onACall") }) : null, note);
+      e.phone === "in-use" || execOnCall(e.id) ? h("span", { class: "badge busy", "data-phone": "in-use", text: t("onACall") }) : null,
+      e.phone === "offline" ? h("span", { class: "badge offline", "data-phone": "offline", text: t("phoneOffline") }) : null, note);
   }));
 }
 
 // execOnCall: the executive is on one of the calls execassist handles (with the caller,
-// or bridged in). Calls that do not pass through execassist are not seen here.
+// or bridged in): shown at once, before the next reading of the executive's phones
+// (e.phone, which also sees calls that do not pass through execassist).
 function execOnCall(id) {
   for (const c of state.calls.values()) if (c.executive === id && !c.node && (c.state === "executive" || c.state === "bridged")) return true;
   return false;

@@ -55,6 +55,23 @@ func (s *Server) PlaceCall(call Call) string {
 	return c.id
 }
 
+// PhoneDials is the phone on endpoint calling exten in the plain dialplan (not into
+// Stasis), the far end answering: a channel Up on the endpoint that no app is told of,
+// listed in the endpoint's channel_ids as a real Asterisk lists it. Hangup ends it.
+func (s *Server) PhoneDials(endpoint, exten string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.newChannelLocked("", endpoint)
+	c.state, c.inbound = "Up", true
+	if ph := s.phones[endpoint]; ph != nil {
+		c.phone = ph
+		c.caller = callerID{ph.Name, ph.Number}
+	}
+	c.context, c.exten, c.priority = "from-internal", exten, 1
+	c.appName, c.appData = "Dial", "PJSIP/"+exten
+	return c.id
+}
+
 func (s *Server) withChannel(id string, f func(c *channel)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

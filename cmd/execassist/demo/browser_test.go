@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/execassist/execassist/app"
+	"github.com/execassist/execassist/ari/aritest"
 	"github.com/execassist/execassist/internal/poll"
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/rs/zerolog"
@@ -836,4 +837,27 @@ func TestAssistantAnswersARingingCallFromTheConsole(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestTheConsoleShowsTheExecutiveOnThePhone: Erin picks up her desk phone and calls
+// someone in the plain dialplan (execassist never sees the call): Ann's console shows
+// her on a call next to her name, and no longer once she hangs up; an unreachable
+// phone reads "Phone offline".
+func TestTheConsoleShowsTheExecutiveOnThePhone(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	erin := `#exec-strip [data-exec="1001"]`
+	run(t, ctx, "the strip", chromedp.WaitVisible(erin, chromedp.ByQuery))
+	own := w.Fake.PhoneDials("PJSIP/1001", "1005")
+	run(t, ctx, "Erin on the phone", chromedp.WaitVisible(erin+` [data-phone="in-use"]`, chromedp.ByQuery))
+	_ = w.Fake.Hangup(own)
+	run(t, ctx, "Erin off the phone", chromedp.WaitNotPresent(erin+` [data-phone="in-use"]`, chromedp.ByQuery))
+	w.Fake.SetScript("PJSIP/1001", aritest.Script{Mode: aritest.Unavailable})
+	var text string
+	run(t, ctx, "Erin's phone offline", chromedp.WaitVisible(erin+` [data-phone="offline"]`, chromedp.ByQuery),
+		chromedp.Text(erin+` [data-phone="offline"]`, &text, chromedp.ByQuery))
+	if text != "Phone offline" {
+		t.Errorf("badge %q", text)
+	}
 }
