@@ -209,6 +209,7 @@ func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
 	if err := s.allow(r, ResCallInitiate, b.Executive, "", true); err != nil {
 		return err
 	}
+	b.Destination = typedNumber(b.Destination)
 	err := s.app.Initiate(r.Context(), r.who.Name, b.Device, b.Executive, b.Destination)
 	var refused *app.InitiateRefused
 	switch {
@@ -223,6 +224,17 @@ func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
 	}
 	writeJSON(w, http.StatusAccepted, ActionReply{Call: "", Done: "ringing " + r.who.Name + "; on answer " + b.Destination + " is called as " + b.Executive})
 	return nil
+}
+
+// typedNumber is a number as people type it ("+1 (555) 123-4567") without the spaces,
+// dashes, brackets and dots; what is left still goes through the dial gate.
+func typedNumber(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(" -().", r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // onTheCall refuses a hold or hang-up by someone who is not on the call: the assistant
@@ -280,12 +292,7 @@ var handleTransfer = callAction(ResCallControl, http.StatusAccepted, func(s *Ser
 	if err := decode(r, &b); err != nil {
 		return "", err
 	}
-	number := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -().", r) {
-			return -1
-		}
-		return r
-	}, b.Destination)
+	number := typedNumber(b.Destination)
 	cfg := s.store.Snapshot().Config
 	endpoint, _, err := cfg.DialOut(cfg.User(c.Executive), number)
 	if err != nil {

@@ -446,7 +446,7 @@ function callAsForm() {
   const form = h("form", { class: "card", id: "call-as", "aria-labelledby": "callas-h" },
     h("h2", { id: "callas-h", text: t("callAs") }),
     field("callas-exec", t("callAsExecutive"), h("select", { id: "callas-exec" }, execs.map((x) => h("option", { value: x, text: personName(x) + " (" + x + ")" })))),
-    field("callas-number", t("callAsNumber"), h("input", { id: "callas-number", inputmode: "tel", autocomplete: "off", required: true, pattern: "[0-9*#+]{1,40}" })),
+    field("callas-number", t("callAsNumber"), h("input", { id: "callas-number", inputmode: "tel", autocomplete: "off", required: true, pattern: "[0-9*#+ .\\(\\)\\-]{1,40}" })),
     h("button", { type: "submit", text: t("callAsButton") }), said);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
