@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/buildinfo"
 	"github.com/execassist/execassist/internal/clock"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
@@ -22,8 +23,8 @@ type Options struct {
 	// ResyncGrace is how long a channel must stay unowned after a (re)connection to
 	// count as orphaned (default 1 s).
 	ResyncGrace time.Duration
-	// Version is shown by execassist_build_info.
-	Version string
+	// Build is shown by execassist_build_info (default: this binary's).
+	Build *buildinfo.Info
 	// SetupLimit bounds the filtered calls being set up at once (default 256) and
 	// SetupDeadline how long setting one up may take (default 2 s); a call beyond either
 	// is continued in the dialplan at once.
@@ -79,7 +80,11 @@ func New(opts Options) *App {
 		owners: map[string]*session{}, sessions: map[string]*session{},
 		journalQ: make(chan store.JournalEntry, 4096)}
 	setup := newSetupGate(opts.SetupLimit, opts.SetupDeadline)
-	a.metrics = newMetrics(opts.Version, a.ActiveSessions, func() store.Health {
+	build := buildinfo.Read()
+	if opts.Build != nil {
+		build = *opts.Build
+	}
+	a.metrics = newMetrics(build, a.ActiveSessions, func() store.Health {
 		if a.store == nil {
 			return store.Health{Connected: true}
 		}

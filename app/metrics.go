@@ -1,12 +1,11 @@
 package app
 
 import (
-	"cmp"
 	"net/http"
-	"runtime"
 	"sync/atomic"
 	"time"
 
+	"github.com/execassist/execassist/internal/buildinfo"
 	"github.com/execassist/execassist/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -30,13 +29,12 @@ type metrics struct {
 // answerBuckets are the time-to-answer histogram bounds in seconds (one ring = 6 s).
 var answerBuckets = []float64{1, 2, 4, 6, 12, 18, 30, 60}
 
-func newMetrics(version string, active func() int, health func() store.Health, setup *setupGate) *metrics {
+func newMetrics(bi buildinfo.Info, active func() int, health func() store.Health, setup *setupGate) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
-	goVersion := runtime.Version()
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "execassist_build_info",
 		Help:        "Always 1; the labels say which execassist runs.",
-		ConstLabels: prometheus.Labels{"version": cmp.Or(version, "unknown"), "goversion": goVersion},
+		ConstLabels: prometheus.Labels{"version": bi.Version, "commit": bi.Commit, "built": bi.Date, "goversion": bi.GoVersion},
 	})
 	build.Set(1)
 	m.registry.MustRegister(build)

@@ -12,11 +12,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/execassist/execassist/internal/buildinfo"
 	"github.com/execassist/execassist/internal/safetext"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 const usage = `execassist: Executive / Executive-Assistant service for Asterisk (ARI)
 
@@ -116,7 +114,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "status":
 		return statusCmd(ctx, args[1:], safetext.NewWriter(stdout), stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "execassist", version)
+		fmt.Fprintln(stdout, buildinfo.Read())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

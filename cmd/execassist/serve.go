@@ -15,6 +15,7 @@ import (
 	"github.com/execassist/execassist/api"
 	"github.com/execassist/execassist/app"
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/buildinfo"
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/internal/safetext"
@@ -82,9 +83,10 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 	if err != nil {
 		return err
 	}
+	bi := buildinfo.Read()
 	log.Info().Str("ari_url", safetext.URL(s.ARIURL)).Str("ari_user", s.ARIUser).Str("app", s.App).Str("store", storeName(s)).Str("node", st.Node()).
-		Str("version", version).Msg("execassist starting")
-	a := app.New(app.Options{Client: cli, Store: st, Log: log, Version: version})
+		Str("version", bi.Version).Str("commit", bi.Commit).Str("built", bi.Date).Msg("execassist starting")
+	a := app.New(app.Options{Client: cli, Store: st, Log: log, Build: &bi})
 	go reloadOnHUP(ctx, hup, s.ConfigFile, st, a, log)
 	defer serveStatus(statusSocket(s), a, log)()
 	if s.Listen != "" {
