@@ -98,7 +98,7 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	eventually(t, "the call in /metrics", func() bool {
 		_, m := get("/metrics")
 		return strings.Contains(m, `execassist_calls_total{decision="normal",ended="none",kind="call",outcome="continued"} 1`) &&
-			strings.Contains(m, "execassist_ari_connected 1") && strings.Contains(m, `execassist_build_info{goversion="go`)
+			strings.Contains(m, "execassist_ari_connected 1") && strings.Contains(m, `execassist_build_info{built=`) && strings.Contains(m, `goversion="go`)
 	})
 	// A StasisStart with arguments execassist does not know also fails open.
 	odd := fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"mystery"}})
