@@ -9,6 +9,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // boltBackend keeps the buckets in one bbolt file: the embedded, single-node store.
@@ -133,7 +134,7 @@ func (t boltTx) delete(bucket string, key []byte) error {
 }
 
 func (t boltTx) clear(bucket string) error {
-	if err := t.tx.DeleteBucket([]byte(bucket)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+	if err := t.tx.DeleteBucket([]byte(bucket)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
 	_, err := t.tx.CreateBucket([]byte(bucket))

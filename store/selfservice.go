@@ -156,6 +156,35 @@ func (s *Store) SetSecretHash(ext, hash string, audit AuditEntry) error {
 	})
 }
 
+// adminKey is where an admin created at start (EXECASSIST_ADMIN_SECRET) keeps its hash
+// in the accounts bucket: no extension has a colon, so it meets no user.
+func adminKey(name string) []byte { return []byte("admin:" + name) }
+
+// SetAdminHash stores the hash of an admin created from the environment at start (the
+// first admin of a new install, before the YAML names any), with its audit entry.
+func (s *Store) SetAdminHash(name, hash string, audit AuditEntry) error {
+	return s.update(func(w writer) error {
+		if err := w.put(bAccounts, adminKey(name), []byte(hash)); err != nil {
+			return err
+		}
+		if audit.At.IsZero() {
+			audit.At = s.opts.Now().UTC()
+		}
+		return s.appendAudit(w, audit)
+	})
+}
+
+// AdminHash returns the hash of an admin created from the environment; "" if none.
+func (s *Store) AdminHash(name string) (string, error) {
+	var h string
+	err := s.kv.view(func(r reader) error {
+		raw, err := r.get(bAccounts, adminKey(name))
+		h = string(raw)
+		return err
+	})
+	return h, err
+}
+
 // SecretHash returns the hash user ext signs in with: the one set with `user passwd`,
 // else the YAML's; "" when the user has none (and cannot sign in).
 func (s *Store) SecretHash(ext string) (string, error) {

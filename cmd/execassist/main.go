@@ -38,7 +38,8 @@ Usage:
   execassist status [--listen ADDR]             calls in progress (asks serve's listener)
   execassist store check [--store PATH]         verify the store and its last good copy
   execassist store restore [--store PATH]       put the last good copy back (serve stopped)
-  execassist version
+  execassist healthcheck [--listen ADDR]        exit 0 if serve's /healthz answers 200 (the image's HEALTHCHECK)
+  execassist version                            module version, commit and build date
 
 Settings come from flags, then EXECASSIST_* environment variables (EXECASSIST_ARI_URL,
 EXECASSIST_ARI_USERNAME, EXECASSIST_ARI_PASSWORD, EXECASSIST_ARI_APP, EXECASSIST_STORE,
@@ -113,6 +114,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return auditCmd(args[1:], safetext.NewWriter(stdout), stderr)
 	case "status":
 		return statusCmd(ctx, args[1:], safetext.NewWriter(stdout), stderr)
+	case "healthcheck":
+		return healthcheckCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, buildinfo.Read())
 		return nil

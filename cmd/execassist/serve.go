@@ -19,6 +19,7 @@ import (
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/httpguard"
 	"github.com/execassist/execassist/internal/safetext"
+	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
 )
@@ -78,6 +79,9 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 			return err
 		}
 	}
+	if err := envAdmin(st, log, adminHash); err != nil {
+		return err
+	}
 	cli, err := ari.New(ari.Options{URL: s.ARIURL, Username: s.ARIUser, Password: s.ARIPassword,
 		Application: s.App, Logger: log})
 	if err != nil {
@@ -99,6 +103,7 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 		}
 		defer stop()
 	}
+	reportSignIn(st, s, log)
 	err = a.Run(ctx)
 	log.Info().Msg("execassist stopped")
 	if ctx.Err() != nil {
@@ -106,6 +111,9 @@ func serve(ctx context.Context, s settings, log zerolog.Logger, hup <-chan os.Si
 	}
 	return err
 }
+
+// adminHash hashes the environment's admin secret (tests make it cheaper).
+var adminHash = secret.Hash
 
 func importFile(st *store.Store, file string, log zerolog.Logger) error {
 	cfg, err := config.Load(file)
