@@ -74,7 +74,7 @@ func parse(file string, data []byte) (*Config, *Source, Errors) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, src, Errors{syntaxError(file, err)}
+		return nil, src, Errors{syntaxError(file, data, err)}
 	}
 	cfg := &Config{}
 	if root.Kind == 0 || len(root.Content) == 0 {
@@ -208,13 +208,48 @@ func expandEnv(s string) string {
 
 var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 
-func syntaxError(file string, err error) FieldError {
+// parserProblems are the YAML parser's (not scanner's) problems, and what each means to
+// someone editing the file. yaml.v3 reports a parser error at the line before the one
+// where the unfinished list or mapping starts (it prints a 0-based line there), or,
+// when that is line 1, the 0-based line where it noticed: syntaxError puts it right.
+var parserProblems = map[string]string{
+	"did not find expected ',' or ']'":    "a [ list ] that starts on this line is not closed",
+	"did not find expected ',' or '}'":    "a { mapping } that starts on this line is not closed",
+	"did not find expected '-' indicator": "in the list that starts on this line, a line further down is not indented like its items",
+	"did not find expected key":           "in the mapping that starts on this line, a line further down is indented wrongly",
+	"did not find expected node content":  "a value is missing",
+	"found undefined tag handle":          "an undefined ! tag",
+}
+
+func syntaxError(file string, data []byte, err error) FieldError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return FieldError{File: file, Line: line, Msg: "malformed YAML: " + m[2]}
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
 	}
-	return FieldError{File: file, Msg: "malformed YAML: " + msg}
+	meaning, parser := parserProblems[msg]
+	if !parser {
+		return FieldError{File: file, Line: line, Msg: "malformed YAML: " + msg}
+	}
+	return FieldError{File: file, Line: constructLine(data, line+1, msg), Msg: "malformed YAML: " + meaning + " (" + msg + ")"}
+}
+
+// constructLine chooses between the two lines a parser error can mean: the line where
+// the unfinished construct starts (guess) or line 1. For an unclosed bracket it is the
+// one with the bracket; for anything else, line 1 when guess is past the end.
+func constructLine(data []byte, guess int, problem string) int {
+	lines := strings.Split(string(data), "\n")
+	has := func(n int, s string) bool { return n >= 1 && n <= len(lines) && strings.Contains(lines[n-1], s) }
+	for _, b := range []struct{ problem, open string }{{"did not find expected ',' or ']'", "["}, {"did not find expected ',' or '}'", "{"}} {
+		if problem == b.problem && !has(guess, b.open) && has(1, b.open) {
+			return 1
+		}
+	}
+	if guess > len(lines) {
+		return 1
+	}
+	return guess
 }
 
 type decoder struct {
