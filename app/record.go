@@ -48,7 +48,22 @@ func (s *session) ended(cause, why string) {
 func (s *session) writeRecord(now time.Time) {
 	if s.rec != nil {
 		s.rec.Ended = now
+		s.logEnd(*s.rec)
 		s.env.journal(*s.rec)
 		s.rec = nil
 	}
+}
+
+// logEnd is the one info line per call at its end: what an admin reads in the log
+// (the journal has the whole record; `execassist calls --why` prints it).
+func (s *session) logEnd(e store.JournalEntry) {
+	ev := s.log.Info().Str("kind", e.Kind).Str("executive", e.Executive).Str("decision", e.Decision).
+		Str("outcome", e.Outcome).Dur("duration", e.Ended.Sub(e.At).Round(time.Millisecond))
+	if e.AnsweredBy != "" {
+		ev = ev.Str("answered_by", e.AnsweredBy).Dur("answer_after", e.AnswerAfter.Round(time.Millisecond))
+	}
+	if e.EndCause != "" {
+		ev = ev.Str("ended_by", e.EndCause)
+	}
+	ev.Msg("call ended")
 }

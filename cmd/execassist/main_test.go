@@ -95,6 +95,10 @@ func TestServeContinuesUnknownExecutiveInDialplan(t *testing.T) {
 	if code, _ := get("/healthz"); code != 200 {
 		t.Fatalf("/healthz while connected: %d", code)
 	}
+	eventually(t, "one line at the call's end", func() bool {
+		return strings.Contains(logs.String(), `"kind":"call","executive":"1999","decision":"normal","outcome":"continued","duration":"`) &&
+			strings.Contains(logs.String(), `"message":"call ended"`)
+	})
 	eventually(t, "the call in /metrics", func() bool {
 		_, m := get("/metrics")
 		return strings.Contains(m, `execassist_calls_total{decision="normal",ended="none",kind="call",outcome="continued"} 1`) &&

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,18 @@ func TestConsoleLogsStayReadable(t *testing.T) {
 	log.Info().Str("exec", "1001").Msg("configuration loaded")
 	if s := b.String(); strings.Contains(s, "<nil>") || !strings.Contains(s, "configuration loaded exec=1001") {
 		t.Fatalf("console log: %q", s)
+	}
+	// Booleans and durations as such, the time with seconds.
+	b.Reset()
+	log.Info().Bool("tls", false).Dur("retry_in", 100*time.Millisecond).Dur("after", 5003990*time.Microsecond).Msg("x")
+	s := b.String()
+	for _, want := range []string{"tls=false", "retry_in=100ms", "after=5.00399s"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("console log lacks %q: %q", want, s)
+		}
+	}
+	if !regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`).MatchString(s) {
+		t.Errorf("console log time without seconds: %q", s)
 	}
 }
 

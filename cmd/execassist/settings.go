@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/safetext"
@@ -194,6 +195,10 @@ func expandSecret(s string) string {
 	return s
 }
 
+// Durations in the logs carry their unit ("5.004s", "100ms"), in JSON and on the
+// console: a bare number is read as seconds by some and milliseconds by others.
+func init() { zerolog.DurationFieldFormat = zerolog.DurationFormatString }
+
 func newLogger(s settings, w io.Writer) (zerolog.Logger, error) {
 	level, err := zerolog.ParseLevel(s.LogLevel)
 	if err != nil || s.LogLevel == "" {
@@ -206,13 +211,16 @@ func newLogger(s settings, w io.Writer) (zerolog.Logger, error) {
 		// a caller ID cannot clear the screen or forge log lines; colour only on a
 		// terminal.
 		esc := func(i any) string {
-			if i == nil {
+			switch v := i.(type) {
+			case nil:
 				return ""
+			case []byte: // a value that is not a string (a bool, a list) comes marshalled
+				return safetext.Escape(string(v))
 			}
 			return safetext.Escape(fmt.Sprint(i))
 		}
 		w = zerolog.ConsoleWriter{Out: w, NoColor: !isTerminal(w), FormatFieldValue: esc, FormatErrFieldValue: esc, FormatCaller: esc,
-			FormatMessage: esc}
+			FormatMessage: esc, TimeFormat: time.RFC3339}
 	default:
 		return zerolog.Nop(), fmt.Errorf("log format %q is not json or console", s.LogFormat)
 	}
