@@ -30,7 +30,7 @@ func TestParseFAC(t *testing.T) {
 		{"PJSIP/1002", "#64", "initiate", "", "", "", "executive", ""},
 		{"PJSIP/1002", "#641001*11", "initiate", "1001", "", "retrieve", "", ""},
 		{"PJSIP/1002", "#641001*15", "initiate", "1001", "", "bridge", "", ""},
-		{"PJSIP/1002", "#641001*14442071234567", "initiate", "1001", "+442071234567", "", "", "international destination (+442071234567 is in GB), not permitted"},
+		{"PJSIP/1002", "#641001*14442071234567", "initiate", "1001", "+442071234567", "", "", "international number (+442071234567 is in GB), which the calling permissions of Erin Exec (1001) do not allow"},
 		{"PJSIP/1002", "#6410011004", "initiate", "1001", "1004", "", "", ""},
 		{"PJSIP/1001", "*11", "retrieve", "1001", "", "", "", ""},
 		{"PJSIP/1001", "*111003", "retrieve", "1001", "", "", "", ""},

@@ -28,7 +28,7 @@ func checkDestination(cfg *config.Config, exec *config.User, dialled string) (d 
 	var r *config.DialRefusal
 	switch {
 	case errors.As(err, &r) && r.Class != "":
-		return d, fmt.Sprintf("%s is %s %s destination (%s), not permitted for %s: %s", d.Dialled, article(d.Class), d.Class, d.Reason, exec.Extension, r.Why), RefusedDestination
+		return d, r.Why, RefusedDestination // it names the number, its class and whose permissions refuse it
 	case err != nil:
 		return d, err.Error(), RefusedInvalid
 	}

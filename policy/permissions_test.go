@@ -47,7 +47,7 @@ func TestInitiatePermissions(t *testing.T) {
 			t.Errorf("%s: want refused, got %+v", digits, f)
 		case c.dialled == "" && f.Invalid != c.invalid:
 			t.Errorf("%s: invalid=%v, want %v (%s)", digits, f.Invalid, c.invalid, f.Refused)
-		case c.class != "" && !strings.Contains(strings.Join(f.Reasons, "; "), " "+c.class+" destination"):
+		case c.class != "" && !strings.Contains(strings.Join(f.Reasons, "; "), " "+c.class):
 			t.Errorf("%s: reasons %q do not say %s", digits, f.Reasons, c.class)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"github.com/spf13/pflag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,8 +91,7 @@ func TestStoreSectionFromTheEnvironment(t *testing.T) {
 	t.Setenv("EXECASSIST_STORE_BACKEND", "etcd")
 	t.Setenv("EXECASSIST_STORE_ENDPOINTS", "http://10.0.0.5:2379, http://10.0.0.6:2379")
 	t.Setenv("EXECASSIST_STORE_NODE", "pbx-z")
-	fs, v := newFlags("calls", io.Discard)
-	s, _, err := resolve(fs, v, nil)
+	s, err := resolveArgs()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,9 +100,19 @@ func TestStoreSectionFromTheEnvironment(t *testing.T) {
 		t.Fatalf("store section %+v (path %s)", s.Shared, s.Store)
 	}
 	t.Setenv("EXECASSIST_STORE_NODE", "pbx z/1")
-	fs, v = newFlags("calls", io.Discard)
-	s, _, _ = resolve(fs, v, nil)
+	s, _ = resolveArgs()
 	if _, err := openReader(s); err == nil || !strings.Contains(err.Error(), "store.node") {
 		t.Fatalf("a bad node name: %v", err)
 	}
+}
+
+// resolveArgs resolves settings from command-line flags as a store command would.
+func resolveArgs(args ...string) (settings, error) {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	v := storeFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return settings{}, err
+	}
+	s, _, err := resolve(fs, v, fs.Args())
+	return s, err
 }

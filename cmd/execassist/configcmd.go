@@ -7,12 +7,13 @@ import (
 	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
-func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("config "+sub, stderr)
-	reset := fs.Bool("reset-runtime", false, "import: also forget what users changed themselves (#61/#62, opt-in/out, divert)")
+// configRun is `execassist config check|import|export` with its flags parsed.
+func configRun(sub string, fs *pflag.FlagSet, v *viper.Viper, args []string, stdout, stderr io.Writer) error {
 	s, rest, err := resolve(fs, v, args)
 	if err != nil {
 		return err
@@ -39,12 +40,13 @@ func configCmd(sub string, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error() + "\nnothing was imported"}
 		}
+		reset, _ := fs.GetBool("reset-runtime")
 		st, err := openStore(s, zerolog.Nop(), false)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		if err := st.Import(cfg, store.ImportOptions{Source: rest[0], ResetRuntime: *reset}); err != nil {
+		if err := st.Import(cfg, store.ImportOptions{Source: rest[0], ResetRuntime: reset}); err != nil {
 			return fmt.Errorf("import %s: %w (nothing was imported)", rest[0], err)
 		}
 		if err := st.SaveLastGood(); err != nil {

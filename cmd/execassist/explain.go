@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"strings"
 	"time"
@@ -15,8 +16,10 @@ import (
 // explainCmd prints what execassist would do with a call, from the same policy code the
 // sessions run, without Asterisk. It reads the store (with runtime state), or with
 // --config a YAML file (provisioning only, e.g. before importing it).
-func explainCmd(args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("explain", stderr)
+func explainCommand(stdout, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "explain", Short: "what execassist would do with a call or a feature access code, and every rule on the way"}
+	fs := c.Flags()
+	v := storeFlags(fs)
 	exec := fs.String("exec", "", "executive extension (required)")
 	from := fs.String("from", "", "caller number; 'anonymous' or 'unavailable' for withheld numbers")
 	name := fs.String("name", "", "caller name")
@@ -25,56 +28,59 @@ func explainCmd(args []string, stdout, stderr io.Writer) error {
 	origin := fs.String("origin", "", "internal or external, as EXECASSIST_ORIGIN would say")
 	fac := fs.String("fac", "", "explain feature access code digits instead, e.g. '#641001*1415551234567' (with --device)")
 	device := fs.String("device", "", "the device the FAC is dialled from, e.g. PJSIP/1002")
-	s, _, err := resolve(fs, v, args)
-	if err != nil {
-		return err
-	}
-	if *fac != "" {
-		cfg, _, source, err := loadForExplain(s)
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		s, _, err := resolve(fs, v, args)
 		if err != nil {
 			return err
 		}
-		// People write digits with spaces ('#64 1001 19005550000'); a phone sends none.
-		digits := strings.Join(strings.Fields(*fac), "")
-		printFAC(stdout, policy.ParseFAC(cfg, *device, digits), digits, *device, source)
+		if *fac != "" {
+			cfg, _, source, err := loadForExplain(s)
+			if err != nil {
+				return err
+			}
+			// People write digits with spaces ('#64 1001 19005550000'); a phone sends none.
+			digits := strings.Join(strings.Fields(*fac), "")
+			printFAC(stdout, policy.ParseFAC(cfg, *device, digits), digits, *device, source)
+			return nil
+		}
+		if *exec == "" {
+			return &exitError{code: 2, msg: "usage: execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339] [--origin internal|external] [--config FILE]"}
+		}
+		now := time.Now()
+		if *at != "" {
+			if now, err = time.Parse(time.RFC3339, *at); err != nil {
+				return &exitError{code: 2, msg: fmt.Sprintf("--at %q is not RFC 3339 (2026-11-24T10:00:00-05:00)", *at)}
+			}
+		}
+		if *origin != "" && *origin != "internal" && *origin != "external" {
+			return &exitError{code: 2, msg: "--origin is internal or external"}
+		}
+		cfg, rt, source, err := loadForExplain(s)
+		if err != nil {
+			return err
+		}
+		u := cfg.User(*exec)
+		if u == nil {
+			return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s is not a provisioned user in %s", *exec, source)}
+		}
+		if u.Executive == nil {
+			return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s (%s) does not have the executive service", *exec, u.Name)}
+		}
+		call := policy.Call{CallerNumber: *from, CallerName: *name, Origin: *origin, Dialled: *to}
+		switch strings.ToLower(*from) {
+		case "anonymous":
+			call.Anonymous = true
+		case "", "unavailable":
+			call.Unavailable, call.CallerNumber = true, ""
+		}
+		if call.Dialled == "" {
+			call.Dialled = *exec
+		}
+		d := policy.Decide(policy.Compile(cfg, rt), *exec, call, now)
+		printDecision(stdout, u, call, now, d, source)
 		return nil
 	}
-	if *exec == "" {
-		return &exitError{code: 2, msg: "usage: execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339] [--origin internal|external] [--config FILE]"}
-	}
-	now := time.Now()
-	if *at != "" {
-		if now, err = time.Parse(time.RFC3339, *at); err != nil {
-			return &exitError{code: 2, msg: fmt.Sprintf("--at %q is not RFC 3339 (2026-11-24T10:00:00-05:00)", *at)}
-		}
-	}
-	if *origin != "" && *origin != "internal" && *origin != "external" {
-		return &exitError{code: 2, msg: "--origin is internal or external"}
-	}
-	cfg, rt, source, err := loadForExplain(s)
-	if err != nil {
-		return err
-	}
-	u := cfg.User(*exec)
-	if u == nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s is not a provisioned user in %s", *exec, source)}
-	}
-	if u.Executive == nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("execassist: %s (%s) does not have the executive service", *exec, u.Name)}
-	}
-	call := policy.Call{CallerNumber: *from, CallerName: *name, Origin: *origin, Dialled: *to}
-	switch strings.ToLower(*from) {
-	case "anonymous":
-		call.Anonymous = true
-	case "", "unavailable":
-		call.Unavailable, call.CallerNumber = true, ""
-	}
-	if call.Dialled == "" {
-		call.Dialled = *exec
-	}
-	d := policy.Decide(policy.Compile(cfg, rt), *exec, call, now)
-	printDecision(stdout, u, call, now, d, source)
-	return nil
+	return c
 }
 
 func loadForExplain(s settings) (*config.Config, config.Runtime, string, error) {
@@ -161,59 +167,64 @@ func printFAC(w io.Writer, p policy.FAC, digits, device, source string) {
 	}
 }
 
-// callsCmd lists the call journal.
-func callsCmd(args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("calls", stderr)
+// callsCommand lists the call journal.
+func callsCommand(stdout, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "calls", Short: "the call journal: who called, who was alerted, who answered, what ended it"}
+	fs := c.Flags()
+	v := storeFlags(fs)
 	exec := fs.String("exec", "", "only this executive")
 	since := fs.Duration("since", 24*time.Hour, "how far back")
 	limit := fs.Int("limit", 200, "at most this many (the newest)")
 	verbose := fs.Bool("why", false, "print each call's reasons and what happened to it after the answer")
-	st, err := readStore(fs, v, args)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	entries, err := st.Journal(store.JournalFilter{Executive: *exec, Since: time.Now().Add(-*since), Limit: *limit})
-	if err != nil {
-		return err
-	}
-	// Several nodes (etcd) share one journal: then each row says which node it was on.
-	nodes := st.Health().Shared
-	for _, e := range entries {
-		nodes = nodes || e.Node != entries[0].Node
-	}
-	head := []string{"TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ENDED", "ALERTED"}
-	if nodes {
-		head = append([]string{"NODE"}, head...)
-	}
-	t := newTable(stdout, head...)
-	for _, e := range entries {
-		after := ""
-		if e.AnswerAfter > 0 {
-			after = e.AnswerAfter.Round(100 * time.Millisecond).String()
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		st, err := readStore(fs, v, args)
+		if err != nil {
+			return err
 		}
-		row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-			e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, e.EndCause, strings.Join(e.Legs, ",")}
+		defer st.Close()
+		entries, err := st.Journal(store.JournalFilter{Executive: *exec, Since: time.Now().Add(-*since), Limit: *limit})
+		if err != nil {
+			return err
+		}
+		// Several nodes (etcd) share one journal: then each row says which node it was on.
+		nodes := st.Health().Shared
+		for _, e := range entries {
+			nodes = nodes || e.Node != entries[0].Node
+		}
+		head := []string{"TIME", "KIND", "EXEC", "CALLER", "DECISION", "OUTCOME", "ANSWERED BY", "AFTER", "ENDED", "ALERTED"}
 		if nodes {
-			row = append([]string{e.Node}, row...)
+			head = append([]string{"NODE"}, head...)
 		}
-		t.row(row...)
-		if *verbose {
-			for _, r := range e.Reasons {
-				t.note("\t\t\t\t  " + safetext.Escape(r))
+		t := newTable(stdout, head...)
+		for _, e := range entries {
+			after := ""
+			if e.AnswerAfter > 0 {
+				after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 			}
-			for _, st := range e.Steps {
-				line := st.At.Local().Format("15:04:05") + " " + st.What
-				if st.By != "" && !strings.Contains(st.What, st.By) {
-					line += " (" + st.By + ")"
+			row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
+				e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, e.EndCause, strings.Join(e.Legs, ",")}
+			if nodes {
+				row = append([]string{e.Node}, row...)
+			}
+			t.row(row...)
+			if *verbose {
+				for _, r := range e.Reasons {
+					t.note("\t\t\t\t  " + safetext.Escape(r))
 				}
-				t.note("\t\t\t\t  " + safetext.Escape(line))
+				for _, st := range e.Steps {
+					line := st.At.Local().Format("15:04:05") + " " + st.What
+					if st.By != "" && !strings.Contains(st.What, st.By) {
+						line += " (" + st.By + ")"
+					}
+					t.note("\t\t\t\t  " + safetext.Escape(line))
+				}
 			}
 		}
+		_ = t.flush()
+		if len(entries) == 0 {
+			fmt.Fprintf(stderr, "no calls in the journal since %s\n", time.Now().Add(-*since).Format(time.RFC3339))
+		}
+		return nil
 	}
-	_ = t.flush()
-	if len(entries) == 0 {
-		fmt.Fprintf(stderr, "no calls in the journal since %s\n", time.Now().Add(-*since).Format(time.RFC3339))
-	}
-	return nil
+	return c
 }

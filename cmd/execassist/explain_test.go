@@ -54,7 +54,7 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 	}
 	out.Reset()
 	run(context.Background(), []string{"explain", "--store", db, "--fac", "#641001*1419005550000", "--device", "PJSIP/1002"}, &out, &errOut)
-	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "premium destination") {
+	if !strings.Contains(out.String(), "REFUSED") || !strings.Contains(out.String(), "is a premium-rate number") {
 		t.Errorf("explain --fac:\n%s", out.String())
 	}
 	out.Reset()
@@ -82,7 +82,7 @@ func TestExplainFACShowsTheCallVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ digits, want string }{
-		{"#64100119005550000", "premium destination"},
+		{"#64100119005550000", "is a premium-rate number"},
 		{"#641001*7215551234", "is a feature code"},
 		{"#6410010044207123456", "wrong length"},
 		{"#64100112125551234", "call +12125551234 as 1001 (dial Local/+12125551234@execassist-outbound)"},
@@ -107,7 +107,7 @@ func TestExplainFACTakesSpacesAndSaysARefusalOnce(t *testing.T) {
 		t.Fatalf("%d %s %s", code, out, errOut)
 	}
 	_, why, _ := strings.Cut(out, "why:")
-	if n := strings.Count(why, "premium destination"); n != 1 {
+	if n := strings.Count(why, "is a premium-rate number"); n != 1 || strings.Count(why, "+19005550000") != 1 {
 		t.Fatalf("the refusal is among the reasons %d times:\n%s", n, why)
 	}
 }

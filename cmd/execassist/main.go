@@ -1,6 +1,7 @@
 // Command execassist is the Executive / Executive-Assistant service for Asterisk:
 // `serve` runs the Stasis application; `config check|import|export` manage the YAML
-// provisioning; `version` prints the build.
+// provisioning; `version` prints the build. Each subcommand has its own flags and help
+// (cobra), and `execassist completion bash|zsh|fish` writes shell completion.
 package main
 
 import (
@@ -10,42 +11,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
-	"github.com/execassist/execassist/internal/buildinfo"
 	"github.com/execassist/execassist/internal/safetext"
 )
-
-const usage = `execassist: Executive / Executive-Assistant service for Asterisk (ARI)
-
-Usage:
-  execassist demo [--listen ADDR]               try it without a PBX: the page against a simulated Asterisk
-  execassist serve [--config FILE] [flags]      run the Stasis application
-  execassist config check FILE                  validate a YAML file (file:line: field: problem)
-  execassist config import FILE [--reset-runtime] [--store PATH]
-                                                load it into the store, all or nothing
-  execassist config export [--store PATH]       print the stored provisioning as YAML
-  execassist explain --exec EXT --from NUMBER [--to NUMBER] [--at RFC3339]
-                   [--origin internal|external] [--config FILE | --store PATH]
-                                                what would happen to such a call, and why
-  execassist explain --fac DIGITS --device PJSIP/1002 [--config FILE | --store PATH]
-                                                what a feature access code would do, and why
-  execassist calls [--exec EXT] [--since 1h] [--why] [--store PATH]
-                                                the call journal
-  execassist user passwd EXT [--store PATH]     set a user's sign-in secret (read from the terminal or stdin)
-  execassist user hash                          print an argon2id hash for the YAML's secret_hash
-  execassist audit [--user EXT] [--limit N]     self-service changes: who, what, before, after, when, from where
-  execassist status [--listen ADDR]             calls in progress (asks serve's listener)
-  execassist store check [--store PATH]         verify the store and its last good copy
-  execassist store restore [--store PATH]       put the last good copy back (serve stopped)
-  execassist healthcheck [--listen ADDR]        exit 0 if serve's /healthz answers 200 (the image's HEALTHCHECK)
-  execassist version                            module version, commit and build date
-
-Settings come from flags, then EXECASSIST_* environment variables (EXECASSIST_ARI_URL,
-EXECASSIST_ARI_USERNAME, EXECASSIST_ARI_PASSWORD, EXECASSIST_ARI_APP, EXECASSIST_STORE,
-EXECASSIST_LOG_LEVEL, EXECASSIST_LOG_FORMAT), then the config file. Run
-'execassist serve --help' for the flags.
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -61,8 +31,17 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
+// run is the command line: it exits 0 on success, 2 for a command or flag it does not
+// know (with the nearest command it does), 1 for anything that failed.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	err := dispatch(ctx, args, stdout, stderr)
+	return runIn(ctx, os.Stdin, args, stdout, stderr)
+}
+
+// runIn is run reading stdin from in (user passwd reads the secret from it).
+func runIn(ctx context.Context, in io.Reader, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(ctx, in, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
 	if err == nil {
 		return 0
 	}
@@ -74,55 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return ee.code
 	}
+	if strings.HasPrefix(err.Error(), "unknown command ") {
+		fmt.Fprintf(stderr, "execassist: %v\nRun 'execassist --help' for the commands.\n", strings.TrimRight(err.Error(), "\n"))
+		return 2
+	}
 	fmt.Fprintln(stderr, "execassist:", err)
 	return 1
-}
-
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return &exitError{code: 2}
-	}
-	switch args[0] {
-	case "serve":
-		return serveCmd(ctx, args[1:], stderr)
-	case "demo":
-		return demoCmd(ctx, args[1:], stdout, stderr)
-	case "config":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return &exitError{code: 2}
-		}
-		return configCmd(args[1], args[2:], stdout, stderr)
-	case "store":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return &exitError{code: 2}
-		}
-		return storeCmd(args[1], args[2:], stdout, stderr)
-	case "explain":
-		return explainCmd(args[1:], safetext.NewWriter(stdout), stderr)
-	case "calls":
-		return callsCmd(args[1:], safetext.NewWriter(stdout), stderr)
-	case "user":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return &exitError{code: 2}
-		}
-		return userCmd(args[1], args[2:], os.Stdin, stdout, stderr)
-	case "audit":
-		return auditCmd(args[1:], safetext.NewWriter(stdout), stderr)
-	case "status":
-		return statusCmd(ctx, args[1:], safetext.NewWriter(stdout), stderr)
-	case "healthcheck":
-		return healthcheckCmd(ctx, args[1:], stdout, stderr)
-	case "version", "--version":
-		fmt.Fprintln(stdout, buildinfo.Read())
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
-	fmt.Fprint(stderr, usage)
-	return &exitError{code: 2, msg: fmt.Sprintf("execassist: unknown command %q", args[0])}
 }

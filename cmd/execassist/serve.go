@@ -22,28 +22,39 @@ import (
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 )
 
-func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	// First of all: a SIGHUP that arrives while serve starts (or when it has no config
-	// file) must not kill it with the default action.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	fs, v := newFlags("serve", stderr)
+// serveCommand runs the Stasis application (and the page, API and /metrics with a
+// listener).
+func serveCommand(ctx context.Context, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "serve", Short: "run the Stasis application (and the page, API, /metrics and /healthz on --listen)"}
+	fs := c.Flags()
+	v := storeFlags(fs)
 	addServeFlags(fs, v)
-	s, _, err := resolve(fs, v, args)
-	if err != nil {
-		return err
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		// First of all: a SIGHUP that arrives while serve starts (or when it has no
+		// config file) must not kill it with the default action.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		if len(args) > 0 {
+			return &exitError{code: 2, msg: fmt.Sprintf("execassist serve takes no arguments (got %q): the settings file is --config FILE", args[0])}
+		}
+		s, _, err := resolve(fs, v, args)
+		if err != nil {
+			return err
+		}
+		log, err := newLogger(s, stderr)
+		if err != nil {
+			return &exitError{code: 2, msg: "execassist: " + err.Error()}
+		}
+		if fs.Changed("ari-password") {
+			log.Warn().Msg("--ari-password is visible to every user in the process list; set EXECASSIST_ARI_PASSWORD instead")
+		}
+		return serve(ctx, s, log, hup)
 	}
-	log, err := newLogger(s, stderr)
-	if err != nil {
-		return &exitError{code: 2, msg: "execassist: " + err.Error()}
-	}
-	if fs.Changed("ari-password") {
-		log.Warn().Msg("--ari-password is visible to every user in the process list; set EXECASSIST_ARI_PASSWORD instead")
-	}
-	return serve(ctx, s, log, hup)
+	return c
 }
 
 // exposedListener says why addr is reachable from other hosts, or "" for loopback.

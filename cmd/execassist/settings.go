@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,13 +40,12 @@ type settings struct {
 	MaxConns, MaxConnsPerAddress int
 }
 
-func newFlags(name string, stderr io.Writer) (*pflag.FlagSet, *viper.Viper) {
-	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	v := viper.New()
-	fs.String("config", "", "YAML file (examples/execassist.yaml shows every setting)")
+// storeFlags declares --config and --store, which every command that reads the
+// settings or the store has, and gives it the viper that resolve merges them with.
+func storeFlags(fs *pflag.FlagSet) *viper.Viper {
+	fs.String("config", "", "YAML file (examples/execassist.yaml shows every setting); EXECASSIST_CONFIG")
 	fs.String("store", "", "bbolt file (default /var/lib/execassist/execassist.db); with the etcd backend, the node's local snapshot")
-	return fs, v
+	return viper.New()
 }
 
 func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
@@ -69,15 +67,9 @@ func addServeFlags(fs *pflag.FlagSet, v *viper.Viper) {
 	v.SetDefault("log.format", "json")
 }
 
-// resolve parses flags and merges environment and file into settings.
+// resolve merges the parsed flags (cobra parsed them), the environment and the file
+// into settings.
 func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintf(fs.Output(), "Usage of execassist %s:\n%s", fs.Name(), fs.FlagUsages())
-			return settings{}, nil, &exitError{code: 0}
-		}
-		return settings{}, nil, &exitError{code: 2, msg: fmt.Sprintf("execassist %s: %v\nUsage of execassist %s:\n%s", fs.Name(), err, fs.Name(), strings.TrimRight(fs.FlagUsages(), "\n"))}
-	}
 	binds := map[string]string{"ari.url": "ari-url", "ari.username": "ari-username",
 		"ari.password": "ari-password", "ari.app": "app", "log.level": "log-level", "log.format": "log-format", "listen": "listen", "tls.cert": "tls-cert", "tls.key": "tls-key"}
 	for key, flag := range binds {
@@ -143,7 +135,7 @@ func resolve(fs *pflag.FlagSet, v *viper.Viper, args []string) (settings, []stri
 		}
 	}
 	s.Shared.Path = s.Store
-	return s, fs.Args(), nil
+	return s, args, nil
 }
 
 // storeSection reads `store:` from the file (a path, or a mapping) with the environment

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io"
 	"net"
 	"net/http"
@@ -76,28 +77,33 @@ func serveStatus(path string, a *app.App, log zerolog.Logger) (stop func()) {
 	return func() { srv.Close(); _ = os.Remove(path) }
 }
 
-// statusCmd asks the running serve (through its status socket) which calls are in
+// statusCommand asks the running serve (through its status socket) which calls are in
 // progress.
-func statusCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("status", stderr)
+func statusCommand(ctx context.Context, stdout, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "status", Short: "the calls in progress (asks the running serve through its status socket)"}
+	fs := c.Flags()
+	v := storeFlags(fs)
 	fs.String("socket", "", "serve's status socket (default: the store file's path with .status.sock)")
-	s, _, err := resolve(fs, v, args)
-	if err != nil {
-		return err
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		s, _, err := resolve(fs, v, args)
+		if err != nil {
+			return err
+		}
+		path, _ := fs.GetString("socket")
+		if path == "" {
+			path = statusSocket(s)
+		}
+		if path == "" {
+			return fmt.Errorf("status asks serve through the socket beside its store file: pass the same --store (or --config) as serve, or --socket")
+		}
+		calls, err := fetchStatus(ctx, path)
+		if err != nil {
+			return err
+		}
+		writeStatus(stdout, calls, time.Now())
+		return nil
 	}
-	path, _ := fs.GetString("socket")
-	if path == "" {
-		path = statusSocket(s)
-	}
-	if path == "" {
-		return fmt.Errorf("status asks serve through the socket beside its store file: pass the same --store (or --config) as serve, or --socket")
-	}
-	calls, err := fetchStatus(ctx, path)
-	if err != nil {
-		return err
-	}
-	writeStatus(stdout, calls, time.Now())
-	return nil
+	return c
 }
 
 func fetchStatus(ctx context.Context, socket string) ([]app.LiveCall, error) {

@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/execassist/execassist/store"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 )
 
-// storeCmd is `execassist store check|restore`: what an admin runs when serve refuses a
+// storeRun is `execassist store check|restore`: what an admin runs when serve refuses a
 // damaged store.
-func storeCmd(sub string, args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("store "+sub, stderr)
+func storeRun(sub string, fs *pflag.FlagSet, v *viper.Viper, args []string, stdout io.Writer) error {
 	s, rest, err := resolve(fs, v, args)
 	if err != nil {
 		return err

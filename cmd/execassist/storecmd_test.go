@@ -61,15 +61,51 @@ func TestDamagedStoreIsRefusedAndRestored(t *testing.T) {
 }
 
 // TestBadFlagsPrintTheErrorAndUsage: an unknown flag or a bad value says what is wrong
-// and how to call the command, exit 2.
+// and where the command's help is, exit 2; --help prints the command's own flags once.
 func TestBadFlagsPrintTheErrorAndUsage(t *testing.T) {
 	for _, args := range [][]string{{"calls", "--bogus"}, {"calls", "--since", "garbage"}, {"serve", "--nope"}, {"explain", "--exec"}} {
 		code, _, errOut := runCmd(args...)
-		if code != 2 || !strings.Contains(errOut, "Usage of execassist "+args[0]) || !strings.Contains(errOut, strings.TrimLeft(args[1], "-")) {
+		if code != 2 || !strings.Contains(errOut, "execassist "+args[0]+" --help") || !strings.Contains(errOut, strings.TrimLeft(args[1], "-")) {
 			t.Errorf("%v: exit %d: %q", args, code, errOut)
 		}
 	}
-	if code, _, errOut := runCmd("calls", "--help"); code != 0 || !strings.Contains(errOut, "--since") {
-		t.Errorf("--help: %d %q", code, errOut)
+	code, out, _ := runCmd("calls", "--help")
+	if code != 0 || strings.Count(out, "--since") != 1 {
+		t.Errorf("calls --help: %d %q", code, out)
+	}
+}
+
+// TestEachCommandHasItsOwnHelp: a subcommand's help lists its flags only (config check
+// has no --reset-runtime), group commands and `help <command>` list their
+// subcommands, an unknown command names the nearest ones, and completion scripts are
+// written for bash, zsh and fish.
+func TestEachCommandHasItsOwnHelp(t *testing.T) {
+	if _, out, _ := runCmd("config", "check", "--help"); strings.Contains(out, "reset-runtime") || !strings.Contains(out, "config check FILE") {
+		t.Errorf("config check --help: %q", out)
+	}
+	if _, out, _ := runCmd("config", "import", "--help"); !strings.Contains(out, "--reset-runtime") {
+		t.Errorf("config import --help lacks --reset-runtime: %q", out)
+	}
+	for _, args := range [][]string{{"config", "--help"}, {"help", "config"}} {
+		if code, out, _ := runCmd(args...); code != 0 || !strings.Contains(out, "check") || !strings.Contains(out, "import") || !strings.Contains(out, "export") {
+			t.Errorf("%v: %d %q", args, code, out)
+		}
+	}
+	if code, out, _ := runCmd("store", "--help"); code != 0 || !strings.Contains(out, "restore") {
+		t.Errorf("store --help: %d %q", code, out)
+	}
+	if code, _, errOut := runCmd("sevre"); code != 2 || !strings.Contains(errOut, "serve") {
+		t.Errorf("a typo: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd("config", "chek"); code != 2 || !strings.Contains(errOut, "did you mean check") {
+		t.Errorf("a typo in a subcommand: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd("config"); code != 2 || !strings.Contains(errOut, "Available Commands") {
+		t.Errorf("config alone: %d %q", code, errOut)
+	}
+	for shell, want := range map[string]string{"bash": "complete -o default", "zsh": "#compdef execassist", "fish": "complete -c execassist"} {
+		if code, out, _ := runCmd("completion", shell); code != 0 || !strings.Contains(out, want) {
+			t.Errorf("completion %s: %d %.200q", shell, code, out)
+		}
 	}
 }

@@ -12,15 +12,17 @@ import (
 	"github.com/execassist/execassist/internal/secret"
 	"github.com/execassist/execassist/store"
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 	"golang.org/x/term"
 )
 
-// userCmd manages sign-in secrets: `user passwd EXT` stores an argon2id hash in the
+// userRun manages sign-in secrets: `user passwd EXT` stores an argon2id hash in the
 // store (serve stopped); `user hash` prints one for the YAML (secret_hash, then SIGHUP:
 // works while serve runs). The secret is read from the terminal without echo, or one
 // line from stdin; never from a flag (the process list shows flags).
-func userCmd(sub string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs, v := newFlags("user "+sub, stderr)
+func userRun(sub string, fs *pflag.FlagSet, v *viper.Viper, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	s, rest, err := resolve(fs, v, args)
 	if err != nil {
 		return err
@@ -101,23 +103,28 @@ func readSecret(stdin io.Reader, stderr io.Writer) (string, error) {
 	return pw, nil
 }
 
-// auditCmd lists the self-service audit log, newest first.
-func auditCmd(args []string, stdout, stderr io.Writer) error {
-	fs, v := newFlags("audit", stderr)
+// auditCommand lists the self-service audit log, newest first.
+func auditCommand(stdout, stderr io.Writer) *cobra.Command {
+	c := &cobra.Command{Use: "audit", Short: "self-service changes: who changed what, when, from where"}
+	fs := c.Flags()
+	v := storeFlags(fs)
 	who := fs.String("user", "", "only changes made by this extension or admin")
 	limit := fs.Int("limit", 100, "at most this many (the newest)")
-	st, err := readStore(fs, v, args)
-	if err != nil {
-		return err
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		st, err := readStore(fs, v, args)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		entries, err := st.Audit(*who, *limit)
+		if err != nil {
+			return err
+		}
+		t := newTable(stdout, "TIME", "WHO", "ROLE", "FROM", "RESOURCE", "BEFORE", "AFTER")
+		for _, e := range entries {
+			t.row(e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After))
+		}
+		return t.flush()
 	}
-	defer st.Close()
-	entries, err := st.Audit(*who, *limit)
-	if err != nil {
-		return err
-	}
-	t := newTable(stdout, "TIME", "WHO", "ROLE", "FROM", "RESOURCE", "BEFORE", "AFTER")
-	for _, e := range entries {
-		t.row(e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After))
-	}
-	return t.flush()
+	return c
 }

@@ -23,15 +23,15 @@ func TestUserPasswdStoresOnlyAHashAndIsAudited(t *testing.T) {
 	if code := run(context.Background(), []string{"config", "import", cfg, "--store", db}, &out, &errs); code != 0 {
 		t.Fatalf("import: %s", errs.String())
 	}
-	if err := userCmd("passwd", []string{"1001", "--store", db}, strings.NewReader("short\n"), &out, &errs); err == nil {
+	if code := runIn(context.Background(), strings.NewReader("short\n"), []string{"user", "passwd", "1001", "--store", db}, &out, &errs); code == 0 {
 		t.Fatal("a 5-character secret was accepted")
 	}
-	if err := userCmd("passwd", []string{"4242", "--store", db}, strings.NewReader("long enough secret\n"), &out, &errs); err == nil {
+	if code := runIn(context.Background(), strings.NewReader("long enough secret\n"), []string{"user", "passwd", "4242", "--store", db}, &out, &errs); code == 0 {
 		t.Fatal("a secret for an unknown user was accepted")
 	}
 	out.Reset()
-	if err := userCmd("passwd", []string{"1001", "--store", db}, strings.NewReader("long enough secret\n"), &out, &errs); err != nil {
-		t.Fatal(err)
+	if code := runIn(context.Background(), strings.NewReader("long enough secret\n"), []string{"user", "passwd", "1001", "--store", db}, &out, &errs); code != 0 {
+		t.Fatal(errs.String())
 	}
 	st, err := store.Open(db, store.Options{})
 	if err != nil {
@@ -55,7 +55,7 @@ func TestUserPasswdStoresOnlyAHashAndIsAudited(t *testing.T) {
 		t.Fatalf("export: %d %s", code, out.String())
 	}
 	out.Reset()
-	if err := userCmd("hash", nil, strings.NewReader("another long secret\n"), &out, &errs); err != nil || secret.Verify("another long secret", strings.TrimSpace(out.String())) != nil {
+	if code := runIn(context.Background(), strings.NewReader("another long secret\n"), []string{"user", "hash"}, &out, &errs); code != 0 || secret.Verify("another long secret", strings.TrimSpace(out.String())) != nil {
 		t.Fatalf("user hash: %v %q", err, out.String())
 	}
 }

@@ -94,6 +94,21 @@ func classWords(class string) string {
 	return "a " + class + " number"
 }
 
+// reasonWords is how the number was classified, in brackets, without repeating what the
+// sentence says already ("+19005550000 is a premium-rate number").
+func reasonWords(d numbering.Destination, class string) string {
+	var kept []string
+	for _, part := range strings.Split(d.Reason, "; ") {
+		if !strings.HasSuffix(part, " is "+class) {
+			kept = append(kept, part)
+		}
+	}
+	if len(kept) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(kept, "; ") + ")"
+}
+
 // whose names the identity a number is dialled with, for messages.
 func whose(u *User) string {
 	switch {
@@ -150,7 +165,7 @@ func (c *Config) gate(plan *numbering.Plan, identity *User, dialled string) (num
 	}
 	if !c.PermissionsOf(identity).allows(d.Class) {
 		return d, &DialRefusal{Number: dialled, Class: d.Class,
-			Why: fmt.Sprintf("%s is %s (%s), which %s do not allow", dialled, classWords(d.Class), d.Reason, whose(identity))}
+			Why: fmt.Sprintf("%s is %s%s, which %s do not allow", dialled, classWords(d.Class), reasonWords(d, classWords(d.Class)), whose(identity))}
 	}
 	return d, nil
 }
