@@ -4,11 +4,9 @@ package api
 // call journal and the health of the store and of Asterisk. Only admins reach them.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -137,59 +135,10 @@ func handleAdminAudit(s *Server, w http.ResponseWriter, r *request) error {
 	out := AdminAudit{Items: []AuditView{}}
 	for _, e := range entries {
 		out.Items = append(out.Items, AuditView{At: e.At, Who: e.Who, Role: e.Role, From: e.From, Resource: e.Resource,
-			Changes: changeLines(e.Before, e.After)})
+			Changes: e.Changes()})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// changeLines writes an audit entry's before and after (the changed fields only) as
-// one line per field: "path: before → after".
-func changeLines(before, after json.RawMessage) []string {
-	flat := func(raw json.RawMessage) map[string]string {
-		out := map[string]string{}
-		var v any
-		if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
-			return out
-		}
-		var walk func(prefix string, v any)
-		walk = func(prefix string, v any) {
-			switch x := v.(type) {
-			case map[string]any:
-				for k, val := range x {
-					walk(strings.TrimPrefix(prefix+"."+k, "."), val)
-				}
-			default:
-				b, _ := json.Marshal(x)
-				out[prefix] = string(b)
-			}
-		}
-		walk("", v)
-		return out
-	}
-	b, a := flat(before), flat(after)
-	keys := map[string]bool{}
-	for k := range b {
-		keys[k] = true
-	}
-	for k := range a {
-		keys[k] = true
-	}
-	lines := []string{}
-	for k := range keys {
-		from, to := b[k], a[k]
-		if from == "" {
-			from = "(none)"
-		}
-		if to == "" {
-			to = "(none)"
-		}
-		if from != to {
-			lines = append(lines, k+": "+from+" → "+to)
-		}
-	}
-	sort.Strings(lines)
-	return lines
 }
 
 // AdminJournal is GET /v1/admin/journal?executive=&limit=: the newest call records

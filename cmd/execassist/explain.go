@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/spf13/cobra"
 	"io"
@@ -176,7 +177,11 @@ func callsCommand(stdout, stderr io.Writer) *cobra.Command {
 	since := fs.Duration("since", 24*time.Hour, "how far back")
 	limit := fs.Int("limit", 200, "at most this many (the newest)")
 	verbose := fs.Bool("why", false, "print each call's reasons and what happened to it after the answer")
+	output := outputFlag(fs)
 	c.RunE = func(_ *cobra.Command, args []string) error {
+		if err := checkOutput(*output); err != nil {
+			return err
+		}
 		st, err := readStore(fs, v, args)
 		if err != nil {
 			return err
@@ -186,6 +191,14 @@ func callsCommand(stdout, stderr io.Writer) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if *output == "json" {
+			if entries == nil {
+				entries = []store.JournalEntry{}
+			}
+			return writeJSONTo(stdout, entries) // whole records, reasons and steps included
+		}
+		cfg := st.Snapshot().Config
+		name := namer(cfg)
 		// Several nodes (etcd) share one journal: then each row says which node it was on.
 		nodes := st.Health().Shared
 		for _, e := range entries {
@@ -201,8 +214,20 @@ func callsCommand(stdout, stderr io.Writer) *cobra.Command {
 			if e.AnswerAfter > 0 {
 				after = e.AnswerAfter.Round(100 * time.Millisecond).String()
 			}
-			row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, e.Executive,
-				e.Caller, e.Decision, e.Outcome, e.AnsweredBy, after, e.EndCause, strings.Join(e.Legs, ",")}
+			alerted := make([]string, len(e.Legs))
+			for i, l := range e.Legs {
+				alerted[i] = name(l)
+			}
+			caller := e.Caller
+			if e.CallerName != "" {
+				caller = e.CallerName + " <" + e.Caller + ">"
+			}
+			answered := ""
+			if e.AnsweredBy != "" {
+				answered = name(e.AnsweredBy)
+			}
+			row := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Kind, name(e.Executive),
+				caller, e.Decision, e.Outcome, answered, after, e.EndCause, strings.Join(alerted, ", ")}
 			if nodes {
 				row = append([]string{e.Node}, row...)
 			}
@@ -214,7 +239,7 @@ func callsCommand(stdout, stderr io.Writer) *cobra.Command {
 				for _, st := range e.Steps {
 					line := st.At.Local().Format("15:04:05") + " " + st.What
 					if st.By != "" && !strings.Contains(st.What, st.By) {
-						line += " (" + st.By + ")"
+						line += " (" + cmp.Or(nameOnly(cfg, st.By), st.By) + ")"
 					}
 					t.note("\t\t\t\t  " + safetext.Escape(line))
 				}

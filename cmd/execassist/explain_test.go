@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,15 +60,25 @@ func TestExplainReadsTheStoreWithRuntimeState(t *testing.T) {
 	}
 	out.Reset()
 	if code := run(context.Background(), []string{"calls", "--store", db, "--exec", "1001", "--since", "1h"}, &out, &errOut); code != 0 ||
-		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "1002@devices") {
+		!strings.Contains(out.String(), "answered") || !strings.Contains(out.String(), "Ann Assist (1002)") || strings.Contains(out.String(), "1002@devices") {
 		t.Fatalf("calls: %d\n%s", code, out.String())
+	}
+	// --output json: the whole records, for scripts.
+	out.Reset()
+	var records []store.JournalEntry
+	if code := run(context.Background(), []string{"calls", "--store", db, "--output", "json"}, &out, &errOut); code != 0 || json.Unmarshal(out.Bytes(), &records) != nil ||
+		len(records) != 1 || records[0].AnsweredBy != "1002" || len(records[0].Steps) != 3 {
+		t.Fatalf("calls --output json: %d %s", code, out.String())
+	}
+	if code := run(context.Background(), []string{"calls", "--store", db, "--output", "yaml"}, &out, &errOut); code != 2 {
+		t.Errorf("--output yaml: %d", code)
 	}
 	// --why tells the call's whole life from its one record: why, what happened, the end.
 	out.Reset()
 	if code := run(context.Background(), []string{"calls", "--store", db, "--why"}, &out, &errOut); code != 0 {
 		t.Fatalf("calls --why: %d %s", code, errOut.String())
 	}
-	for _, want := range []string{"caller-hung-up", "mode all: every call is filtered", "pushed (1002)", "answered after push (1001)", "the caller hung up"} {
+	for _, want := range []string{"caller-hung-up", "mode all: every call is filtered", "pushed (Ann Assist)", "answered after push (Erin Exec)", "the caller hung up"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("calls --why lacks %q:\n%s", want, out.String())
 		}

@@ -103,14 +103,19 @@ func readSecret(stdin io.Reader, stderr io.Writer) (string, error) {
 	return pw, nil
 }
 
-// auditCommand lists the self-service audit log, newest first.
+// auditCommand lists the self-service audit log, newest first, with what changed in
+// words ("enabled: true → false"), or as JSON for scripts.
 func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "self-service changes: who changed what, when, from where"}
 	fs := c.Flags()
 	v := storeFlags(fs)
 	who := fs.String("user", "", "only changes made by this extension or admin")
 	limit := fs.Int("limit", 100, "at most this many (the newest)")
+	output := outputFlag(fs)
 	c.RunE = func(_ *cobra.Command, args []string) error {
+		if err := checkOutput(*output); err != nil {
+			return err
+		}
 		st, err := readStore(fs, v, args)
 		if err != nil {
 			return err
@@ -120,9 +125,34 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		t := newTable(stdout, "TIME", "WHO", "ROLE", "FROM", "RESOURCE", "BEFORE", "AFTER")
+		name := namer(st.Snapshot().Config)
+		if *output == "json" {
+			type change struct {
+				At       time.Time `json:"at"`
+				Who      string    `json:"who"`
+				WhoName  string    `json:"whoName,omitempty"`
+				Role     string    `json:"role"`
+				From     string    `json:"from"`
+				Resource string    `json:"resource"`
+				Changes  []string  `json:"changes"`
+			}
+			out := []change{}
+			for _, e := range entries {
+				out = append(out, change{At: e.At, Who: e.Who, WhoName: nameOnly(st.Snapshot().Config, e.Who), Role: e.Role, From: e.From, Resource: e.Resource, Changes: e.Changes()})
+			}
+			return writeJSONTo(stdout, out)
+		}
+		t := newTable(stdout, "TIME", "WHO", "ROLE", "FROM", "RESOURCE", "WHAT CHANGED")
 		for _, e := range entries {
-			t.row(e.At.Local().Format(time.DateTime), e.Who, e.Role, e.From, e.Resource, string(e.Before), string(e.After))
+			changes := e.Changes()
+			first := ""
+			if len(changes) > 0 {
+				first = changes[0]
+			}
+			t.row(e.At.Local().Format(time.DateTime), name(e.Who), e.Role, e.From, e.Resource, first)
+			for _, more := range changes[min(1, len(changes)):] {
+				t.note("\t\t\t\t\t" + safetext.Escape(more))
+			}
 		}
 		return t.flush()
 	}
