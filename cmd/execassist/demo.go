@@ -31,11 +31,15 @@ func demoCommand(ctx context.Context, stdout, stderr io.Writer) *cobra.Command {
 			return err
 		}
 		defer w.Close()
+		// `execassist status` works against the demo as against serve: the same socket
+		// beside the store file.
+		socket := w.StorePath + ".status.sock"
+		defer serveStatus(socket, w.App, log)()
 		fmt.Fprintf(stdout, "execassist demo: the real app and page against a simulated Asterisk.\n\nOpen %s and sign in as:\n", w.URL)
 		for _, s := range demo.SignIns {
 			fmt.Fprintf(stdout, "  %-6s secret %-11s %s\n", s.User, s.Secret, s.Who)
 		}
-		fmt.Fprintf(stdout, "\n\"Call as executive\" reaches %v. Ctrl-C stops the demo.\n", demo.Destinations)
+		fmt.Fprintf(stdout, "\n\"Call as executive\" reaches %v.\nThe calls in progress: execassist status --socket %s\nCtrl-C stops the demo.\n", demo.Destinations, socket)
 		<-ctx.Done()
 		return nil
 	}

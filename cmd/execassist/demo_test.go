@@ -49,6 +49,14 @@ func TestDemoPrintsTheAddressAndTheSignInsAndServesThePage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("demo sign-in: %d", resp.StatusCode)
 	}
+	// `execassist status` as the greeting says, against the demo.
+	socket := regexp.MustCompile(`status --socket (\S+)`).FindStringSubmatch(out.String())
+	if socket == nil {
+		t.Fatalf("the greeting does not say how to see the calls:\n%s", out.String())
+	}
+	if code, stdout, errOut := runCmd("status", "--socket", socket[1]); code != 0 || !strings.Contains(stdout, "no calls in progress") {
+		t.Fatalf("status against the demo: %d %s %s", code, stdout, errOut)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errs.String())

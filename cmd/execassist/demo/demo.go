@@ -71,11 +71,13 @@ type World struct {
 	Fake  *aritest.Server
 	App   *app.App
 	Store *store.Store
-	stop  func()
-	log   zerolog.Logger
-	hash  func(string) (string, error) // what secrets an admin sets are hashed with
-	addr  string                       // where the page is served
-	srv   *http.Server                 // nil while not serving (StopServing)
+	// StorePath is the store's file (a throw-away one unless Options.StorePath).
+	StorePath string
+	stop      func()
+	log       zerolog.Logger
+	hash      func(string) (string, error) // what secrets an admin sets are hashed with
+	addr      string                       // where the page is served
+	srv       *http.Server                 // nil while not serving (StopServing)
 }
 
 // serve serves the page, the API and the metrics on addr, as serve does.
@@ -188,7 +190,7 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	go func() { _ = a.Run(runCtx); close(done) }()
 	cleanups = append(cleanups, func() { cancel(); <-done })
 
-	w := &World{Fake: fake, App: a, Store: st, log: o.Log, hash: o.Hash}
+	w := &World{Fake: fake, App: a, Store: st, StorePath: path, log: o.Log, hash: o.Hash}
 	if err := w.serve(o.Listen); err != nil {
 		cleanup()
 		return nil, err
