@@ -205,7 +205,18 @@ func TestSendToVoicemailRingingAndAnswered(t *testing.T) {
 		to, ok := r.fake.Continued(first)
 		return ok && to.String() == "execassist-voicemail,1001,1"
 	})
-	r.eventually("the legs released", func() bool { return len(r.fake.Live().Bridges) == 0 && len(r.fake.Live().Channels) <= 1 })
+	// Every leg of the first call gone (not merely all but one): a leg of it still
+	// ringing would be taken for the second call's below.
+	r.eventually("the legs released", func() bool {
+		for _, ep := range []string{"PJSIP/1002", "PJSIP/1003"} {
+			for _, l := range r.fake.ChannelsOn(ep) {
+				if _, alive := r.fake.ChannelState(l); alive {
+					return false
+				}
+			}
+		}
+		return len(r.fake.Live().Bridges) == 0
+	})
 
 	second := r.fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: "1001", Args: []string{"exec", "1001"}})
 	r.fake.Answer(r.ringing("PJSIP/1002"))

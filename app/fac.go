@@ -98,6 +98,8 @@ func (f *facCall) act(ctx context.Context) state {
 		return f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "opted-in", false: "opted-out"}[in])
 	case "push":
 		return f.push(ctx)
+	case "voicemail":
+		return f.voicemail(ctx)
 	case "retrieve", "bridge":
 		calls := s.env.registry.find(func(c execCall) bool {
 			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)

@@ -64,6 +64,28 @@ func (f *facCall) push(ctx context.Context) state {
 	return f.confirm(ctx, prompt, "pushed")
 }
 
+// voicemail (#67): the call answered at this phone (the most recently answered), else
+// the call ringing at its user (the one that has rung longest), goes to its executive's
+// voicemail; whoever else is on it is released.
+func (f *facCall) voicemail(ctx context.Context) state {
+	device, user := f.s.start.Channel.Device(), f.s.facUser
+	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && !c.pushing }) // most recently answered first
+	if len(calls) == 0 {
+		calls = f.s.env.registry.ringingFor(user)
+	}
+	if len(calls) == 0 {
+		return f.noCall(ctx, "no call answered at "+device+" or ringing for "+user, func(c LiveCall) bool {
+			return c.Assistant == user || slices.Contains(c.Ringing, user)
+		})
+	}
+	c := calls[0]
+	f.entry.Executive = c.exec
+	if why := f.ask(c, func(r replyTo) request { return voicemailRequest{replyTo: r, by: user} }); why != "" {
+		return f.refuse(ctx, f.prompts.NoCall, why)
+	}
+	return f.confirm(ctx, f.prompts.Confirm, "sent-to-voicemail")
+}
+
 func keepDigit(r rune) rune {
 	if r >= '0' && r <= '9' {
 		return r

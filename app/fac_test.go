@@ -121,3 +121,42 @@ func TestFilteringLampsAreSetOnConnect(t *testing.T) {
 		return false
 	})
 }
+
+// TestVoicemailFACSendsTheCallAtThisPhoneToTheExecutivesMailbox: #67 from Ann's phone
+// (a second line) sends the call she answered to Erin's voicemail; with no answered
+// call it takes the one ringing for her; with neither it announces "no call".
+func TestVoicemailFACSendsTheCallAtThisPhoneToTheExecutivesMailbox(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	caller, _ := h.answeredAt("PJSIP/1002")
+	h.finishFAC(h.fac("PJSIP/1002", "#67"))
+	h.eventually("the answered caller at Erin's voicemail", func() bool {
+		to, ok := h.fake.Continued(caller)
+		return ok && to.String() == "execassist-voicemail,1001,1"
+	})
+	second := h.call()
+	h.ringing("PJSIP/1002")
+	h.finishFAC(h.fac("PJSIP/1002", "#67"))
+	h.eventually("the ringing caller at Erin's voicemail", func() bool {
+		to, ok := h.fake.Continued(second)
+		return ok && to.String() == "execassist-voicemail,1001,1"
+	})
+	h.settle()
+	fac := h.fac("PJSIP/1002", "#67")
+	h.finishFAC(fac)
+	if played := strings.Join(h.playedTo(fac), " "); !strings.Contains(played, "im-sorry") {
+		t.Errorf("#67 with no call played %q, want the no-call announcement", played)
+	}
+	var rec store.JournalEntry
+	h.eventually("the last #67's record", func() bool {
+		j, _ := h.store.Journal(store.JournalFilter{})
+		for _, e := range j {
+			if e.CallID == fac {
+				rec = e
+			}
+		}
+		return rec.CallID != ""
+	})
+	if rec.Decision != "voicemail" || rec.Outcome != "refused" {
+		t.Errorf("the last #67's record: %+v", rec)
+	}
+}

@@ -9,7 +9,7 @@ import "strings"
 var (
 	decisionClasses = classes("normal", "filtered", "adopted",
 		// feature codes (config.Codes' keys)
-		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164")
+		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164", "voicemail")
 	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",

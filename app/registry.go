@@ -175,6 +175,20 @@ func (r *registry) find(match func(execCall) bool) []execCall {
 	return out
 }
 
+// ringingFor lists the unanswered calls alerting user, the one ringing longest first.
+func (r *registry) ringingFor(user string) []execCall {
+	r.mu.Lock()
+	var out []execCall
+	for _, c := range r.calls {
+		if !c.answered() && slices.Contains(c.ringing, user) {
+			out = append(out, c)
+		}
+	}
+	r.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].arrived.Before(out[j].arrived) })
+	return out
+}
+
 // snapshot returns every live call, oldest first, and a channel closed at the next
 // change.
 func (r *registry) snapshot() ([]LiveCall, <-chan struct{}) {

@@ -59,7 +59,7 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	best, rest := "", ""
 	for name, c := range map[string]string{"filtering_on": codes.FilteringOn, "filtering_off": codes.FilteringOff,
 		"push": codes.Push, "initiate": codes.Initiate, "opt_in": codes.OptIn, "opt_out": codes.OptOut,
-		"retrieve": codes.Retrieve, "bridge": codes.Bridge} {
+		"retrieve": codes.Retrieve, "bridge": codes.Bridge, "voicemail": codes.Voicemail} {
 		if strings.HasPrefix(digits, c) && len(c) > len(best) {
 			best, f.Code = c, name
 		}
@@ -76,11 +76,11 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	f.User = u.Extension
 	f.why("dialled by " + u.Extension + " (" + u.Name + ") from " + device)
 	switch f.Code {
-	case "filtering_on", "filtering_off", "push":
+	case "filtering_on", "filtering_off", "push", "voicemail":
 		if rest != "" {
 			return f.refuse(RefusedInvalid, "unexpected digits after the code: "+rest)
 		}
-		if f.Code != "push" {
+		if f.Code != "push" && f.Code != "voicemail" {
 			if u.Executive == nil {
 				return f.refuse(RefusedNotAllowed, u.Extension+" is not an executive")
 			}

@@ -133,6 +133,9 @@ type Codes struct {
 	Retrieve     string `yaml:"retrieve,omitempty"`
 	Bridge       string `yaml:"bridge,omitempty"`
 	E164         string `yaml:"e164,omitempty"`
+	// Voicemail (#67) sends the call answered at this phone, else the one ringing at
+	// it, to the executive's voicemail (Cisco's "Transfer to Voicemail").
+	Voicemail string `yaml:"voicemail,omitempty"`
 }
 
 // Prompts are the media (Asterisk sound names, tones) FAC calls hear.
