@@ -79,6 +79,15 @@ func (p *pushing) pickedUp(ctx context.Context, r *party) state {
 		p.joined(ctx, r)
 		return p
 	}
+	if r.role == roleExecutive && p.cfg.ExecutiveSettings(p.exec).AnnouncePush {
+		return p.announce(ctx, r)
+	}
+	return p.connect(ctx, r)
+}
+
+// connect: the one who answered takes the call, off hold; any other leg still ringing
+// is released.
+func (p *pushing) connect(ctx context.Context, r *party) state {
 	delete(p.ringing, r.id)
 	for id := range p.ringing {
 		p.hangup(ctx, id)

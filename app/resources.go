@@ -23,6 +23,7 @@ const (
 	timerWarnStop timerName = "warn-stop" // stops the tone playing now
 	timerDigits   timerName = "digits"    // a FAC's prompt waited long enough for digits
 	timerAnnounce timerName = "announce"  // a FAC's announcement played long enough
+	timerPushKey  timerName = "push-key"  // an announced push: no key pressed, the executive takes it
 )
 
 // playback is media the call plays and what it plays on (a channel or bridge id).

@@ -49,7 +49,11 @@ type Decision struct {
 	// AutoAnswer is the header that makes an assistant's phone answer by itself when
 	// the assistant answers from the console (empty name: none configured).
 	AutoAnswer SIPHeader
-	problems   []string // see problem
+	// AnnouncePush: a push of this call is announced to the executive, who decides
+	// with a key within AnnounceTimeout.
+	AnnouncePush    bool
+	AnnounceTimeout time.Duration
+	problems        []string // see problem
 }
 
 // SIPHeader is one header added to a leg's INVITE.
@@ -106,6 +110,7 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 	}
 	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
 	d.AlertInfo, d.AutoAnswer = e.eff.AlertInfo, e.autoAnswer
+	d.AnnouncePush, d.AnnounceTimeout = e.eff.AnnouncePush, e.eff.AnnounceTimeout
 	d.CallerIDName, d.CallerIDNumber = callerID(e.eff, u, call)
 	d.Assistants = e.assistants
 	d.Reasons = append(d.Reasons, e.assistantWhy...)

@@ -128,6 +128,9 @@ func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time,
 		} else {
 			fmt.Fprintf(w, "rollover: timer off; when no assistant is left: %s (%s)\n", d.Rollover.Action, target)
 		}
+		if d.AnnouncePush {
+			fmt.Fprintf(w, "a push from an assistant is announced: the executive hears who it is, then 1 takes it, 2 sends it back, 3 to voicemail; no key in %s takes it\n", d.AnnounceTimeout)
+		}
 	}
 	fmt.Fprintln(w, "\nwhy:")
 	for i, r := range d.Reasons {

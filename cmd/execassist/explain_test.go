@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +121,21 @@ func TestExplainFACTakesSpacesAndSaysARefusalOnce(t *testing.T) {
 	_, why, _ := strings.Cut(out, "why:")
 	if n := strings.Count(why, "is a premium-rate number"); n != 1 || strings.Count(why, "+19005550000") != 1 {
 		t.Fatalf("the refusal is among the reasons %d times:\n%s", n, why)
+	}
+}
+
+// TestExplainSaysAPushIsAnnounced: with announce_push on, explain says what the
+// executive will hear and press.
+func TestExplainSaysAPushIsAnnounced(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "x.yaml")
+	os.WriteFile(file, []byte(`users:
+  - extension: "1001"
+    devices: [PJSIP/1001]
+    executive: {assistants: ["1002"], filtering: {enabled: true, mode: all}, announce_push: {enabled: true, timeout: 6s}}
+  - {extension: "1002", devices: [PJSIP/1002], assistant: {}}
+`), 0o600)
+	code, out, errOut := runCmd("explain", "--config", file, "--exec", "1001", "--from", "+15551234567")
+	if code != 0 || !strings.Contains(out, "is announced") || !strings.Contains(out, "no key in 6s takes it") {
+		t.Fatalf("%d %s %s", code, out, errOut)
 	}
 }

@@ -22,7 +22,8 @@ var Builtin = struct {
 		Unavailable:             "sound:an-error-has-occured,sound:pls-try-again",
 		OtherNode:               "sound:im-sorry,sound:feature-not-avail-line,characters:{node}",
 		EnterExecutive:          "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
-		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second)},
+		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second),
+		PushAnnouncement: "sound:vm-from,digits:{caller},sound:beep"},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",
@@ -46,6 +47,7 @@ var Builtin = struct {
 		Permissions:       EffectivePermissions{Internal: true, National: true},
 		BridgeWarningTone: "barge-in",
 		PushRecallRings:   4,
+		AnnounceTimeout:   8 * time.Second,
 	},
 }
 
@@ -66,6 +68,8 @@ type Effective struct {
 	Permissions        EffectivePermissions
 	BridgeWarningTone  string
 	PushRecallRings    int
+	AnnouncePush       bool
+	AnnounceTimeout    time.Duration
 }
 
 // EffectiveRollover is the resolved rollover.
@@ -182,6 +186,14 @@ func Resolve(layers ...*Settings) Effective {
 		setIf(&e.BridgeWarningTone, s.BridgeWarningTone)
 		if s.PushRecallRings != nil {
 			e.PushRecallRings = *s.PushRecallRings
+		}
+		if a := s.AnnouncePush; a != nil {
+			if a.Enabled != nil {
+				e.AnnouncePush = *a.Enabled
+			}
+			if a.Timeout != nil {
+				e.AnnounceTimeout = a.Timeout.D()
+			}
 		}
 	}
 	return e

@@ -168,6 +168,9 @@ type Prompts struct {
 	// each next one (a pause ends the entry like #).
 	DigitTimeout      Duration `yaml:"digit_timeout,omitempty"`
 	InterDigitTimeout Duration `yaml:"inter_digit_timeout,omitempty"`
+	// PushAnnouncement is what the executive hears on answering an announced push:
+	// {caller} becomes the caller's digits, {assistant} the assistant's extension.
+	PushAnnouncement string `yaml:"push_announcement,omitempty"`
 }
 
 // Schedule is a named set of weekly windows and/or holiday dates in one time zone.
@@ -194,6 +197,16 @@ type Settings struct {
 	BridgeWarningTone string `yaml:"bridge_warning_tone,omitempty"`
 	// PushRecallRings is how long a pushed call rings the executive (2-20 rings).
 	PushRecallRings *int `yaml:"push_recall_rings,omitempty"`
+	// AnnouncePush: when an assistant pushes a call, the executive answers and first
+	// hears who it is (prompts.push_announcement) and presses 1 to take it, 2 to send it
+	// back to the assistant, 3 to send it to voicemail; no key within Timeout takes it.
+	AnnouncePush *AnnouncePush `yaml:"announce_push,omitempty"`
+}
+
+// AnnouncePush is the announced hand-off of a push.
+type AnnouncePush struct {
+	Enabled *bool     `yaml:"enabled,omitempty"`
+	Timeout *Duration `yaml:"timeout,omitempty"` // 2s-30s, default 8s
 }
 
 // Alerting is how a filtered call reaches the assistants.

@@ -446,6 +446,9 @@ func (v *validator) settings(path string, s *Settings, identity *User) {
 	if r := s.PushRecallRings; r != nil && (*r < MinRecall || *r > MaxRecal) {
 		v.add(path+".push_recall_rings", "%d is outside %d-%d", *r, MinRecall, MaxRecal)
 	}
+	if a := s.AnnouncePush; a != nil && a.Timeout != nil && (a.Timeout.D() < 2*time.Second || a.Timeout.D() > 30*time.Second) {
+		v.add(path+".announce_push.timeout", "%s is outside 2s-30s", a.Timeout.D())
+	}
 }
 
 func (v *validator) users(c *Config) {
