@@ -226,6 +226,37 @@ func handleInitiate(s *Server, w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// IntercomBody is POST /v1/intercom.
+type IntercomBody struct {
+	To string `json:"to"` // the extension of the other side
+}
+
+// handleIntercom is POST /v1/intercom: as #68 <to> from the asker's phone, which is
+// rung first and answers by itself; to must be an assistant of the asker's pool or an
+// executive whose pool holds the asker.
+func handleIntercom(s *Server, w http.ResponseWriter, r *request) error {
+	var b IntercomBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	if r.who.Admin {
+		return errorf(http.StatusForbidden, "forbidden", "", "an admin has no phone: intercom is between an executive and their assistants")
+	}
+	if b.To == "" || strings.Trim(b.To, "0123456789") != "" {
+		return errorf(http.StatusBadRequest, "invalid", "to", "to is the extension of the executive or assistant to call")
+	}
+	err := s.app.Intercom(r.Context(), r.who.Name, b.To)
+	var refused *app.InitiateRefused
+	switch {
+	case errors.As(err, &refused):
+		return errorf(http.StatusForbidden, "forbidden", "to", "%s", refused.Why)
+	case err != nil:
+		return errorf(http.StatusBadGateway, "asterisk", "", "%v", err)
+	}
+	writeJSON(w, http.StatusAccepted, ActionReply{Done: "Intercom: your phone and " + s.nameOf(b.To) + "'s answer by themselves"})
+	return nil
+}
+
 // typedNumber is a number as people type it ("+1 (555) 123-4567") without the spaces,
 // dashes, brackets and dots; what is left still goes through the dial gate.
 func typedNumber(s string) string {

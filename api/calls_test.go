@@ -292,3 +292,31 @@ func TestAnswerAtMyPhoneFromTheConsole(t *testing.T) {
 		t.Errorf("Alan answering the answered call: %d %s", code, body)
 	}
 }
+
+// TestIntercomFromTheConsole: Ann's intercom to Erin rings Ann's phone first (it
+// answers by itself, she clicked), then Erin's, which answers by itself: the two are
+// bridged. Ann may not intercom Eve (not in her pool); an admin has no phone.
+func TestIntercomFromTheConsole(t *testing.T) {
+	r := newRig(t)
+	ann := r.login("1002")
+	code, body := ann.do("POST", "/v1/intercom", IntercomBody{To: "1001"}, nil)
+	if code != 202 || !strings.Contains(body, "Erin") {
+		t.Fatalf("intercom: %d %s", code, body)
+	}
+	r.eventually("Ann's and Erin's phones bridged", func() bool {
+		for _, a := range r.fake.ChannelsOn("PJSIP/1002") {
+			for _, e := range r.fake.ChannelsOn("PJSIP/1001") {
+				if b := r.fake.BridgeOf(a); b != "" && b == r.fake.BridgeOf(e) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if code, body := ann.do("POST", "/v1/intercom", IntercomBody{To: "1006"}, nil); code != 403 || !strings.Contains(body, "pool") {
+		t.Errorf("Ann to Eve: %d %s", code, body)
+	}
+	if code, body := ann.do("POST", "/v1/intercom", IntercomBody{To: "10;06"}, nil); code != 400 {
+		t.Errorf("digits with a semicolon: %d %s", code, body)
+	}
+}

@@ -38,6 +38,7 @@ func routes() []route {
 		{method: "POST", pattern: "/v1/calls/{id}/transfer", summary: "Ring a number (the executive's calling permissions apply); when it answers it takes the asker's place in the call", body: TransferBody{}, resp: ActionReply{}, handle: handleTransfer},
 		{method: "POST", pattern: "/v1/calls/{id}/voicemail", summary: "Send the caller to the executive's voicemail: a ringing call (the pool, the executive), an answered one (whoever is on it)", resp: ActionReply{}, handle: handleVoicemail},
 		{method: "POST", pattern: "/v1/calls/{id}/hangup", summary: "End the call for everyone on it; only someone on the call", resp: ActionReply{}, handle: handleHangup},
+		{method: "POST", pattern: "/v1/intercom", summary: "Ring the asker's phone (it answers by itself); then the executive or assistant named answers by itself too (as #68)", body: IntercomBody{}, resp: ActionReply{}, handle: handleIntercom},
 		{method: "POST", pattern: "/v1/calls/initiate", summary: "Ring the asker's phone; on answer call the destination as the executive (as #64, same calling permissions)", body: InitiateBody{}, resp: ActionReply{}, handle: handleInitiate},
 		{method: "GET", pattern: "/v1/admin/users", summary: "Admin: every user and their services, pools, whether they can sign in", resp: AdminUsers{}, handle: handleAdminUsers},
 		{method: "PUT", pattern: "/v1/admin/users/{id}/secret", summary: "Admin: set or reset a user's sign-in secret (hashed at once, never shown; audited)", body: SecretBody{}, handle: handleAdminSecret},

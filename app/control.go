@@ -138,6 +138,44 @@ func (a *App) Initiate(ctx context.Context, by, device, exec, destination string
 	return nil
 }
 
+// Intercom rings by's own phone (it answers by itself: by clicked) and, once it is up,
+// calls to as #68 <to> does: the other side's phone answers by itself. Refusals are
+// the FAC's (to must be in by's pool, or by in to's).
+func (a *App) Intercom(ctx context.Context, by, to string) error {
+	cfg := a.store.Snapshot().Config
+	u := cfg.User(by)
+	if u == nil || len(u.Devices) == 0 {
+		return &InitiateRefused{Kind: policy.RefusedNotAllowed, Why: by + " has no phone to call from"}
+	}
+	device := u.Devices[0]
+	digits := cfg.EffectiveCodes().Intercom + to
+	p := policy.ParseFAC(cfg, device, digits)
+	switch {
+	case p.Refused != "":
+		return &InitiateRefused{Kind: p.Refusal, Why: p.Refused}
+	case p.Need != "":
+		return &InitiateRefused{Kind: policy.RefusedInvalid, Why: "who to call is needed"}
+	}
+	vars := map[string]string{}
+	if name, value, ok := cfg.EffectiveDialing().AutoAnswerHeader(); ok && strings.HasPrefix(device, "PJSIP/") {
+		vars["PJSIP_HEADER(add,"+name+")"] = value
+	}
+	other := cfg.User(p.Destination)
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`"<>\`, r) {
+			return -1
+		}
+		return r
+	}, "Intercom "+other.Name)
+	_, err := a.cli.Channel().Originate(ctx, ari.OriginateRequest{Endpoint: device, App: a.cli.ApplicationName(),
+		AppArgs: argFAC + "," + digits, CallerID: `"` + name + `" <` + p.Destination + `>`, Timeout: 30, Variables: vars})
+	if err != nil {
+		return fmt.Errorf("ring %s: %w", device, err)
+	}
+	a.log.Info().Str("by", by).Str("device", device).Str("to", p.Destination).Msg("intercom: ringing the asker's phone")
+	return nil
+}
+
 // Hold puts the far end of the live call id on hold (on) or takes it off, for the
 // console: the caller hears music on hold meanwhile.
 func (a *App) Hold(id string, on bool) error {

@@ -100,6 +100,8 @@ func (f *facCall) act(ctx context.Context) state {
 		return f.push(ctx)
 	case "voicemail":
 		return f.voicemail(ctx)
+	case "intercom":
+		return f.intercom(ctx, p)
 	case "retrieve", "bridge":
 		calls := s.env.registry.find(func(c execCall) bool {
 			return c.exec == p.Executive && c.assistant != "" && (p.Assistant == "" || c.assistant == p.Assistant)

@@ -160,3 +160,47 @@ func TestVoicemailFACSendsTheCallAtThisPhoneToTheExecutivesMailbox(t *testing.T)
 		t.Errorf("the last #67's record: %+v", rec)
 	}
 }
+
+// TestIntercomCallsTheOtherSideWhichAnswersByItself: Erin dials #681002: Ann's phone
+// gets a leg with the auto-answer header, answers by itself, the two are bridged; when
+// Ann hangs up Erin's side is released too. Ann dials #68 alone (she has one
+// executive): Erin's phone answers. Uma, in nobody's pool, is refused.
+func TestIntercomCallsTheOtherSideWhichAnswersByItself(t *testing.T) {
+	h := newHarness(t, baseYAML)
+	erin := h.fac("PJSIP/1001", "#681002")
+	var ann string
+	h.eventually("Ann's phone answered by itself", func() bool {
+		for _, l := range h.fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := h.fake.ChannelState(l); st == "Up" {
+				ann = l
+			}
+		}
+		return ann != ""
+	})
+	if v, _ := h.fake.Variable(ann, "PJSIP_HEADER(add,Call-Info)"); !strings.Contains(v, "answer-after=0") {
+		t.Errorf("the intercom leg's Call-Info %q", v)
+	}
+	h.eventually("Erin and Ann bridged", func() bool { return h.bridged(erin, ann) })
+	h.fake.Hangup(ann)
+	h.eventually("Erin's side released", func() bool { return h.gone(erin) })
+	h.settle()
+
+	own := h.fac("PJSIP/1002", "#68")
+	h.eventually("Erin's phone answered by itself and bridged", func() bool {
+		for _, l := range h.fake.ChannelsOn("PJSIP/1001") {
+			if h.bridged(own, l) {
+				return true
+			}
+		}
+		return false
+	})
+	h.fake.Hangup(own)
+	h.settle()
+
+	before := h.dialled("endpoint=PJSIP%2F1001")
+	uma := h.fac("PJSIP/1005", "#681001")
+	h.finishFAC(uma)
+	if h.dialled("endpoint=PJSIP%2F1001") != before || before == 0 {
+		t.Errorf("Uma's refused intercom rang Erin (%d legs before, %d after)", before, h.dialled("endpoint=PJSIP%2F1001"))
+	}
+}

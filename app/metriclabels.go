@@ -9,11 +9,11 @@ import "strings"
 var (
 	decisionClasses = classes("normal", "filtered", "adopted",
 		// feature codes (config.Codes' keys)
-		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164", "voicemail")
+		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164", "voicemail", "intercom")
 	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
-		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail")
+		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail", "intercom", "intercom:no-answer")
 	// stepClasses: what can happen to an answered call (its record's steps).
 	stepClasses = classes("pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
 		"answered-after-push", "recalled", "held", "resumed", "answered-from-the-console")

@@ -59,7 +59,7 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	best, rest := "", ""
 	for name, c := range map[string]string{"filtering_on": codes.FilteringOn, "filtering_off": codes.FilteringOff,
 		"push": codes.Push, "initiate": codes.Initiate, "opt_in": codes.OptIn, "opt_out": codes.OptOut,
-		"retrieve": codes.Retrieve, "bridge": codes.Bridge, "voicemail": codes.Voicemail} {
+		"retrieve": codes.Retrieve, "bridge": codes.Bridge, "voicemail": codes.Voicemail, "intercom": codes.Intercom} {
 		if strings.HasPrefix(digits, c) && len(c) > len(best) {
 			best, f.Code = c, name
 		}
@@ -109,7 +109,46 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 		}
 	case "initiate":
 		return initiate(cfg, f, u, rest, codes)
+	case "intercom":
+		return intercom(cfg, f, u, rest)
 	}
+	return f
+}
+
+// intercom finds the other side of #68 <ext>: an assistant in the dialler's pool, or
+// an executive whose pool holds the dialler; without digits, the only one there is.
+// Endpoint is that user's first device (the leg carries the auto-answer header).
+func intercom(cfg *config.Config, f FAC, u *config.User, rest string) FAC {
+	var others []string
+	if u.Executive != nil {
+		others = append(others, u.Executive.Assistants...)
+	}
+	for _, x := range cfg.Users {
+		if x.Executive != nil && contains(x.Executive.Assistants, u.Extension) {
+			others = append(others, x.Extension)
+		}
+	}
+	switch {
+	case rest == "" && len(others) == 1:
+		rest = others[0]
+	case rest == "":
+		f.Need = "executive"
+		return f
+	}
+	if !contains(others, rest) {
+		return f.refuse(RefusedNotInPool, rest+" is neither in the pool of "+u.Extension+" nor an executive whose pool holds "+u.Extension)
+	}
+	o := cfg.User(rest)
+	if o == nil || len(o.Devices) == 0 {
+		return f.refuse(RefusedNotAllowed, rest+" has no phone")
+	}
+	if u.Executive != nil && contains(u.Executive.Assistants, rest) {
+		f.Executive, f.Assistant = u.Extension, rest
+	} else {
+		f.Executive, f.Assistant = rest, u.Extension
+	}
+	f.Destination, f.Endpoint = rest, o.Devices[0]
+	f.why("intercom to " + rest + " (" + o.Name + ") at " + o.Devices[0] + ", answered by itself")
 	return f
 }
 

@@ -286,8 +286,24 @@ function renderExecutiveStrip() {
       h("span", { class: "muted" }, " ", e.filteringEnabled ? t("filteringOn") : t("filteringOff")),
       e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null,
       e.phone === "in-use" || execOnCall(e.id) ? h("span", { class: "badge busy", "data-phone": "in-use", text: t("onACall") }) : null,
-      e.phone === "offline" ? h("span", { class: "badge offline", "data-phone": "offline", text: t("phoneOffline") }) : null, note);
+      e.phone === "offline" ? h("span", { class: "badge offline", "data-phone": "offline", text: t("phoneOffline") }) : null,
+      intercomButtons(e, note), note);
   }));
+}
+
+// intercomButtons: an assistant calls the executive, the executive each assistant, both
+// phones answering by themselves (POST /v1/intercom, as #68).
+function intercomButtons(e, note) {
+  if (state.me.admin) return null;
+  const to = e.id === state.me.user ? (e.assistants || []).map((a) => a.id) : [e.id];
+  return to.map((id) => h("button", { type: "button", class: "intercom", "data-intercom": id,
+    "aria-label": t("intercomLabel", { name: personName(id) }), on: { click: async (ev) => {
+      ev.target.disabled = true;
+      const r = await api("POST", "/v1/intercom", { to: id });
+      note.textContent = r.ok ? r.data.done : errorOf(r).message;
+      note.className = r.ok ? "muted" : "error";
+      ev.target.disabled = false;
+    } } }, to.length > 1 ? t("intercomTo", { name: personName(id) }) : t("intercom")));
 }
 
 // execOnCall: the executive is on one of the calls execassist handles (with the caller,

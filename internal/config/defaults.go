@@ -36,7 +36,7 @@ var Builtin = struct {
 		AutoAnswer:          "Call-Info: <sip:127.0.0.1>;answer-after=0",
 	},
 	Codes: Codes{FilteringOn: "#61", FilteringOff: "#62", Push: "#63", Initiate: "#64",
-		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14", Voicemail: "#67"},
+		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14", Voicemail: "#67", Intercom: "#68"},
 	Settings: Effective{
 		AlertingMode:      "simultaneous",
 		RingsPerAssistant: 3,

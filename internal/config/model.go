@@ -136,6 +136,9 @@ type Codes struct {
 	// Voicemail (#67) sends the call answered at this phone, else the one ringing at
 	// it, to the executive's voicemail (Cisco's "Transfer to Voicemail").
 	Voicemail string `yaml:"voicemail,omitempty"`
+	// Intercom (#68 <ext>) calls the other side (an executive their assistant, an
+	// assistant their executive) with the auto-answer header: two-way audio at once.
+	Intercom string `yaml:"intercom,omitempty"`
 }
 
 // Prompts are the media (Asterisk sound names, tones) FAC calls hear.

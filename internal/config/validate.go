@@ -293,7 +293,7 @@ func (v *validator) codes(c *Config) {
 	for _, f := range []struct{ key, val string }{
 		{"filtering_on", k.FilteringOn}, {"filtering_off", k.FilteringOff}, {"push", k.Push},
 		{"initiate", k.Initiate}, {"opt_in", k.OptIn}, {"opt_out", k.OptOut},
-		{"retrieve", k.Retrieve}, {"bridge", k.Bridge}, {"e164", k.E164}, {"voicemail", k.Voicemail},
+		{"retrieve", k.Retrieve}, {"bridge", k.Bridge}, {"e164", k.E164}, {"voicemail", k.Voicemail}, {"intercom", k.Intercom},
 	} {
 		path := "codes." + f.key
 		if !codeRE.MatchString(f.val) {

@@ -861,3 +861,29 @@ func TestTheConsoleShowsTheExecutiveOnThePhone(t *testing.T) {
 		t.Errorf("badge %q", text)
 	}
 }
+
+// TestIntercomFromTheConsole: Ann clicks Intercom next to Erin: her phone and Erin's
+// answer by themselves and are bridged; the strip says so.
+func TestIntercomFromTheConsole(t *testing.T) {
+	w := world(t)
+	ctx := browser(t)
+	signIn(t, ctx, w, "1002")
+	btn := `#exec-strip [data-exec="1001"] button[data-intercom="1001"]`
+	var said string
+	run(t, ctx, "intercom", chromedp.WaitVisible(btn, chromedp.ByQuery), chromedp.Click(btn, chromedp.ByQuery),
+		chromedp.WaitVisible(`#exec-strip [data-exec="1001"] .muted:last-child`, chromedp.ByQuery))
+	poll.Until(t, 0, "Ann's and Erin's phones bridged", func() bool {
+		for _, a := range w.Fake.ChannelsOn("PJSIP/1002") {
+			for _, e := range w.Fake.ChannelsOn("PJSIP/1001") {
+				if b := w.Fake.BridgeOf(a); b != "" && b == w.Fake.BridgeOf(e) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	run(t, ctx, "what it said", chromedp.Text(`#exec-strip [data-exec="1001"]`, &said, chromedp.ByQuery))
+	if !strings.Contains(said, "answer by themselves") {
+		t.Errorf("the strip says %q", said)
+	}
+}
