@@ -17,23 +17,17 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// pushLatencies holds n answered calls, pushes them all (#63) and returns, per push,
-// the time from the FAC to the executive's leg joining the caller's bridge. With
-// announce, each executive hears the announcement and presses 1 as soon as it starts.
-func pushLatencies(b *testing.B, n int, announce bool) []time.Duration {
+// answeredCalls holds n answered executive calls (n executives 20000+k, each with its
+// own assistant 30000+k, phones scripted as given; execSettings is YAML added to every
+// executive) and returns the fake, the callers' channels and a stop.
+func answeredCalls(b *testing.B, n int, execSettings string, executive, assistant aritest.Script) (*aritest.Server, []string, func()) {
 	b.Helper()
 	var y strings.Builder
 	y.WriteString("defaults: {alerting: {rollover: {enabled: false}}}\nusers:\n")
 	fake := aritest.New(aritest.Options{ChannelVars: []string{"EXECASSIST_ORIGIN", "EXECASSIST_DIALLED"}})
-	defer fake.Close()
-	assistant := aritest.Script{Mode: aritest.Answer, After: 10 * time.Millisecond}
-	executive := assistant
-	if announce {
-		executive.DTMF = "1"
-	}
 	for k := 0; k < n; k++ {
 		e, a := 20000+k, 30000+k
-		fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], executive: {assistants: [\"%d\"], filtering: {enabled: true}, announce_push: {enabled: %v}}}\n", e, e, a, announce)
+		fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], executive: {assistants: [\"%d\"], filtering: {enabled: true}%s}}\n", e, e, a, execSettings)
 		fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], assistant: {}}\n", a, a)
 		fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", e), Number: fmt.Sprint(e), Script: executive})
 		fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", a), Number: fmt.Sprint(a), Script: assistant})
@@ -47,14 +41,12 @@ func pushLatencies(b *testing.B, n int, announce bool) []time.Duration {
 		b.Fatal(errs)
 	}
 	st, _ := store.Open(filepath.Join(b.TempDir(), "x.db"), store.Options{})
-	defer st.Close()
 	st.Import(cfg, store.ImportOptions{})
 	cli, _ := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password, Application: "execassist"})
 	ctx, cancel := context.WithCancel(context.Background())
 	a := app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop(), PhoneEvery: -1})
 	done := make(chan struct{})
 	go func() { a.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
 	for fake.Connections() == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -65,6 +57,21 @@ func pushLatencies(b *testing.B, n int, announce bool) []time.Duration {
 	}
 	waitFor(b, "the answered calls", func() bool { _, br := fake.Counts(); return br == n })
 	time.Sleep(100 * time.Millisecond)
+	return fake, callers, func() { cancel(); <-done; st.Close(); fake.Close() }
+}
+
+// pushLatencies holds n answered calls, pushes them all (#63) and returns, per push,
+// the time from the FAC to the executive's leg joining the caller's bridge. With
+// announce, each executive hears the announcement and presses 1 as soon as it starts.
+func pushLatencies(b *testing.B, n int, announce bool) []time.Duration {
+	b.Helper()
+	assistant := aritest.Script{Mode: aritest.Answer, After: 10 * time.Millisecond}
+	executive := assistant
+	if announce {
+		executive.DTMF = "1"
+	}
+	fake, callers, stop := answeredCalls(b, n, fmt.Sprintf(", announce_push: {enabled: %v}", announce), executive, assistant)
+	defer stop()
 	start := time.Now()
 	facAt := make([]time.Time, n)
 	for k := 0; k < n; k++ {

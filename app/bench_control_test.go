@@ -1,21 +1,14 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/execassist/execassist/app"
-	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/ari/aritest"
-	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/internal/poll"
-	"github.com/execassist/execassist/store"
-	"github.com/rs/zerolog"
 )
 
 // BenchmarkPushAndRetrieve holds 500 answered executive calls (500 executives, each
@@ -24,43 +17,8 @@ import (
 func BenchmarkPushAndRetrieve(b *testing.B) {
 	const n = 500
 	for i := 0; i < b.N; i++ {
-		var y strings.Builder
-		y.WriteString("defaults: {alerting: {rollover: {enabled: false}}}\nusers:\n")
-		fake := aritest.New(aritest.Options{ChannelVars: []string{"EXECASSIST_ORIGIN", "EXECASSIST_DIALLED"}})
 		answer := aritest.Script{Mode: aritest.Answer, After: 10 * time.Millisecond}
-		for k := 0; k < n; k++ {
-			e, a := 20000+k, 30000+k
-			fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], executive: {assistants: [\"%d\"], filtering: {enabled: true}}}\n", e, e, a)
-			fmt.Fprintf(&y, "  - {extension: \"%d\", devices: [PJSIP/%d], assistant: {}}\n", a, a)
-			fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", e), Number: fmt.Sprint(e), Script: answer})
-			fake.AddPhone(aritest.Phone{Endpoint: fmt.Sprintf("PJSIP/%d", a), Number: fmt.Sprint(a), Script: answer})
-		}
-		fake.AddPhone(aritest.Phone{Endpoint: "PJSIP/trunk", Number: "+15557770000"})
-		cfg, src, err := config.Parse("bench.yaml", []byte(y.String()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if errs := config.Validate(cfg, src); len(errs) > 0 {
-			b.Fatal(errs)
-		}
-		st, _ := store.Open(filepath.Join(b.TempDir(), "x.db"), store.Options{})
-		st.Import(cfg, store.ImportOptions{})
-		cli, _ := ari.New(ari.Options{URL: fake.URL, Username: fake.Username, Password: fake.Password, Application: "execassist"})
-		ctx, cancel := context.WithCancel(context.Background())
-		a := app.New(app.Options{Client: cli, Store: st, Log: zerolog.Nop()})
-		done := make(chan struct{})
-		go func() { a.Run(ctx); close(done) }()
-		for fake.Connections() == 0 {
-			time.Sleep(time.Millisecond)
-		}
-		callers := make([]string, n)
-		for k := 0; k < n; k++ {
-			e := fmt.Sprint(20000 + k)
-			callers[k] = fake.PlaceCall(aritest.Call{From: "PJSIP/trunk", Exten: e, Args: []string{"exec", e}})
-		}
-		waitFor(b, "500 answered calls", func() bool { _, br := fake.Counts(); return br == n })
-		time.Sleep(100 * time.Millisecond)
-
+		fake, callers, stop := answeredCalls(b, n, "", answer, answer)
 		start := time.Now()
 		facs := make([]string, n)
 		facAt := make([]time.Time, n)
@@ -111,10 +69,7 @@ func BenchmarkPushAndRetrieve(b *testing.B) {
 		b.Logf("%d pushes and retrieves on %d live executive calls: %.0f operations/s (%s wall; push includes the executive's phone answering after 10 ms)",
 			n, n, float64(n)/elapsed.Seconds(), elapsed.Round(time.Millisecond))
 		b.ReportMetric(float64(n)/elapsed.Seconds(), "ops/s")
-		cancel()
-		<-done
-		st.Close()
-		fake.Close()
+		stop()
 	}
 }
 
