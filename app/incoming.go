@@ -24,6 +24,9 @@ type incomingCall struct {
 	cfg    *config.Config
 	start  time.Time
 
+	// name is the caller's recorded name ("" when none): the answering assistant
+	// hears it first.
+	name    string
 	legs    map[string]*leg
 	nextLeg int
 	step    int // sequential: index of the assistant being alerted
@@ -123,6 +126,8 @@ func (c *incomingCall) setUp(ctx context.Context) state {
 		return c.normal(ctx, "not filtered")
 	case c.setupExpired():
 		return c.overload(ctx, "not decided within "+s.env.setup.deadline.String())
+	case c.dec.RecordName:
+		return c.askName(ctx)
 	}
 	return c.alert(ctx)
 }

@@ -31,6 +31,15 @@ func (c *incomingCall) answered(ctx context.Context, l *leg) state {
 			c.hangup(ctx, other, "answered_elsewhere")
 		}
 	}
+	if l.kind == legAssistant && c.name != "" {
+		return c.whisperName(ctx, l)
+	}
+	return c.connectAnswered(ctx, l)
+}
+
+// connectAnswered bridges the caller with the leg that answered: the call is talking.
+func (c *incomingCall) connectAnswered(ctx context.Context, l *leg) state {
+	answeredAt := c.s.env.clock.Now()
 	who := l.target.Who
 	switch l.kind {
 	case legScreening:

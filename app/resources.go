@@ -17,13 +17,14 @@ import (
 type timerName string
 
 const (
-	timerRollover timerName = "rollover"  // no assistant answered in time
-	timerRecall   timerName = "recall"    // the pushed call returns to the assistant
-	timerWarn     timerName = "warn"      // the next barge-in-repeat tone
-	timerWarnStop timerName = "warn-stop" // stops the tone playing now
-	timerDigits   timerName = "digits"    // a FAC's prompt waited long enough for digits
-	timerAnnounce timerName = "announce"  // a FAC's announcement played long enough
-	timerPushKey  timerName = "push-key"  // an announced push: no key pressed, the executive takes it
+	timerRollover   timerName = "rollover"  // no assistant answered in time
+	timerRecall     timerName = "recall"    // the pushed call returns to the assistant
+	timerWarn       timerName = "warn"      // the next barge-in-repeat tone
+	timerWarnStop   timerName = "warn-stop" // stops the tone playing now
+	timerDigits     timerName = "digits"    // a FAC's prompt waited long enough for digits
+	timerAnnounce   timerName = "announce"  // a FAC's announcement played long enough
+	timerPushKey    timerName = "push-key"  // an announced push: no key pressed, the executive takes it
+	timerCallerName timerName = "name"      // the caller's name: prompt or recording took too long
 )
 
 // playback is media the call plays and what it plays on (a channel or bridge id).
@@ -49,7 +50,9 @@ type resources struct {
 	bridges   map[string]*ari.Key
 	playbacks map[string]playback
 	timers    map[timerName]armedTimer
-	gen       uint64
+	// recorded are stored recordings of the call (a caller's name), deleted at the end.
+	recorded []string
+	gen      uint64
 	// ended is what the teardown released, for the strict check.
 	endedChannels, endedBridges []string
 }
@@ -205,6 +208,12 @@ func (s *session) teardown(ctx context.Context) {
 		}
 	}
 	s.releases.Wait()
+	for _, name := range s.res.recorded { // after the channels: a hang-up stores the file
+		if err := s.env.cli.Recording().DeleteStored(ctx, name); err != nil && !ari.IsGone(err) {
+			s.log.Warn().Err(err).Str("recording", name).Msg("delete the caller's recorded name")
+		}
+	}
+	s.res.recorded = nil
 	s.writeRecord(s.env.clock.Now())
 	if s.env.strict != nil {
 		s.checkNothingLeft(ctx)

@@ -91,6 +91,10 @@ type Channel interface {
 	// Play plays media (sound:, tone:, digits: URIs, in order) to the channel; the
 	// returned playback's PlaybackFinished says when it is over. playbackID may be "".
 	Play(ctx context.Context, key *Key, playbackID string, media ...string) (*PlaybackHandle, error)
+	// Record records the channel's audio into a stored recording named r.Name:
+	// RecordingStarted at once, RecordingFinished when it ends (at MaxDuration, after
+	// MaxSilence, or when the channel hangs up: the file is kept; delete it).
+	Record(ctx context.Context, key *Key, r RecordRequest) (*LiveRecordingData, error)
 	// GetVariable reads a channel variable or function (EXECASSIST_ORIGIN when ari.conf
 	// has no channelvars).
 	GetVariable(ctx context.Context, key *Key, name string) (string, error)
@@ -245,6 +249,32 @@ func (s channels) Play(ctx context.Context, key *Key, playbackID string, media .
 		return nil, err
 	}
 	return &PlaybackHandle{key: NewKey(PlaybackKey, out.ID), c: playbacks(s), data: &out}, nil
+}
+
+// RecordRequest is POST /channels/{id}/record.
+type RecordRequest struct {
+	Name, Format           string
+	MaxDuration, MaxSilent int // seconds; 0: none
+	Beep                   bool
+	IfExists               string // fail, overwrite, append
+}
+
+func (s channels) Record(ctx context.Context, key *Key, r RecordRequest) (*LiveRecordingData, error) {
+	q := url.Values{"name": {r.Name}, "format": {r.Format}, "beep": {strconv.FormatBool(r.Beep)}, "terminateOn": {"none"}}
+	if r.MaxDuration > 0 {
+		q.Set("maxDurationSeconds", strconv.Itoa(r.MaxDuration))
+	}
+	if r.MaxSilent > 0 {
+		q.Set("maxSilenceSeconds", strconv.Itoa(r.MaxSilent))
+	}
+	if r.IfExists != "" {
+		q.Set("ifExists", r.IfExists)
+	}
+	var out LiveRecordingData
+	if err := s.c.do(ctx, request{method: "POST", op: "/channels/{id}/record", path: chPath(key, "/record"), query: q}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 func (s channels) GetVariable(ctx context.Context, key *Key, name string) (string, error) {

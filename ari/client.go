@@ -60,6 +60,8 @@ type Client interface {
 	Asterisk() Asterisk
 	// Endpoint is the endpoints resource (which phones are registered).
 	Endpoint() Endpoint
+	// Recording is the recordings resource (a caller's recorded name).
+	Recording() Recording
 	// DeviceState is the deviceStates resource (BLF lamps).
 	DeviceState() DeviceState
 	// Listen runs the events WebSocket until ctx ends, reconnecting with backoff, and
@@ -167,6 +169,9 @@ func (c *RESTClient) Endpoint() Endpoint { return endpoints{c} }
 
 // DeviceState returns the device state resource.
 func (c *RESTClient) DeviceState() DeviceState { return deviceStates{c} }
+
+// Recording returns the recordings resource.
+func (c *RESTClient) Recording() Recording { return recordings{c} }
 
 // request is one REST call: op names it for errors ("POST /channels/{id}/dial").
 type request struct {

@@ -113,6 +113,24 @@ type PlaybackFinished struct {
 	Playback PlaybackData `json:"playback"`
 }
 
+// RecordingStarted: a recording began.
+type RecordingStarted struct {
+	EventHeader
+	Recording LiveRecordingData `json:"recording"`
+}
+
+// RecordingFinished: a recording ended (also when its channel hung up; the file is kept).
+type RecordingFinished struct {
+	EventHeader
+	Recording LiveRecordingData `json:"recording"`
+}
+
+// RecordingFailed: a recording could not go on.
+type RecordingFailed struct {
+	EventHeader
+	Recording LiveRecordingData `json:"recording"`
+}
+
 // ChannelHold: the phone put the call on hold (re-INVITE sendonly).
 type ChannelHold struct {
 	EventHeader
@@ -223,6 +241,9 @@ var eventTypes = map[string]func() Event{
 	"PlaybackStarted":        func() Event { return new(PlaybackStarted) },
 	"PlaybackContinuing":     func() Event { return new(PlaybackContinuing) },
 	"PlaybackFinished":       func() Event { return new(PlaybackFinished) },
+	"RecordingStarted":       func() Event { return new(RecordingStarted) },
+	"RecordingFinished":      func() Event { return new(RecordingFinished) },
+	"RecordingFailed":        func() Event { return new(RecordingFailed) },
 	"ChannelHold":            func() Event { return new(ChannelHold) },
 	"ChannelUnhold":          func() Event { return new(ChannelUnhold) },
 	"BridgeDestroyed":        func() Event { return new(BridgeDestroyed) },
@@ -278,6 +299,12 @@ func ChannelID(e Event) string {
 		return playbackChannel(ev.Playback)
 	case *PlaybackFinished:
 		return playbackChannel(ev.Playback)
+	case *RecordingStarted:
+		return targetChannel(ev.Recording.TargetURI)
+	case *RecordingFinished:
+		return targetChannel(ev.Recording.TargetURI)
+	case *RecordingFailed:
+		return targetChannel(ev.Recording.TargetURI)
 	}
 	if ch == nil {
 		return ""
@@ -285,8 +312,11 @@ func ChannelID(e Event) string {
 	return ch.ID
 }
 
-func playbackChannel(p PlaybackData) string {
-	if id, ok := strings.CutPrefix(p.TargetURI, "channel:"); ok {
+func playbackChannel(p PlaybackData) string { return targetChannel(p.TargetURI) }
+
+// targetChannel is the channel of a target_uri ("channel:<id>"), "" for a bridge's.
+func targetChannel(uri string) string {
+	if id, ok := strings.CutPrefix(uri, "channel:"); ok {
 		return id
 	}
 	return ""

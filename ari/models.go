@@ -79,6 +79,18 @@ type EndpointData struct {
 	ChannelIDs []string `json:"channel_ids"`
 }
 
+// LiveRecordingData is ARI's LiveRecording model.
+type LiveRecordingData struct {
+	Name            string `json:"name"`
+	Format          string `json:"format"`
+	State           string `json:"state"` // queued, recording, paused, done, failed, canceled
+	TargetURI       string `json:"target_uri"`
+	Duration        int    `json:"duration,omitempty"`
+	TalkingDuration int    `json:"talking_duration,omitempty"`
+	SilenceDuration int    `json:"silence_duration,omitempty"`
+	Cause           string `json:"cause,omitempty"`
+}
+
 // DeviceStateData is ARI's DeviceState model (BLF lamps).
 type DeviceStateData struct {
 	Name  string `json:"name"`

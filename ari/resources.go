@@ -143,6 +143,18 @@ func (s endpoints) Data(ctx context.Context, tech, resource string) (*EndpointDa
 	return &out, nil
 }
 
+// Recording is the recordings resource: what a channel recorded is stored until deleted.
+type Recording interface {
+	// DeleteStored is DELETE /recordings/stored/{name}: ErrNotFound when it is not there.
+	DeleteStored(ctx context.Context, name string) error
+}
+
+type recordings struct{ c *RESTClient }
+
+func (s recordings) DeleteStored(ctx context.Context, name string) error {
+	return s.c.do(ctx, request{method: "DELETE", op: "/recordings/stored/{recordingName}", path: "/recordings/stored/" + esc(name)}, nil)
+}
+
 // DeviceState is the deviceStates resource: BLF lamps through Stasis:name devices.
 type DeviceState interface {
 	// List is GET /deviceStates: every device state ARI controls.

@@ -53,7 +53,10 @@ type Decision struct {
 	// with a key within AnnounceTimeout.
 	AnnouncePush    bool
 	AnnounceTimeout time.Duration
-	problems        []string // see problem
+	// RecordName: the caller (from outside) is asked for their name before the
+	// assistants are alerted; the one who answers hears it first.
+	RecordName bool
+	problems   []string // see problem
 }
 
 // SIPHeader is one header added to a leg's INVITE.
@@ -111,6 +114,10 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
 	d.AlertInfo, d.AutoAnswer = e.eff.AlertInfo, e.autoAnswer
 	d.AnnouncePush, d.AnnounceTimeout = e.eff.AnnouncePush, e.eff.AnnounceTimeout
+	if e.eff.RecordCallerName {
+		d.RecordName = origin == "external"
+		d.why("record_caller_name is on and the caller is %s: %s", origin, map[bool]string{true: "asked for their name first", false: "not asked (only outside callers are)"}[d.RecordName])
+	}
 	d.CallerIDName, d.CallerIDNumber = callerID(e.eff, u, call)
 	d.Assistants = e.assistants
 	d.Reasons = append(d.Reasons, e.assistantWhy...)

@@ -16,6 +16,7 @@ type callerID struct {
 }
 
 type channel struct {
+	recording       *recording // a live recording on the channel, if any
 	id, name, state string
 	protocolID      string
 	caller          callerID
@@ -299,6 +300,9 @@ func (s *Server) destroyLocked(c *channel, request map[string]any, cause int, se
 	}
 	c.timers = nil
 	s.emitChannel(c, "ChannelHangupRequest", request)
+	if c.recording != nil { // in the same moment as the hang-up; the file is kept
+		s.finishRecordingLocked(c.recording)
+	}
 	if c.bridge != "" {
 		s.leaveBridgeLocked(c)
 	}
@@ -366,6 +370,8 @@ func (s *Server) channelOp(method, id, op, sub string, p params) reply {
 		return noContent()
 	case "ring POST", "ring DELETE", "progress POST":
 		return noContent()
+	case "record POST":
+		return s.recordLocked(c, p)
 	case "continue POST":
 		return s.continueLocked(c, p)
 	case "redirect POST":

@@ -188,13 +188,16 @@ func (s *Server) continueLocked(c *channel, p params) reply {
 // A test asserts it is empty after a call to prove nothing leaked. Channels continued
 // into the dialplan are not listed (the dialplan owns them).
 type Live struct {
-	Channels  []string
-	Bridges   []string
-	Playbacks []string
+	Channels   []string
+	Bridges    []string
+	Playbacks  []string
+	Recordings []string // live and stored: a caller's recorded name must not outlive the call
 }
 
 // Empty reports whether nothing is left.
-func (l Live) Empty() bool { return len(l.Channels)+len(l.Bridges)+len(l.Playbacks) == 0 }
+func (l Live) Empty() bool {
+	return len(l.Channels)+len(l.Bridges)+len(l.Playbacks)+len(l.Recordings) == 0
+}
 
 // Live returns what is left.
 func (s *Server) Live() Live {
@@ -213,6 +216,13 @@ func (s *Server) Live() Live {
 		l.Playbacks = append(l.Playbacks, id)
 	}
 	sort.Strings(l.Playbacks)
+	for n := range s.recordings {
+		l.Recordings = append(l.Recordings, n)
+	}
+	for n := range s.stored {
+		l.Recordings = append(l.Recordings, n)
+	}
+	sort.Strings(l.Recordings)
 	return l
 }
 

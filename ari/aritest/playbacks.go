@@ -58,7 +58,7 @@ func (s *Server) playLocked(target string, apps []string, id string, p params) r
 // plays until it is stopped (DELETE /playbacks/{id}) or its target goes away, as in
 // Asterisk, where an indication such as the US stutter ends in a continuous tone.
 func (s *Server) schedulePlaybackLocked(pb *playback) {
-	if strings.HasPrefix(pb.media[pb.idx], "tone:") {
+	if s.neverEnds(pb.media[pb.idx]) {
 		return
 	}
 	pb.timer = s.clock.AfterFunc(s.mediaDur, func() {

@@ -145,6 +145,8 @@ func (s *Server) route(method string, seg []string, p params) reply {
 		}
 	case "endpoints":
 		return s.endpointOp(method, seg[1:])
+	case "recordings":
+		return s.recordingOp(method, seg[1:])
 	case "deviceStates":
 		return s.deviceStateOp(method, strings.Join(seg[1:], "/"), p)
 	}

@@ -49,14 +49,19 @@ type Server struct {
 	channels  map[string]*channel
 	bridges   map[string]*bridge
 	playbacks map[string]*playback
-	phones    map[string]*Phone
-	devices   map[string]string
-	apps      map[string]*application
-	labels    map[string]bool
-	continued map[string]Continuation
-	requests  []Request
-	events    []json.RawMessage
-	faults    []*fault
+	// recordings live now, by name; stored files (name -> format); noRecordingDir: the
+	// lab's spool recording folder is missing.
+	recordings     map[string]*recording
+	stored         map[string]string
+	noRecordingDir bool
+	phones         map[string]*Phone
+	devices        map[string]string
+	apps           map[string]*application
+	labels         map[string]bool
+	continued      map[string]Continuation
+	requests       []Request
+	events         []json.RawMessage
+	faults         []*fault
 }
 
 // Request is one REST call the fake served, for assertions such as "nothing was dialled".
@@ -88,7 +93,7 @@ func New(opts Options) *Server {
 		record:    opts.RecordEvents,
 		channels:  map[string]*channel{},
 		bridges:   map[string]*bridge{},
-		playbacks: map[string]*playback{},
+		playbacks: map[string]*playback{}, recordings: map[string]*recording{}, stored: map[string]string{},
 		phones:    map[string]*Phone{},
 		devices:   map[string]string{},
 		apps:      map[string]*application{},

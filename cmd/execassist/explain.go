@@ -128,6 +128,9 @@ func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time,
 		} else {
 			fmt.Fprintf(w, "rollover: timer off; when no assistant is left: %s (%s)\n", d.Rollover.Action, target)
 		}
+		if d.RecordName {
+			fmt.Fprintf(w, "the caller is asked for their name first (at most 3 s); the assistant who answers hears it before being connected\n")
+		}
 		if d.AnnouncePush {
 			fmt.Fprintf(w, "a push from an assistant is announced: the executive hears who it is, then 1 takes it, 2 sends it back, 3 to voicemail; no key in %s takes it\n", d.AnnounceTimeout)
 		}

@@ -23,7 +23,7 @@ var Builtin = struct {
 		OtherNode:               "sound:im-sorry,sound:feature-not-avail-line,characters:{node}",
 		EnterExecutive:          "sound:please-enter-the,sound:extension", EnterNumber: "sound:please-enter-the,sound:number",
 		WarningTone: "tone:stutter", WarningToneDuration: Duration(1500 * time.Millisecond), DigitTimeout: Duration(10 * time.Second), InterDigitTimeout: Duration(5 * time.Second),
-		PushAnnouncement: "sound:vm-from,digits:{caller},sound:beep"},
+		PushAnnouncement: "sound:vm-from,digits:{caller},sound:beep", SayYourName: "sound:vm-rec-name"},
 	Dialing: Dialing{
 		InternalPattern:     `^[1-9][0-9]{2,5}$`,
 		Outbound:            "Local/{number}@execassist-outbound",
@@ -69,6 +69,7 @@ type Effective struct {
 	BridgeWarningTone  string
 	PushRecallRings    int
 	AnnouncePush       bool
+	RecordCallerName   bool
 	AnnounceTimeout    time.Duration
 }
 
@@ -186,6 +187,9 @@ func Resolve(layers ...*Settings) Effective {
 		setIf(&e.BridgeWarningTone, s.BridgeWarningTone)
 		if s.PushRecallRings != nil {
 			e.PushRecallRings = *s.PushRecallRings
+		}
+		if s.RecordCallerName != nil {
+			e.RecordCallerName = *s.RecordCallerName
 		}
 		if a := s.AnnouncePush; a != nil {
 			if a.Enabled != nil {

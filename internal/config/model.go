@@ -174,6 +174,8 @@ type Prompts struct {
 	// PushAnnouncement is what the executive hears on answering an announced push:
 	// {caller} becomes the caller's digits, {assistant} the assistant's extension.
 	PushAnnouncement string `yaml:"push_announcement,omitempty"`
+	// SayYourName asks an outside caller for their name (record_caller_name).
+	SayYourName string `yaml:"say_your_name,omitempty"`
 }
 
 // Schedule is a named set of weekly windows and/or holiday dates in one time zone.
@@ -204,6 +206,11 @@ type Settings struct {
 	// hears who it is (prompts.push_announcement) and presses 1 to take it, 2 to send it
 	// back to the assistant, 3 to send it to voicemail; no key within Timeout takes it.
 	AnnouncePush *AnnouncePush `yaml:"announce_push,omitempty"`
+	// RecordCallerName: an outside caller of a filtered call is asked to say their
+	// name (prompts.say_your_name, at most 3 s after a beep); the assistant who answers
+	// hears it before being connected. Off by default; the recording is deleted when
+	// the call ends.
+	RecordCallerName *bool `yaml:"record_caller_name,omitempty"`
 }
 
 // AnnouncePush is the announced hand-off of a push.
