@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/execassist/execassist/internal/testskip"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -553,4 +555,157 @@ func (r *rig) dialIn(br *ari.BridgeHandle, from, endpoint, args string, ringFor 
 	r.must(br.AddChannel(r.ctx, from, ari.AddChannelOptions{}))
 	r.must(br.AddChannel(r.ctx, leg.ID(), ari.AddChannelOptions{}))
 	return leg
+}
+
+// restStatuses lists "METHOD op -> status" for the trace's REST lines whose path
+// contains one of parts, from line from (1-based) up to the line before until.
+func restStatuses(t *testing.T, name string, from, until int, parts ...string) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(traceDir, name+".jsonl"))
+	if os.IsNotExist(err) {
+		testskip.Skip(t, "no ../shared/ari-traces beside the repository (the traces of a real Asterisk)")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		var l struct {
+			Kind, Method, Path string
+			Status             int
+		}
+		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Kind != "rest" || n < from || n >= until {
+			continue
+		}
+		for _, p := range parts {
+			if strings.Contains(l.Path, p) {
+				out = append(out, restLine(l.Method, l.Path, l.Status))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// httpStatus sends a bare request to the fake (what the client has no call for) and
+// returns the status.
+func httpStatus(t *testing.T, fake *aritest.Server, method, path string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, fake.URL+path, nil)
+	req.SetBasicAuth(fake.Username, fake.Password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// restLine writes a request without ids: the channel and the recording's name.
+func restLine(method, path string, status int) string {
+	op := path
+	if i := strings.Index(op, "?"); i >= 0 {
+		op = op[:i]
+	}
+	switch {
+	case strings.HasPrefix(op, "/channels/"):
+		op = "/channels/{id}/" + op[strings.LastIndex(op, "/")+1:]
+	case strings.HasPrefix(op, "/recordings/live/"):
+		op = "/recordings/live/{name}"
+	case strings.HasPrefix(op, "/recordings/stored/"):
+		op = "/recordings/stored/{name}"
+	}
+	return method + " " + op + " -> " + strconv.Itoa(status)
+}
+
+// TestTraceRecordCallerNameThenPlayToLeg: round 1 of
+// record-caller-name-then-play-to-leg through the fake: record 201 and
+// RecordingStarted, live 200 while it runs, RecordingFinished (done) at
+// maxDurationSeconds, then live 404 and stored 200; playing it to a leg finishes;
+// stored DELETE 204, then GET and DELETE 404; playing the deleted recording starts and
+// never finishes. Round 3: the caller hanging up ends the recording with
+// RecordingFinished before StasisEnd, and the file is kept. And the lab without a
+// recording folder: record 500 with no event.
+func TestTraceRecordCallerNameThenPlayToLeg(t *testing.T) {
+	const name = "record-caller-name-then-play-to-leg"
+	want := restStatuses(t, name, 1, 52, "/record", "/recordings/")
+	r := newRig(t)
+	ch, rec := r.client.Channel(), r.client.Recording()
+	var got []string
+	do := func(method, path string) {
+		got = append(got, restLine(method, path, httpStatus(t, r.fake, method, path)))
+	}
+	caller := r.inbound("inbound")
+	key := ari.NewKey(ari.ChannelKey, caller)
+	r.must(ch.Answer(r.ctx, key))
+	_, err := ch.Record(r.ctx, key, ari.RecordRequest{Name: "callername-TEST", Format: "wav", MaxDuration: 3, MaxSilent: 1, Beep: true, IfExists: "overwrite"})
+	r.must(err)
+	got = append(got, "POST /channels/{id}/record -> 201")
+	r.next(func(e ari.Event) bool { return e.Header().Type == "RecordingStarted" && ari.ChannelID(e) == caller })
+	do("GET", "/recordings/live/callername-TEST")
+	r.clock.Advance(3 * time.Second)
+	fin := r.next(func(e ari.Event) bool { return e.Header().Type == "RecordingFinished" }).(*ari.RecordingFinished)
+	if fin.Recording.State != "done" || fin.Recording.Name != "callername-TEST" {
+		t.Errorf("RecordingFinished %+v", fin.Recording)
+	}
+	do("GET", "/recordings/stored/callername-TEST")
+	do("GET", "/recordings/live/callername-TEST")
+	leg := r.fake.PlaceCall(aritest.Call{From: "PJSIP/1001", Exten: "s", Args: []string{"leg"}})
+	r.next(onChannel("StasisStart", leg))
+	pb, err := ch.Play(r.ctx, ari.NewKey(ari.ChannelKey, leg), "", "recording:callername-TEST")
+	r.must(err)
+	r.clock.Advance(2 * time.Second)
+	r.next(func(e ari.Event) bool { f, ok := e.(*ari.PlaybackFinished); return ok && f.Playback.ID == pb.ID() })
+	r.must(rec.DeleteStored(r.ctx, "callername-TEST"))
+	got = append(got, "DELETE /recordings/stored/{name} -> 204")
+	do("GET", "/recordings/stored/callername-TEST")
+	if err := rec.DeleteStored(r.ctx, "callername-TEST"); !errors.Is(err, ari.ErrNotFound) {
+		t.Errorf("a second DELETE: %v, want not found", err)
+	}
+	got = append(got, "DELETE /recordings/stored/{name} -> 404")
+	gone, err := ch.Play(r.ctx, ari.NewKey(ari.ChannelKey, leg), "", "recording:callername-TEST")
+	r.must(err)
+	r.clock.Advance(10 * time.Second)
+	if d, err := r.client.Playback().Data(r.ctx, gone.Key()); err != nil || d.State != "playing" {
+		t.Errorf("playing a deleted recording: %v %+v, want it playing for ever", err, d)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("round 1:\n real: %q\n fake: %q", want, got)
+	}
+
+	// Round 3: the caller hangs up during the recording.
+	hang := r.inbound("inbound")
+	hk := ari.NewKey(ari.ChannelKey, hang)
+	r.must(ch.Answer(r.ctx, hk))
+	_, err = ch.Record(r.ctx, hk, ari.RecordRequest{Name: "callername-TEST-hangup", Format: "wav", MaxDuration: 3, MaxSilent: 1, Beep: true, IfExists: "overwrite"})
+	r.must(err)
+	r.must(r.fake.Hangup(hang))
+	var order []string
+	for len(order) < 2 {
+		e := r.next(func(e ari.Event) bool {
+			return e.Header().Type == "RecordingFinished" || e.Header().Type == "StasisEnd" && ari.ChannelID(e) == hang
+		})
+		order = append(order, e.Header().Type)
+	}
+	if order[0] != "RecordingFinished" {
+		t.Errorf("round 3 order %v, want RecordingFinished before StasisEnd", order)
+	}
+	if httpStatus(t, r.fake, "GET", "/recordings/stored/callername-TEST-hangup") != 200 {
+		t.Error("the recording of a caller who hung up is not kept")
+	}
+
+	// The lab without a recording folder.
+	r.fake.SetRecordingFolderMissing(true)
+	other := r.inbound("inbound")
+	_, err = ch.Record(r.ctx, ari.NewKey(ari.ChannelKey, other), ari.RecordRequest{Name: "callername-TEST", Format: "wav", MaxDuration: 3})
+	var ae *ari.Error
+	if !errors.As(err, &ae) || ae.Status != 500 {
+		t.Errorf("record without a recording folder: %v, want 500", err)
+	}
+	if s := httpStatus(t, r.fake, "GET", "/recordings/stored"); s != 500 {
+		t.Errorf("listing without a recording folder: %d, want 500", s)
+	}
 }
