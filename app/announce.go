@@ -33,8 +33,11 @@ func (p *pushing) announce(ctx context.Context, r *party) state {
 	}
 	p.s.cancel(timerRecall)
 	a := &announcingPush{pushing: p, exec: r}
-	media := strings.NewReplacer("{caller}", digitsOf(p.remote.number), "{assistant}", p.recallBy).
-		Replace(p.cfg.EffectivePrompts().PushAnnouncement)
+	prompt := p.cfg.EffectivePrompts().PushAnnouncement
+	if p.spokenName != "" { // the caller said their name: the executive hears it, not the digits
+		prompt = strings.ReplaceAll(prompt, "digits:{caller}", "recording:"+p.spokenName)
+	}
+	media := strings.NewReplacer("{caller}", digitsOf(p.remote.number), "{assistant}", p.recallBy).Replace(prompt)
 	media = strings.ReplaceAll(media, "digits:,", "") // no caller number: nothing to spell
 	pb, err := p.s.play(ctx, ari.NewKey(ari.ChannelKey, r.id), strings.Split(media, ","))
 	if err != nil {

@@ -114,3 +114,32 @@ func TestACallerHangingUpWhileRecordedLeavesNothing(t *testing.T) {
 		t.Errorf("recordings left: %v", h.fake.Stored())
 	}
 }
+
+// TestAnAnnouncedPushSaysTheCallersRecordedName: with both features on, Erin hears the
+// name the caller said (not the digits) when Ann pushes the call.
+func TestAnAnnouncedPushSaysTheCallersRecordedName(t *testing.T) {
+	h := newHarness(t, strings.Replace(namedYAML, "      record_caller_name: true\n", "      record_caller_name: true\n      announce_push: {enabled: true}\n", 1))
+	caller := h.call()
+	var leg string
+	h.until("the pool to ring after the name", func() bool {
+		for _, l := range h.fake.ChannelsOn("PJSIP/1002") {
+			if st, _ := h.fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	h.fake.Answer(leg)
+	h.until("Ann connected", func() bool { return h.bridged(caller, leg) })
+	h.fac("PJSIP/1002", "#63")
+	exec := h.ringing("PJSIP/1001")
+	h.fake.Answer(exec)
+	h.eventually("Erin to hear the announcement", func() bool { return len(h.playedTo(exec)) > 0 })
+	if q := h.playedTo(exec)[0]; !strings.Contains(q, "recording%3Aexecassist-name-") || strings.Contains(q, "digits") {
+		t.Errorf("Erin heard %q, want the caller's recorded name", q)
+	}
+	h.fake.SendDTMF(exec, "1")
+	h.eventually("Erin connected", func() bool { return h.bridged(caller, exec) })
+	h.fake.Hangup(caller)
+	h.until("everything released", func() bool { return h.fake.Live().Empty() && h.app.ActiveSessions() == 0 })
+}

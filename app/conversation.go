@@ -36,6 +36,9 @@ type conversation struct {
 	callID     string
 	gone       []transferRecord // parties replaced by a transfer
 	placedBy   string           // a call placed as the executive: the assistant who placed it
+	// spokenName is the caller's recorded name (record_caller_name), "" if none: an
+	// announced push says it instead of spelling the number.
+	spokenName string
 }
 
 type party struct {

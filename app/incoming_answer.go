@@ -65,6 +65,7 @@ func (c *incomingCall) connectAnswered(ctx context.Context, l *leg) state {
 	first := &party{id: l.id, role: role, who: l.target.Who, device: l.endpoint}
 	remote := party{id: c.caller.ID, role: roleRemote, name: c.caller.Caller.Name, number: c.caller.Caller.Number, fromDialplan: true}
 	v := newConversation(c.s, c.cfg, c.cfg.User(c.exec), bridge, remote, first, c.caller.ID, answeredAt)
+	v.spokenName = c.name
 	phase("answered", c.exec)
 	return &talking{v}
 }
