@@ -50,8 +50,7 @@ func TestAnAnnouncedPushIsTakenWithOne(t *testing.T) {
 func TestAnAnnouncedPushGoesBackWithTwo(t *testing.T) {
 	h := newHarness(t, announcedYAML)
 	caller, exec, push := h.pushAnnounced()
-	h.finishFAC(push)
-	h.fake.SendDTMF(exec, "2")
+	h.fake.SendDTMF(exec, "2") // before finishFAC moves the clock: its seconds could reach the key timeout
 	recall := h.ringing("PJSIP/1002")
 	h.eventually("Erin's leg released", func() bool { return h.gone(exec) })
 	if !h.fake.MOH(h.fake.BridgeOf(caller)) {
@@ -60,6 +59,7 @@ func TestAnAnnouncedPushGoesBackWithTwo(t *testing.T) {
 	h.fake.Answer(recall)
 	h.eventually("Ann has the call again", func() bool { return h.bridged(caller, recall) })
 	h.eventually("the record to say Erin sent it back", func() bool { return h.stepShown("sent back by the executive") })
+	h.finishFAC(push)
 	h.fake.Hangup(caller)
 	h.settle()
 }
@@ -69,13 +69,13 @@ func TestAnAnnouncedPushGoesBackWithTwo(t *testing.T) {
 func TestAnAnnouncedPushGoesToVoicemailWithThree(t *testing.T) {
 	h := newHarness(t, announcedYAML)
 	caller, exec, push := h.pushAnnounced()
-	h.finishFAC(push)
-	h.fake.SendDTMF(exec, "3")
+	h.fake.SendDTMF(exec, "3") // before finishFAC moves the clock: its seconds could reach the key timeout
 	h.eventually("the caller at Erin's voicemail", func() bool {
 		to, ok := h.fake.Continued(caller)
 		return ok && to.String() == "execassist-voicemail,1001,1"
 	})
 	h.eventually("Erin's leg released", func() bool { return h.gone(exec) })
+	h.finishFAC(push)
 	h.settle()
 }
 
@@ -84,12 +84,13 @@ func TestAnAnnouncedPushGoesToVoicemailWithThree(t *testing.T) {
 func TestAnAnnouncedPushIsTakenWhenNoKeyIsPressed(t *testing.T) {
 	h := newHarness(t, announcedYAML)
 	caller, exec, push := h.pushAnnounced()
-	h.finishFAC(push)
 	h.fake.SendDTMF(exec, "9") // not a choice: ignored
+	// The clock has not moved since the announcement began: the key timer is due in
+	// exactly the 8 s of announce_push.timeout (found as such, not as "a long timer").
 	var due time.Time
 	h.eventually("the key timer", func() bool {
 		for _, d := range h.clock.Due() {
-			if d.Sub(h.clock.Now()) > 3*time.Second {
+			if left := d.Sub(h.clock.Now()); left > 7*time.Second && left <= 8*time.Second {
 				due = d
 				return true
 			}
@@ -102,6 +103,7 @@ func TestAnAnnouncedPushIsTakenWhenNoKeyIsPressed(t *testing.T) {
 	}
 	h.clock.Advance(time.Second)
 	h.eventually("Erin connected", func() bool { return h.bridged(caller, exec) })
+	h.finishFAC(push)
 	h.fake.Hangup(caller)
 	h.settle()
 }
@@ -111,14 +113,14 @@ func TestAnAnnouncedPushIsTakenWhenNoKeyIsPressed(t *testing.T) {
 func TestTheExecutiveHangingUpDuringTheAnnouncementRecalls(t *testing.T) {
 	h := newHarness(t, announcedYAML)
 	caller, exec, push := h.pushAnnounced()
-	h.finishFAC(push)
-	h.fake.Hangup(exec)
+	h.fake.Hangup(exec) // before finishFAC moves the clock: its seconds could reach the key timeout
 	recall := h.ringing("PJSIP/1002")
 	if h.gone(caller) {
 		t.Fatal("the caller was dropped")
 	}
 	h.fake.Answer(recall)
 	h.eventually("Ann has the call again", func() bool { return h.bridged(caller, recall) })
+	h.finishFAC(push)
 	h.fake.Hangup(caller)
 	h.settle()
 }
