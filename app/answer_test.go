@@ -120,3 +120,37 @@ func TestAPhoneWithoutIntercomRingsWhenAnsweredFromTheConsole(t *testing.T) {
 	h.fake.Answer(leg)
 	h.eventually("the caller connected to Ann", func() bool { return h.bridged(caller, leg) })
 }
+
+// TestAPhoneModelGetsItsOwnAutoAnswerHeader: dialing.auto_answer_devices gives Ann's
+// phone Alert-Info instead of Call-Info; "none" makes Alan's ring as usual.
+func TestAPhoneModelGetsItsOwnAutoAnswerHeader(t *testing.T) {
+	h := newHarness(t, strings.Replace(baseYAML, "dialing: {outbound: 'Local/{number}@execassist-outbound'}",
+		"dialing: {outbound: 'Local/{number}@execassist-outbound', auto_answer_devices: {PJSIP/1002: 'Alert-Info: <http://127.0.0.1>;info=alert-autoanswer', PJSIP/1003: none}}", 1))
+	caller := h.call()
+	old := h.ringing("PJSIP/1002")
+	h.eventually("the call to be live", func() bool { calls, _ := h.app.LiveCalls(); return len(calls) == 1 })
+	if err := h.app.Answer(h.liveID(), "1002"); err != nil {
+		t.Fatal(err)
+	}
+	leg := h.newLegOn("PJSIP/1002", old)
+	h.eventually("Ann connected", func() bool { return h.bridged(caller, leg) })
+	if v, _ := h.fake.Variable(leg, "PJSIP_HEADER(add,Alert-Info)"); !strings.Contains(v, "alert-autoanswer") {
+		t.Errorf("Ann's phone got Alert-Info %q", v)
+	}
+	if v, found := h.fake.Variable(leg, "PJSIP_HEADER(add,Call-Info)"); found && v != "" {
+		t.Errorf("Ann's phone also got Call-Info %q", v)
+	}
+	h.fake.Hangup(caller)
+	h.settle()
+
+	caller = h.call()
+	old = h.ringing("PJSIP/1003")
+	h.eventually("the call to be live", func() bool { calls, _ := h.app.LiveCalls(); return len(calls) == 1 })
+	if err := h.app.Answer(h.liveID(), "1003"); err != nil {
+		t.Fatal(err)
+	}
+	leg = h.newLegOn("PJSIP/1003", old)
+	h.eventually("Alan's phone ringing as usual", func() bool { st, _ := h.fake.ChannelState(leg); return st == "Ringing" })
+	h.fake.Hangup(caller)
+	h.settle()
+}

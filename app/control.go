@@ -157,8 +157,8 @@ func (a *App) Intercom(ctx context.Context, by, to string) error {
 		return &InitiateRefused{Kind: policy.RefusedInvalid, Why: "who to call is needed"}
 	}
 	vars := map[string]string{}
-	if name, value, ok := cfg.EffectiveDialing().AutoAnswerHeader(); ok && strings.HasPrefix(device, "PJSIP/") {
-		vars["PJSIP_HEADER(add,"+name+")"] = value
+	if h := autoAnswerFor(cfg, device); h.Name != "" && strings.HasPrefix(device, "PJSIP/") {
+		vars["PJSIP_HEADER(add,"+h.Name+")"] = h.Value
 	}
 	other := cfg.User(p.Destination)
 	name := strings.Map(func(r rune) rune {

@@ -105,7 +105,7 @@ func (c *incomingCall) create(ctx context.Context, l *leg) error {
 	out := outgoingLeg{id: l.id, endpoint: l.endpoint, originator: c.caller.ID,
 		shownName: c.dec.CallerIDName, shownNum: c.dec.CallerIDNumber, alertInfo: l.target.AlertInfo}
 	if l.autoAnswer {
-		out.header = c.dec.AutoAnswer
+		out.header = autoAnswerFor(c.cfg, l.endpoint)
 	}
 	if l.kind == legForward {
 		out.shownName, out.shownNum, out.alertInfo = c.caller.Caller.Name, c.caller.Caller.Number, ""

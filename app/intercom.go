@@ -33,10 +33,7 @@ func (f *facCall) intercom(ctx context.Context, p policy.FAC) state {
 	u := f.cfg.User(p.User)
 	legID := me.ID + "-" + s.id + "-intercom"
 	s.own(legID)
-	var header policy.SIPHeader
-	if name, value, ok := f.cfg.EffectiveDialing().AutoAnswerHeader(); ok {
-		header = policy.SIPHeader{Name: name, Value: value}
-	}
+	header := autoAnswerFor(f.cfg, p.Endpoint)
 	f.entry.Executive = p.Executive
 	err := createLeg(ctx, cli, s.id, outgoingLeg{id: legID, endpoint: p.Endpoint, originator: me.ID,
 		shownName: "Intercom " + u.Name, shownNum: u.Extension, header: header})

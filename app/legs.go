@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/execassist/execassist/ari"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/policy"
 )
 
@@ -35,6 +36,15 @@ func createLeg(ctx context.Context, cli ari.Client, sessionID string, l outgoing
 	_, err := cli.Channel().Create(ctx, ari.ChannelCreateRequest{Endpoint: l.endpoint, AppArgs: legArgs(sessionID),
 		ChannelID: l.id, Originator: l.originator, Variables: vars})
 	return err
+}
+
+// autoAnswerFor is the header that makes device answer by itself (dialing.auto_answer,
+// or its per-device entry); empty when none.
+func autoAnswerFor(cfg *config.Config, device string) policy.SIPHeader {
+	if name, value, ok := cfg.EffectiveDialing().AutoAnswerFor(device); ok {
+		return policy.SIPHeader{Name: name, Value: value}
+	}
+	return policy.SIPHeader{}
 }
 
 // continueTarget is where in the dialplan a rollover sends the caller.

@@ -46,9 +46,6 @@ type Decision struct {
 	CallerIDName   string
 	CallerIDNumber string
 	AlertInfo      string
-	// AutoAnswer is the header that makes an assistant's phone answer by itself when
-	// the assistant answers from the console (empty name: none configured).
-	AutoAnswer SIPHeader
 	// AnnouncePush: a push of this call is announced to the executive, who decides
 	// with a key within AnnounceTimeout.
 	AnnouncePush    bool
@@ -112,7 +109,7 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 		return d
 	}
 	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
-	d.AlertInfo, d.AutoAnswer = e.eff.AlertInfo, e.autoAnswer
+	d.AlertInfo = e.eff.AlertInfo
 	d.AnnouncePush, d.AnnounceTimeout = e.eff.AnnouncePush, e.eff.AnnounceTimeout
 	if e.eff.RecordCallerName {
 		d.RecordName = origin == "external"

@@ -31,7 +31,6 @@ type executivePlan struct {
 	eff      config.Effective
 
 	ringDuration time.Duration
-	autoAnswer   SIPHeader
 	assistants   []Target
 	assistantWhy []string
 	screening    []Target
@@ -81,9 +80,6 @@ func compileExecutive(cfg *config.Config, rt config.Runtime, u *config.User) *ex
 	e.on, e.onSource = rt.FilteringOn(u)
 	dial := cfg.EffectiveDialing()
 	e.ringDuration = dial.RingDuration.D()
-	if name, value, ok := dial.AutoAnswerHeader(); ok {
-		e.autoAnswer = SIPHeader{name, value}
-	}
 	var d Decision
 	e.assistants = availableAssistants(cfg, rt, u, e.eff, &d)
 	e.assistantWhy, d.Reasons = d.Reasons, nil

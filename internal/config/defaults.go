@@ -101,10 +101,19 @@ func (d Dialing) ScreeningAlertInfo(alert string) string {
 	return d.SilentAlertInfo
 }
 
-// AutoAnswerHeader splits AutoAnswer into the header's name and value (ok false when
-// it is not "Name: value" with a header name of letters, digits and dashes).
-func (d Dialing) AutoAnswerHeader() (name, value string, ok bool) {
-	name, value, found := strings.Cut(d.AutoAnswer, ":")
+// AutoAnswerFor is the header that makes device answer by itself: its entry in
+// AutoAnswerDevices, else AutoAnswer (ok false for none, or "none").
+func (d Dialing) AutoAnswerFor(device string) (name, value string, ok bool) {
+	if h, set := d.AutoAnswerDevices[device]; set {
+		return parseHeader(h)
+	}
+	return parseHeader(d.AutoAnswer)
+}
+
+// parseHeader splits "Name: value" (ok false when it is not one, with a header name of
+// letters, digits and dashes and a value on one line).
+func parseHeader(h string) (name, value string, ok bool) {
+	name, value, found := strings.Cut(h, ":")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 	if !found || !headerNameRE.MatchString(name) || value == "" || strings.ContainsAny(value, "\r\n") {
 		return "", "", false

@@ -120,6 +120,9 @@ type Dialing struct {
 	// their phone. Most phones take Call-Info with answer-after=0; Polycoms may want
 	// "Alert-Info: info=alert-autoanswer".
 	AutoAnswer string `yaml:"auto_answer,omitempty"`
+	// AutoAnswerDevices overrides it per device (a phone model that wants another
+	// header), "none" for a device that must never be made to answer by itself.
+	AutoAnswerDevices map[string]string `yaml:"auto_answer_devices,omitempty"`
 }
 
 // Codes are the feature access codes.

@@ -278,8 +278,14 @@ func (v *validator) dialing(c *Config) {
 		}
 	}
 	if d.AutoAnswer != "" {
-		if _, _, ok := d.AutoAnswerHeader(); !ok || len(d.AutoAnswer) > MaxAlertInfo {
+		if _, _, ok := parseHeader(d.AutoAnswer); !ok || len(d.AutoAnswer) > MaxAlertInfo {
 			v.add("dialing.auto_answer", "%q must be one SIP header such as \"Call-Info: <sip:127.0.0.1>;answer-after=0\"", d.AutoAnswer)
+		}
+	}
+	for _, dev := range slices.Sorted(maps.Keys(d.AutoAnswerDevices)) {
+		h := d.AutoAnswerDevices[dev]
+		if _, _, ok := parseHeader(h); (!ok && h != "none") || len(h) > MaxAlertInfo || dialstring.Device(dev) != nil {
+			v.add("dialing.auto_answer_devices."+dev, "%q must be a device such as PJSIP/1002 with one SIP header, or none", h)
 		}
 	}
 	if d.RingDuration != 0 && (d.RingDuration.D() < time.Second || d.RingDuration.D() > 30*time.Second) {
