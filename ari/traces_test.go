@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/execassist/execassist/internal/testskip"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -594,14 +595,22 @@ func restStatuses(t *testing.T, name string, from, until int, parts ...string) [
 // returns the status.
 func httpStatus(t *testing.T, fake *aritest.Server, method, path string) int {
 	t.Helper()
+	code, _ := httpDo(t, fake, method, path)
+	return code
+}
+
+// httpDo is httpStatus with the answer's body.
+func httpDo(t *testing.T, fake *aritest.Server, method, path string) (int, string) {
+	t.Helper()
 	req, _ := http.NewRequest(method, fake.URL+path, nil)
 	req.SetBasicAuth(fake.Username, fake.Password)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 // restLine writes a request without ids: the channel and the recording's name.
@@ -707,5 +716,67 @@ func TestTraceRecordCallerNameThenPlayToLeg(t *testing.T) {
 	}
 	if s := httpStatus(t, r.fake, "GET", "/recordings/stored"); s != 500 {
 		t.Errorf("listing without a recording folder: %d, want 500", s)
+	}
+}
+
+// TestTraceWhisperToOnePartyWithSnoop: POST /channels/{leg}/snoop answers 200 with the
+// Snoop/<leg>-N channel, Up, whose StasisStart (args ["snoop"]) follows; the leg keeps
+// its bridge; DELETE of the snoop gives ChannelHangupRequest and StasisEnd and no
+// ChannelDestroyed; no direction: 400; an unknown channel: 404 with Asterisk's text.
+func TestTraceWhisperToOnePartyWithSnoop(t *testing.T) {
+	readTrace(t, "whisper-to-one-party-with-snoop") // skips without the traces
+	r := newRig(t)
+	caller := r.inbound("inbound")
+	code, body := httpDo(t, r.fake, "POST", "/channels/"+caller+"/snoop?app=execassist&appArgs=snoop&whisper=out&snoopId=sn1")
+	var sn ari.ChannelData
+	if code != 200 || json.Unmarshal([]byte(body), &sn) != nil || sn.ID != "sn1" || !strings.HasPrefix(sn.Name, "Snoop/"+caller+"-") || sn.State != "Up" {
+		t.Fatalf("snoop: %d %s", code, body)
+	}
+	st := r.next(onChannel("StasisStart", "sn1")).(*ari.StasisStart)
+	if len(st.Args) != 1 || st.Args[0] != "snoop" {
+		t.Errorf("the snoop's StasisStart args %v", st.Args)
+	}
+	if code, _ := httpDo(t, r.fake, "DELETE", "/channels/sn1"); code != 204 {
+		t.Fatalf("DELETE snoop: %d", code)
+	}
+	r.next(onChannel("ChannelHangupRequest", "sn1"))
+	r.next(onChannel("StasisEnd", "sn1"))
+	for _, q := range []string{"app=execassist&appArgs=snoop", "app=execassist&spy=none&whisper=none"} {
+		if code, body := httpDo(t, r.fake, "POST", "/channels/"+caller+"/snoop?"+q); code != 400 || !strings.Contains(body, "Direction must be specified") {
+			t.Errorf("snoop %s: %d %s", q, code, body)
+		}
+	}
+	if code, body := httpDo(t, r.fake, "POST", "/channels/nosuchchannel/snoop?app=execassist&whisper=out"); code != 404 || !strings.Contains(body, "Provided channel was not found") {
+		t.Errorf("unknown channel: %d %s", code, body)
+	}
+	for _, raw := range r.fake.Events() {
+		var e struct {
+			Type    string
+			Channel struct{ ID string }
+		}
+		json.Unmarshal(raw, &e)
+		if e.Type == "ChannelDestroyed" && e.Channel.ID == "sn1" {
+			t.Error("a snoop's hang-up gave ChannelDestroyed; the real Asterisk gives none")
+		}
+	}
+}
+
+// TestTraceSendMessageToEndpoint: PUT .../sendMessage answers 202 with an empty body
+// for an endpoint that is there (whatever the phone does), also as
+// /endpoints/sendMessage?to=pjsip:..., and 404 "Endpoint not found" otherwise.
+func TestTraceSendMessageToEndpoint(t *testing.T) {
+	readTrace(t, "send-message-to-endpoint")
+	r := newRig(t)
+	if code, body := httpDo(t, r.fake, "PUT", "/endpoints/PJSIP/1001/sendMessage?from=sip:execassist@127.0.0.1&body=Call%20pushed%20by%20Ann"); code != 202 || body != "" {
+		t.Errorf("sendMessage: %d %q", code, body)
+	}
+	if code, _ := httpDo(t, r.fake, "PUT", "/endpoints/sendMessage?to=pjsip:1001&from=execassist&body=x"); code != 202 {
+		t.Errorf("sendMessage?to=: %d", code)
+	}
+	if code, body := httpDo(t, r.fake, "PUT", "/endpoints/PJSIP/9999/sendMessage?body=x"); code != 404 || !strings.Contains(body, "Endpoint not found") {
+		t.Errorf("unknown endpoint: %d %s", code, body)
+	}
+	if m := r.fake.Messages(); len(m) != 2 || m[0].Body != "Call pushed by Ann" {
+		t.Errorf("messages %+v", m)
 	}
 }

@@ -17,6 +17,7 @@ type callerID struct {
 
 type channel struct {
 	recording       *recording // a live recording on the channel, if any
+	snooping        bool       // a Snoop channel: its hang-up ends with StasisEnd, no ChannelDestroyed
 	id, name, state string
 	protocolID      string
 	caller          callerID
@@ -310,7 +311,7 @@ func (s *Server) destroyLocked(c *channel, request map[string]any, cause int, se
 		c.inStasis = false
 		s.emitChannel(c, "StasisEnd", nil)
 	}
-	if c.referred { // no ChannelDestroyed ever comes (traces: blind-transfer-early-hangup-of-transferer)
+	if c.referred || c.snooping { // no ChannelDestroyed ever comes (traces: blind-transfer-early-hangup-of-transferer, whisper-to-one-party-with-snoop)
 		delete(s.channels, c.id)
 		return
 	}
@@ -345,8 +346,8 @@ func (s *Server) after(c *channel, d time.Duration, f func()) {
 func (s *Server) channelOp(method, id, op, sub string, p params) reply {
 	c := s.channels[id]
 	if c == nil || c.gone {
-		if op == "dial" {
-			return fail(404, "Channel not found")
+		if op == "snoop" {
+			return fail(404, "Provided channel was not found")
 		}
 		return fail(404, "Channel not found")
 	}
@@ -372,6 +373,8 @@ func (s *Server) channelOp(method, id, op, sub string, p params) reply {
 		return noContent()
 	case "record POST":
 		return s.recordLocked(c, p)
+	case "snoop POST":
+		return s.snoopLocked(c, p)
 	case "continue POST":
 		return s.continueLocked(c, p)
 	case "redirect POST":

@@ -177,7 +177,14 @@ func (s *Server) sortedPhones() []*Phone {
 	return out
 }
 
-func (s *Server) endpointOp(method string, seg []string) reply {
+func (s *Server) endpointOp(method string, seg []string, p params) reply {
+	switch {
+	case method == "PUT" && len(seg) == 3 && seg[2] == "sendMessage":
+		return s.sendMessageLocked(seg[0]+"/"+seg[1], p)
+	case method == "PUT" && len(seg) == 1 && seg[0] == "sendMessage":
+		to, _ := strings.CutPrefix(p.get("to"), "pjsip:")
+		return s.sendMessageLocked("PJSIP/"+to, p)
+	}
 	if method != "GET" {
 		return fail(404, "Resource not found")
 	}

@@ -144,7 +144,7 @@ func (s *Server) route(method string, seg []string, p params) reply {
 			})
 		}
 	case "endpoints":
-		return s.endpointOp(method, seg[1:])
+		return s.endpointOp(method, seg[1:], p)
 	case "recordings":
 		return s.recordingOp(method, seg[1:])
 	case "deviceStates":

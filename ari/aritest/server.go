@@ -54,6 +54,7 @@ type Server struct {
 	recordings     map[string]*recording
 	stored         map[string]string
 	noRecordingDir bool
+	messages       []Message // SIP MESSAGEs sent to endpoints
 	phones         map[string]*Phone
 	devices        map[string]string
 	apps           map[string]*application
