@@ -22,6 +22,22 @@ func (h *harness) until(what string, f func() bool) {
 	})
 }
 
+// ringingAfterName advances the clock (the prompt, the recording) until endpoint rings
+// and returns that leg.
+func (h *harness) ringingAfterName(endpoint string) string {
+	h.t.Helper()
+	var leg string
+	h.until(endpoint+" to ring", func() bool {
+		for _, l := range h.fake.ChannelsOn(endpoint) {
+			if st, _ := h.fake.ChannelState(l); st == "Ringing" {
+				leg = l
+			}
+		}
+		return leg != ""
+	})
+	return leg
+}
+
 func (h *harness) requested(method, pathPart string) bool {
 	for _, r := range h.fake.Requests() {
 		if r.Method == method && strings.Contains(r.Path+"?"+r.Query, pathPart) {
@@ -49,15 +65,7 @@ func TestTheCallerSaysTheirNameAndTheAssistantHearsIt(t *testing.T) {
 	if !h.requested("POST", "maxDurationSeconds=3") || !h.requested("POST", "beep=true") {
 		t.Error("the recording is not bounded to 3 s with a beep")
 	}
-	var leg string
-	h.until("the pool to ring after the name", func() bool {
-		for _, l := range h.fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := h.fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
+	leg := h.ringingAfterName("PJSIP/1002")
 	h.fake.Answer(leg)
 	h.eventually("Ann to hear the name", func() bool { return len(h.playedTo(leg)) > 0 })
 	if q := h.playedTo(leg)[0]; !strings.Contains(q, "recording%3Aexecassist-name-") {
@@ -81,15 +89,7 @@ func TestNoRecordingFolderStillAlertsThePool(t *testing.T) {
 	h := newHarness(t, namedYAML)
 	h.fake.SetRecordingFolderMissing(true)
 	caller := h.call()
-	var leg string
-	h.until("the pool to ring", func() bool {
-		for _, l := range h.fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := h.fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
+	leg := h.ringingAfterName("PJSIP/1002")
 	h.fake.Answer(leg)
 	h.eventually("connected without a name", func() bool { return h.bridged(caller, leg) })
 	if len(h.playedTo(leg)) != 0 {
@@ -120,15 +120,7 @@ func TestACallerHangingUpWhileRecordedLeavesNothing(t *testing.T) {
 func TestAnAnnouncedPushSaysTheCallersRecordedName(t *testing.T) {
 	h := newHarness(t, strings.Replace(namedYAML, "      record_caller_name: true\n", "      record_caller_name: true\n      announce_push: {enabled: true}\n", 1))
 	caller := h.call()
-	var leg string
-	h.until("the pool to ring after the name", func() bool {
-		for _, l := range h.fake.ChannelsOn("PJSIP/1002") {
-			if st, _ := h.fake.ChannelState(l); st == "Ringing" {
-				leg = l
-			}
-		}
-		return leg != ""
-	})
+	leg := h.ringingAfterName("PJSIP/1002")
 	h.fake.Answer(leg)
 	h.until("Ann connected", func() bool { return h.bridged(caller, leg) })
 	h.fac("PJSIP/1002", "#63")

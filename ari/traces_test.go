@@ -33,7 +33,8 @@ type traceLine struct {
 	Event json.RawMessage `json:"event"`
 }
 
-func readTrace(t *testing.T, name string) []json.RawMessage {
+// openTrace opens a trace, skipping the test when ../shared is not there.
+func openTrace(t *testing.T, name string) *os.File {
 	t.Helper()
 	f, err := os.Open(filepath.Join(traceDir, name+".jsonl"))
 	if os.IsNotExist(err) {
@@ -42,6 +43,12 @@ func readTrace(t *testing.T, name string) []json.RawMessage {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+func readTrace(t *testing.T, name string) []json.RawMessage {
+	t.Helper()
+	f := openTrace(t, name)
 	defer f.Close()
 	var out []json.RawMessage
 	sc := bufio.NewScanner(f)
@@ -562,13 +569,7 @@ func (r *rig) dialIn(br *ari.BridgeHandle, from, endpoint, args string, ringFor 
 // contains one of parts, from line from (1-based) up to the line before until.
 func restStatuses(t *testing.T, name string, from, until int, parts ...string) []string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(traceDir, name+".jsonl"))
-	if os.IsNotExist(err) {
-		testskip.Skip(t, "no ../shared/ari-traces beside the repository (the traces of a real Asterisk)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openTrace(t, name)
 	defer f.Close()
 	var out []string
 	sc := bufio.NewScanner(f)
