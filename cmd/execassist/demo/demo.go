@@ -199,7 +199,7 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	cleanups = append(cleanups, w.StopServing)
 	w.stop = cleanup
 	deadline := time.Now().Add(10 * time.Second)
-	for fake.Connections() == 0 {
+	for fake.Connections() == 0 || !a.Healthy() { // ready once the app has its first event
 		if time.Now().After(deadline) {
 			w.Close()
 			return nil, errors.New("demo: the app did not connect to the fake Asterisk")
