@@ -23,6 +23,7 @@ const (
 	ResFiltering     Resource = "filtering"     // callFiltering and its criteria
 	ResScreening     Resource = "screening"     // screening
 	ResAlerting      Resource = "alerting"      // alert: mode, rings, rollover, caller ID
+	ResHandOffs      Resource = "hand-offs"     // announced push, caller name capture
 	ResDivert        Resource = "divert"        // an assistant's divert
 	ResOptIn         Resource = "optin"         // an assistant's opt-in/out for one executive
 	ResCalls         Resource = "calls"         // an executive's live calls
@@ -59,7 +60,7 @@ func Allowed(cfg *config.Config, who Principal, res Resource, owner, exec string
 	}
 	self := who.Name == owner
 	switch res {
-	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResCalls,
+	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResHandOffs, ResCalls,
 		ResCallRetrieve, ResCallBridge, ResCallPush, ResCallInitiate, ResCallControl:
 		if o.Executive == nil {
 			return Access{false, owner + " does not have the executive service"}

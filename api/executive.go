@@ -371,6 +371,36 @@ var screeningSetting = setting[Screening]{res: ResScreening,
 		return nil
 	}}
 
+// HandOffs is people/{id}/executive/handOffs (ours; Webex has no such resource): how a
+// call is handed over. With announcePushEnabled a pushed call is announced to the
+// executive, who presses 1 (take), 2 (back to the assistant) or 3 (voicemail); no key
+// within announcePushTimeoutInSecs takes it. With recordCallerNameEnabled an outside
+// caller of a filtered call says their name, which the answering assistant hears.
+type HandOffs struct {
+	AnnouncePushEnabled       bool `json:"announcePushEnabled"`
+	AnnouncePushTimeoutInSecs int  `json:"announcePushTimeoutInSecs"`
+	RecordCallerNameEnabled   bool `json:"recordCallerNameEnabled"`
+}
+
+var handOffsSetting = setting[HandOffs]{res: ResHandOffs,
+	view: ofExecutive(func(cfg *config.Config, _ config.Runtime, u *config.User) HandOffs {
+		e := cfg.ExecutiveSettings(u)
+		return HandOffs{AnnouncePushEnabled: e.AnnouncePush, AnnouncePushTimeoutInSecs: int(e.AnnounceTimeout / time.Second),
+			RecordCallerNameEnabled: e.RecordCallerName}
+	}),
+	change: func(_ *config.Config, rt *config.Runtime, owner string, b *HandOffs) error {
+		if b.AnnouncePushTimeoutInSecs < 2 || b.AnnouncePushTimeoutInSecs > 30 {
+			return errorf(http.StatusBadRequest, "invalid", "announcePushTimeoutInSecs", "the executive has 2 to 30 seconds to choose, not %d", b.AnnouncePushTimeoutInSecs)
+		}
+		on, name := b.AnnouncePushEnabled, b.RecordCallerNameEnabled
+		timeout := config.Duration(time.Duration(b.AnnouncePushTimeoutInSecs) * time.Second)
+		st := execState(rt, owner)
+		st.AnnouncePush = &config.AnnouncePush{Enabled: &on, Timeout: &timeout}
+		st.RecordCallerName = &name
+		rt.Executives[owner] = st
+		return nil
+	}}
+
 // AssistantSettings is people/{id}/executive/assistant: the assistant's divert and
 // the executives they serve, with opt-in where the executive allows it.
 type AssistantSettings struct {

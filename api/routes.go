@@ -23,6 +23,8 @@ func routes() []route {
 		{method: "DELETE", pattern: people + "callFiltering/criteria/{criteriaId}", summary: "Delete a custom filter (If-Match honoured; the last one only when the type is not custom)", handle: handleCriterionDelete},
 		{method: "GET", pattern: people + "screening", summary: "Screening: on/off, alert type, locations", resp: Screening{}, handle: screeningSetting.get},
 		{method: "PUT", pattern: people + "screening", summary: "Change screening", body: Screening{}, resp: Screening{}, handle: screeningSetting.put},
+		{method: "GET", pattern: people + "handOffs", summary: "Hand-offs: announced push (the executive hears who it is and presses 1, 2 or 3), caller name capture", resp: HandOffs{}, handle: handOffsSetting.get},
+		{method: "PUT", pattern: people + "handOffs", summary: "Change the hand-offs (partial; If-Match honoured)", body: HandOffs{}, resp: HandOffs{}, handle: handOffsSetting.put},
 		{method: "GET", pattern: people + "assistant", summary: "An assistant's divert and executives (with opt-in)", resp: AssistantSettings{}, handle: assistantSetting.get},
 		{method: "PUT", pattern: people + "assistant", summary: "Change divert and opt-in/out (where the executive allows it)", body: AssistantSettings{}, resp: AssistantSettings{}, handle: assistantSetting.put},
 		{method: "GET", pattern: "/v1/people/{id}/doNotDisturb", summary: "A user's own do not disturb", resp: DoNotDisturb{}, handle: dndSetting.get},

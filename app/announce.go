@@ -45,6 +45,7 @@ func (p *pushing) announce(ctx context.Context, r *party) state {
 		return p.connect(ctx, r)
 	}
 	a.pb = pb
+	p.publish(announcingToExecutive)
 	p.s.after(p.cfg.ExecutiveSettings(p.exec).AnnounceTimeout, timerPushKey)
 	p.journal("announced to the executive", r.who)
 	return a
@@ -53,7 +54,7 @@ func (p *pushing) announce(ctx context.Context, r *party) state {
 func digitsOf(number string) string { return strings.Map(keepDigit, number) }
 
 func (a *announcingPush) handle(ctx context.Context, _ *session, m message) state {
-	if next, done := a.common(ctx, a, true, m); done {
+	if next, done := a.common(ctx, a, announcingToExecutive, m); done {
 		if next != state(a) {
 			a.s.cancel(timerPushKey)
 		}

@@ -26,6 +26,10 @@ func (h *harness) pushAnnounced() (caller, exec, push string) {
 	if h.bridged(caller, exec) || !h.fake.MOH(h.fake.BridgeOf(caller)) {
 		h.t.Error("the caller is connected to Erin (or off hold) before she decided")
 	}
+	h.eventually("the console to say Erin hears who it is", func() bool {
+		calls, _ := h.app.LiveCalls()
+		return len(calls) == 1 && calls[0].State == "announced" && len(calls[0].Ringing) == 0 && calls[0].Assistant == ""
+	})
 	return caller, exec, push
 }
 
@@ -36,6 +40,10 @@ func TestAnAnnouncedPushIsTakenWithOne(t *testing.T) {
 	caller, exec, push := h.pushAnnounced()
 	h.fake.SendDTMF(exec, "1")
 	h.eventually("Erin connected to the caller", func() bool { return h.bridged(caller, exec) && !h.fake.MOH(h.fake.BridgeOf(caller)) })
+	h.eventually("the console to say Erin has it", func() bool {
+		calls, _ := h.app.LiveCalls()
+		return len(calls) == 1 && calls[0].State == "executive"
+	})
 	h.eventually("the record to tell the announced hand-off", func() bool {
 		return h.stepShown("announced to the executive") && h.stepShown("answered after push")
 	})
@@ -53,6 +61,10 @@ func TestAnAnnouncedPushGoesBackWithTwo(t *testing.T) {
 	h.fake.SendDTMF(exec, "2") // before finishFAC moves the clock: its seconds could reach the key timeout
 	recall := h.ringing("PJSIP/1002")
 	h.eventually("Erin's leg released", func() bool { return h.gone(exec) })
+	h.eventually("the console to say it rings Ann again", func() bool {
+		calls, _ := h.app.LiveCalls()
+		return len(calls) == 1 && calls[0].State == "pushed" && len(calls[0].Ringing) == 1 && calls[0].Ringing[0] == "1002"
+	})
 	if !h.fake.MOH(h.fake.BridgeOf(caller)) {
 		t.Error("the caller is off hold while the call goes back")
 	}

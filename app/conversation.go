@@ -65,13 +65,24 @@ func newConversation(s *session, cfg *config.Config, exec *config.User, bridge *
 	v := &conversation{s: s, cli: s.env.cli, cfg: cfg, exec: exec, bridge: bridge, remote: remote,
 		parties: map[string]*party{first.id: first}, ringing: map[string]*party{},
 		answered: answeredAt, callID: callID, arrived: s.began, answeredBy: first.who}
-	v.publish(false)
+	v.publish(settled)
 	return v
 }
 
+// handOff is where an answered call stands between its parties: with them (settled),
+// on hold while phones ring for a push or its recall (ringingForPush), or on hold while
+// the executive who answered a push hears who it is (announcingToExecutive).
+type handOff uint8
+
+const (
+	settled handOff = iota
+	ringingForPush
+	announcingToExecutive
+)
+
 // publish tells the registry where the call is now.
-func (v *conversation) publish(pushing bool) {
-	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, heldHere: v.heldHere, pushing: pushing,
+func (v *conversation) publish(h handOff) {
+	c := execCall{owner: v.s.ref(), exec: v.exec.Extension, answeredAt: v.answered, held: v.held, heldHere: v.heldHere, handOff: h,
 		callerName: v.remote.name, callerNumber: v.remote.number, arrived: v.arrived, answeredBy: v.answeredBy, placedBy: v.placedBy}
 	if v.s.rec != nil {
 		c.steps = slices.Clone(v.s.rec.Steps)
@@ -84,9 +95,16 @@ func (v *conversation) publish(pushing bool) {
 			c.atExec = true
 		}
 	}
-	if pushing {
+	if h != settled {
 		c.assistant, c.device = "", ""
-		c.ringing = []string{v.exec.Extension}
+	}
+	if h == ringingForPush {
+		for _, r := range v.ringing {
+			if !slices.Contains(c.ringing, r.who) {
+				c.ringing = append(c.ringing, r.who)
+			}
+		}
+		slices.Sort(c.ringing)
 	}
 	v.s.env.registry.set(c)
 }
@@ -112,7 +130,7 @@ func (v *conversation) failOpen(ctx context.Context, s *session, reason string) 
 // lost events, phone transfers, hold, parties leaving, and the requests that end the
 // call (hang up, voicemail). It reports false for a
 // message the state handles itself.
-func (v *conversation) common(ctx context.Context, cur state, pushing bool, m message) (state, bool) {
+func (v *conversation) common(ctx context.Context, cur state, h handOff, m message) (state, bool) {
 	switch m := m.(type) {
 	case timerFired:
 		switch m.name {
@@ -126,7 +144,7 @@ func (v *conversation) common(ctx context.Context, cur state, pushing bool, m me
 		}
 		return cur, true
 	case resyncNeeded:
-		return v.resync(ctx, cur, pushing), true
+		return v.resync(ctx, cur, h), true
 	case hangupRequest:
 		m.answer(nil)
 		return v.hungUpBy(ctx, m.by), true
@@ -148,7 +166,7 @@ func (v *conversation) common(ctx context.Context, cur state, pushing bool, m me
 	switch ev := e.(type) {
 	case *ari.StasisStart:
 		if ev.ReplaceChannel != nil {
-			v.transferred(ctx, ev.Channel, ev.ReplaceChannel.ID, pushing)
+			v.transferred(ctx, ev.Channel, ev.ReplaceChannel.ID, h)
 		}
 	case *ari.BridgeBlindTransfer:
 		who := v.transferer(ev.Channel.ID)
@@ -165,25 +183,25 @@ func (v *conversation) common(ctx context.Context, cur state, pushing bool, m me
 		if id == v.remote.id {
 			return v.remoteLeft(ctx), true
 		} else if p := v.parties[id]; p != nil {
-			return v.partyLeft(ctx, cur, pushing, p), true
+			return v.partyLeft(ctx, cur, h, p), true
 		}
 		v.s.forgotten(id)
 	case *ari.ChannelHold:
 		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = true
-			v.publish(pushing)
+			v.publish(h)
 		}
 	case *ari.ChannelUnhold:
 		if p := v.parties[id]; p != nil && p.role == roleExecutive {
 			v.held = false
-			v.publish(pushing)
+			v.publish(h)
 		}
 	}
 	return cur, true
 }
 
 // resync drops parties that left while events were lost.
-func (v *conversation) resync(ctx context.Context, cur state, pushing bool) state {
+func (v *conversation) resync(ctx context.Context, cur state, h handOff) state {
 	gone := func(id string) bool {
 		_, err := v.cli.Channel().Data(ctx, ari.NewKey(ari.ChannelKey, id))
 		return errors.Is(err, ari.ErrNotFound)
@@ -193,7 +211,7 @@ func (v *conversation) resync(ctx context.Context, cur state, pushing bool) stat
 	}
 	for _, p := range v.parties {
 		if gone(p.id) {
-			if next := v.partyLeft(ctx, cur, pushing, p); next != cur {
+			if next := v.partyLeft(ctx, cur, h, p); next != cur {
 				return next
 			}
 		}
@@ -210,11 +228,11 @@ func (v *conversation) remoteLeft(ctx context.Context) state {
 	return v.end(ctx, "caller-hung-up", "the caller hung up")
 }
 
-func (v *conversation) partyLeft(ctx context.Context, cur state, pushing bool, p *party) state {
+func (v *conversation) partyLeft(ctx context.Context, cur state, h handOff, p *party) state {
 	delete(v.parties, p.id)
 	v.s.forgotten(p.id)
-	if len(v.parties)+boolInt(v.remote.id != "") >= 2 || pushing {
-		v.publish(pushing)
+	if len(v.parties)+boolInt(v.remote.id != "") >= 2 || h != settled {
+		v.publish(h)
 		return cur
 	}
 	return v.end(ctx, string(p.role)+"-hung-up", strings.TrimSpace(p.who+" ("+string(p.role)+") hung up"))

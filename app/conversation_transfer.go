@@ -14,7 +14,7 @@ import (
 // (or its remote party, when the remote side transferred), and the transferer's
 // channel, now out of the bridge, is released. A transferred-to party is neither the
 // assistant nor the executive: #63, *11 and *15 no longer act on the transferer.
-func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, replaced string, pushing bool) {
+func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, replaced string, h handOff) {
 	v.gone = append(v.gone, transferRecord{id: replaced, who: v.transferer(replaced)})
 	switch p := v.parties[replaced]; {
 	case replaced == v.remote.id:
@@ -31,7 +31,7 @@ func (v *conversation) transferred(ctx context.Context, n ari.ChannelData, repla
 	v.s.own(n.ID)
 	v.s.log.Info().Str("replaced", replaced).Str("by", n.Name).Msg("call transferred by a phone")
 	v.hangup(ctx, replaced)
-	v.publish(pushing)
+	v.publish(h)
 }
 
 // transferRecord remembers who a replaced channel was, for the transfer event that

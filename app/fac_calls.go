@@ -69,7 +69,7 @@ func (f *facCall) push(ctx context.Context) state {
 // voicemail; whoever else is on it is released.
 func (f *facCall) voicemail(ctx context.Context) state {
 	device, user := f.s.start.Channel.Device(), f.s.facUser
-	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && !c.pushing }) // most recently answered first
+	calls := f.s.env.registry.find(func(c execCall) bool { return c.device == device && c.handOff == settled }) // most recently answered first
 	if len(calls) == 0 {
 		calls = f.s.env.registry.ringingFor(user)
 	}
@@ -234,6 +234,6 @@ func (p *placing) connect(ctx context.Context) state {
 	remote := party{id: p.legID, role: roleRemote, number: p.dest}
 	v := newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)
 	v.placedBy = s.facUser
-	v.publish(false)
+	v.publish(settled)
 	return &talking{v}
 }

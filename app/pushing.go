@@ -18,7 +18,7 @@ type pushing struct {
 }
 
 func (p *pushing) handle(ctx context.Context, _ *session, m message) state {
-	if next, done := p.common(ctx, p, true, m); done {
+	if next, done := p.common(ctx, p, ringingForPush, m); done {
 		return next
 	}
 	switch m := m.(type) {
@@ -101,7 +101,7 @@ func (p *pushing) connect(ctx context.Context, r *party) state {
 	}
 	p.parties[r.id] = r
 	p.answered = p.s.env.clock.Now()
-	p.publish(false)
+	p.publish(settled)
 	p.journal("answered after push", r.who)
 	return &talking{p.conversation}
 }
@@ -127,6 +127,7 @@ func (p *pushing) recallNow(ctx context.Context) state {
 		delete(p.ringing, id)
 	}
 	next := p.ring(ctx, roleAssistant, p.recallBy, p.recallTo)
+	p.publish(ringingForPush)
 	p.journal("recalled", p.recallBy)
 	return next
 }

@@ -36,7 +36,7 @@ type execCall struct {
 	atExec       bool                // the executive is on the call
 	held         bool                // the executive's phone holds it
 	heldHere     bool                // execassist holds the far end (the console's hold)
-	pushing      bool                // on hold for the executive, who is being rung
+	handOff      handOff             // on hold for a push: phones ringing, or the executive hearing who it is
 	placedBy     string              // a call placed as the executive (#64, the API): the assistant who placed it
 	arrived      time.Time           // when the call reached execassist
 	answeredAt   time.Time           // zero while ringing
@@ -48,13 +48,16 @@ type execCall struct {
 func (c execCall) answered() bool { return !c.answeredAt.IsZero() }
 
 // state names where the call is, for people: ringing, answered (at an assistant),
-// pushed (on hold, the executive being rung), executive, bridged (executive and
+// pushed (on hold, the executive being rung), announced (on hold, the executive hearing
+// who it is), executive, bridged (executive and
 // assistant), connected (a transfer target).
 func (c execCall) state() string {
 	switch {
 	case !c.answered():
 		return "ringing"
-	case c.pushing:
+	case c.handOff == announcingToExecutive:
+		return "announced"
+	case c.handOff == ringingForPush:
 		return "pushed"
 	case c.atExec && c.assistant != "":
 		return "bridged"

@@ -15,7 +15,7 @@ import (
 type talking struct{ *conversation }
 
 func (t *talking) handle(ctx context.Context, _ *session, m message) state {
-	if next, done := t.common(ctx, t, false, m); done {
+	if next, done := t.common(ctx, t, settled, m); done {
 		return next
 	}
 	switch m := m.(type) {
@@ -63,7 +63,7 @@ func (t *talking) push(ctx context.Context, m pushRequest) (state, error) {
 	t.hangup(ctx, asst.id)
 	next := p.ring(ctx, roleExecutive, t.exec.Extension, t.exec.Devices...)
 	t.s.after(t.recallAfter(), timerRecall)
-	t.publish(true)
+	t.publish(ringingForPush)
 	t.journal("pushed", asst.who)
 	phase("pushed", t.exec.Extension)
 	return next, nil
@@ -96,7 +96,7 @@ func (t *talking) move(ctx context.Context, m moveRequest) error {
 	t.hangup(ctx, left.id)
 	t.held = false
 	_ = t.hold(ctx, false) // whoever takes the call over talks to the caller at once
-	t.publish(false)
+	t.publish(settled)
 	t.journal("retrieved by "+who, left.who)
 	return nil
 }
@@ -135,7 +135,7 @@ func (t *talking) bridgeIn(ctx context.Context, m joinRequest) error {
 	if !t.adopt(ctx, m.facCaller, m.as, who) {
 		return refusal("the calling phone hung up")
 	}
-	t.publish(false)
+	t.publish(settled)
 	t.journal("bridged by "+who, "")
 	phase("bridged", t.exec.Extension)
 	return nil
@@ -177,11 +177,11 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 			}
 		}
 		_ = v.hold(ctx, false)
-		v.publish(false)
+		v.publish(settled)
 		v.journal("transferred by "+r.leaves+" to "+r.who, r.leaves)
 		return
 	}
-	v.publish(false)
+	v.publish(settled)
 	v.journal(string(r.joins)+" by "+r.who+" (API)", r.who)
 	phase("bridged", v.exec.Extension)
 }
@@ -205,7 +205,7 @@ func (v *conversation) hold(ctx context.Context, on bool) error {
 		return fmt.Errorf("hold: %w", err)
 	}
 	v.heldHere = on
-	v.publish(false)
+	v.publish(settled)
 	v.journal(map[bool]string{true: "held", false: "resumed"}[on], "")
 	return nil
 }

@@ -322,6 +322,7 @@ function stateText(c) {
     case "ringing": s = t("stateRinging", { who: (c.ringing || []).map(personName).join(", ") || "…" }); break;
     case "answered": s = t(c.direction === "outgoing" ? "stateOutgoing" : "stateAnswered", { who }); break;
     case "pushed": s = t("statePushed", { exec }); break;
+    case "announced": s = t("stateAnnounced", { exec }); break;
     case "executive": s = t("stateExecutive", { exec }); break;
     case "bridged": s = t("stateBridged", { exec, who }); break;
     default: s = t("stateConnected");
@@ -361,7 +362,7 @@ function callActions(c) {
   // The executive bridges into a call at an assistant; an assistant only into the
   // executive's own call (never a colleague's: the API refuses it).
   const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive";
-  if (!me.admin && c.state !== "ringing" && c.state !== "pushed" && c.assistant !== me.user && mayBridge)
+  if (!me.admin && !["ringing", "pushed", "announced"].includes(c.state) && c.assistant !== me.user && mayBridge)
     out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
   // Send to the executive's voicemail: a ringing call (anyone who sees it), a call to
   // the executive one is on.
@@ -369,7 +370,7 @@ function callActions(c) {
     out.push(act(t("voicemail"), t("voicemailLabel", { caller, exec }), "voicemail"));
   // Hold, resume and hang up: whoever is on the call (the API refuses anyone else).
   const onIt = isMine(c) || (me.user === c.executive && (c.state === "executive" || c.state === "bridged"));
-  if (onIt && c.state !== "ringing" && c.state !== "pushed") {
+  if (onIt && !["ringing", "pushed", "announced"].includes(c.state)) {
     out.push(c.held ? act(t("resume"), t("resumeLabel", { caller }), "resume") : act(t("hold"), t("holdLabel", { caller }), "hold"));
     out.push(act(t("hangup"), t("hangupLabel", { caller }), "hangup"));
     if (!me.admin) out.push(h("button", { type: "button", "data-action": "transfer", "aria-expanded": String(state.transferOpen === c.id),
@@ -633,7 +634,11 @@ function executiveSettings(id) {
       { key: "clidNameMode", type: "select", options: ["EXECUTIVE", "EXECUTIVE_ORIGINATOR", "ORIGINATOR_EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
       { key: "customCLIDName", type: "text", showIf: (v) => v.clidNameMode === "CUSTOM" },
       { key: "clidPhoneNumberMode", type: "select", options: ["EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
-      { key: "customCLIDPhoneNumber", type: "text", showIf: (v) => v.clidPhoneNumberMode === "CUSTOM" }] }));
+      { key: "customCLIDPhoneNumber", type: "text", showIf: (v) => v.clidPhoneNumberMode === "CUSTOM" }] }),
+    settingForm({ title: t("handOffsTitle"), path: base + "handOffs", fields: [
+      { key: "announcePushEnabled", type: "checkbox" },
+      { key: "announcePushTimeoutInSecs", type: "number", min: 2, max: 30, showIf: (v) => v.announcePushEnabled },
+      { key: "recordCallerNameEnabled", type: "checkbox" }] }));
 }
 
 // poolForm: the assistants in alerting order; reorder, add, remove (executive, admin);

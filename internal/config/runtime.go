@@ -42,6 +42,9 @@ type ExecutiveState struct {
 	AllowOptInOut *bool      `json:"allow_opt_in_out,omitempty"`
 	Alerting      *Alerting  `json:"alerting,omitempty"`
 	Screening     *Screening `json:"screening,omitempty"`
+	// AnnouncePush and RecordCallerName are the hand-offs card (API handOffs).
+	AnnouncePush     *AnnouncePush `json:"announce_push,omitempty"`
+	RecordCallerName *bool         `json:"record_caller_name,omitempty"`
 }
 
 // AssistantState is what an assistant changed: opt-in/out per executive, divert.
@@ -85,6 +88,12 @@ func WithRuntime(cfg *Config, rt Runtime) *Config {
 		}
 		if st.Screening != nil {
 			e.Screening = st.Screening
+		}
+		if st.AnnouncePush != nil {
+			e.AnnouncePush = st.AnnouncePush
+		}
+		if st.RecordCallerName != nil {
+			e.RecordCallerName = st.RecordCallerName
 		}
 		u.Executive = &e
 	}

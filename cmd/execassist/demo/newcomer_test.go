@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestANewcomerDoesEveryHandOffInTheDemo(t *testing.T) {
 				}
 			}
 			return false
-		})
+		}, func() string { calls, _ := w.App.LiveCalls(); return fmt.Sprintf("the live calls: %+v", calls) })
 	}
 
 	// 1. Answer from the console, push to Erin, bridge in.
