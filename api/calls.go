@@ -159,6 +159,9 @@ type Me struct {
 	Executive   bool     `json:"executive,omitempty"`
 	Assistant   bool     `json:"assistant,omitempty"`
 	Executives  []string `json:"executives,omitempty"` // whose pool the user is in
+	// Withheld lists, per executive of Executives, the permissions that executive
+	// withholds from this assistant (the page hides what would be refused).
+	Withheld map[string][]config.Permission `json:"withheld,omitempty"`
 	// Schedules are the schedule names custom filters may use.
 	Schedules []string `json:"schedules"`
 	// CSRFToken is the session's, for the page after a reload (cookie sessions only).
@@ -180,6 +183,14 @@ func handleMe(s *Server, w http.ResponseWriter, r *request) error {
 		for _, e := range cfg.Users {
 			if e.Executive != nil && slices.Contains(e.Executive.Assistants, u.Extension) {
 				me.Executives = append(me.Executives, e.Extension)
+				for _, p := range config.AllPermissions {
+					if !e.Executive.Permits(u.Extension, p) {
+						if me.Withheld == nil {
+							me.Withheld = map[string][]config.Permission{}
+						}
+						me.Withheld[e.Extension] = append(me.Withheld[e.Extension], p)
+					}
+				}
 			}
 		}
 	}

@@ -43,7 +43,9 @@ func (s *Server) allow(r *request, res Resource, owner, exec string, write bool)
 		return errorf(http.StatusNotFound, "not_found", "", "no user %q", owner)
 	}
 	if a := Allowed(cfg, r.who, res, owner, exec, write); !a.OK {
-		return errorf(http.StatusForbidden, "forbidden", "", "%s", a.Why)
+		e := errorf(http.StatusForbidden, "forbidden", "", "%s", a.Why)
+		e.permission = a.Permission
+		return e
 	}
 	return nil
 }
@@ -242,7 +244,7 @@ var poolSetting = setting[AssignedAssistants]{res: ResPool,
 		}
 		return out
 	}),
-	change: func(_ *config.Config, rt *config.Runtime, owner string, b *AssignedAssistants) error {
+	change: func(cfg *config.Config, rt *config.Runtime, owner string, b *AssignedAssistants) error {
 		st := execState(rt, owner)
 		ids := slices.Clone(b.AssistantIDs)
 		if ids == nil {
@@ -250,6 +252,17 @@ var poolSetting = setting[AssignedAssistants]{res: ResPool,
 		}
 		allow := b.AllowOptInOutEnabled
 		st.Assistants, st.AllowOptInOut = &ids, &allow
+		// An assistant who leaves the pool loses their narrowed permissions: back in it,
+		// they start with every permission, as a newcomer does.
+		perms := map[string]config.AssistantPermissions{}
+		if u := cfg.User(owner); u != nil && u.Executive != nil {
+			for ext, p := range u.Executive.AssistantPermissions {
+				if slices.Contains(ids, ext) {
+					perms[ext] = p
+				}
+			}
+		}
+		st.AssistantPermissions = &perms
 		rt.Executives[owner] = st
 		return nil
 	}}

@@ -14,6 +14,8 @@ func routes() []route {
 		{method: "PUT", pattern: people + "alert", summary: "Change alerting (partial; If-Match honoured)", body: Alert{}, resp: Alert{}, handle: alertSetting.put},
 		{method: "GET", pattern: people + "assignedAssistants", summary: "The pool, in alerting order, and whether assistants may opt in/out", resp: AssignedAssistants{}, handle: poolSetting.get},
 		{method: "PUT", pattern: people + "assignedAssistants", summary: "Change the pool (executive or admin only)", body: AssignedAssistants{}, resp: AssignedAssistants{}, handle: poolSetting.put},
+		{method: "GET", pattern: people + "assistantPermissions", summary: "What each assistant of the pool may do for the executive (receive filtered calls, place calls, change settings, pick up held calls, join calls)", resp: AssistantPermissionsList{}, handle: permissionsSetting.get},
+		{method: "PUT", pattern: people + "assistantPermissions", summary: "Change what assistants may do (executive or admin only; listed assistants and fields only)", body: AssistantPermissionsList{}, resp: AssistantPermissionsList{}, handle: permissionsSetting.put},
 		{method: "GET", pattern: people + "availableAssistants", summary: "Users with the assistant service not yet in the pool", resp: Available{}, handle: availableSetting.get},
 		{method: "GET", pattern: people + "callFiltering", summary: "Call filtering: on/off, type, criteria", resp: CallFiltering{}, handle: filteringSetting.get},
 		{method: "PUT", pattern: people + "callFiltering", summary: "Change call filtering (the BLF lamp follows)", body: CallFiltering{}, resp: CallFiltering{}, handle: filteringSetting.put},

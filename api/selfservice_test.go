@@ -210,7 +210,7 @@ func TestEveryPeopleRouteForEveryRole(t *testing.T) {
 	}
 	var c CriterionDetail
 	json.Unmarshal([]byte(body), &c)
-	execRes := []string{"alert", "assignedAssistants", "availableAssistants", "callFiltering", "screening", "handOffs", "callFiltering/criteria/{criteriaId}"}
+	execRes := []string{"alert", "assignedAssistants", "availableAssistants", "callFiltering", "screening", "handOffs", "assistantPermissions", "callFiltering/criteria/{criteriaId}"}
 	allowed := map[string]map[string]bool{} // user -> "METHOD resource" -> allowed
 	for _, u := range []string{"1001", "1002", "1004", "1005", "root"} {
 		allowed[u] = map[string]bool{}
@@ -219,7 +219,7 @@ func TestEveryPeopleRouteForEveryRole(t *testing.T) {
 		for _, m := range []string{"GET", "PUT"} {
 			allowed["1001"][m+" "+res] = true
 			allowed["root"][m+" "+res] = true
-			allowed["1002"][m+" "+res] = res != "availableAssistants" && !(m == "PUT" && res == "assignedAssistants")
+			allowed["1002"][m+" "+res] = res != "availableAssistants" && !(m == "PUT" && (res == "assignedAssistants" || res == "assistantPermissions"))
 		}
 	}
 	for _, res := range []string{"assistant", "doNotDisturb"} {

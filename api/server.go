@@ -172,6 +172,8 @@ type apiError struct {
 	message string
 	field   string
 	header  http.Header
+	// permission: the assistant permission withheld (a 403 says which).
+	permission config.Permission
 }
 
 func (e *apiError) Error() string { return e.message }
@@ -189,6 +191,10 @@ type errorDetail struct {
 	Message string   `json:"message"`
 	Field   string   `json:"field,omitempty"`
 	Details []string `json:"details,omitempty"`
+	// Permission is the assistant permission the executive withheld, when a 403 is for
+	// that: receive_filtered_calls, place_calls, change_settings, pick_up_held_calls,
+	// join_calls.
+	Permission config.Permission `json:"permission,omitempty"`
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg, field string) {
@@ -205,7 +211,7 @@ func writeErr(w http.ResponseWriter, err error) {
 		for k, v := range ae.header {
 			w.Header()[k] = v
 		}
-		writeError(w, ae.status, ae.code, ae.message, ae.field)
+		writeJSON(w, ae.status, errorBody{errorDetail{Code: ae.code, Message: ae.message, Field: ae.field, Permission: ae.permission}})
 	case errors.As(err, &ce):
 		d := errorDetail{Code: "invalid", Message: "the change is not valid"}
 		for i, e := range ce {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/execassist/execassist/internal/config"
@@ -174,18 +175,33 @@ func initiate(cfg *config.Config, f FAC, u *config.User, rest string, codes conf
 	}
 	f.Executive = e.Extension
 	dest := rest[len(ext):]
+	withheld := func(p config.Permission) FAC {
+		return f.refuse(RefusedNotAllowed, u.Extension+" ("+u.Name+") may not "+p.Words()+" for "+e.Extension+" ("+e.Name+")")
+	}
 	switch {
 	case dest == "":
+		if !slices.ContainsFunc([]config.Permission{config.PlaceCalls, config.PickUpHeldCalls, config.JoinCalls},
+			func(p config.Permission) bool { return e.Executive.Permits(u.Extension, p) }) {
+			return withheld(config.PlaceCalls) // nothing to prompt for
+		}
 		f.Need = "destination"
 		return f
 	case dest == codes.Retrieve:
+		if !e.Executive.Permits(u.Extension, config.PickUpHeldCalls) {
+			return withheld(config.PickUpHeldCalls)
+		}
 		f.Special = "retrieve"
 		f.why("take the executive's held call")
 		return f
 	case dest == codes.Bridge:
+		if !e.Executive.Permits(u.Extension, config.JoinCalls) {
+			return withheld(config.JoinCalls)
+		}
 		f.Special = "bridge"
 		f.why("join the executive's answered call")
 		return f
+	case !e.Executive.Permits(u.Extension, config.PlaceCalls):
+		return withheld(config.PlaceCalls)
 	case dest == codes.E164:
 		// *14 alone: the number follows at the prompt (seed 002), after the +.
 		f.Need = "destination"

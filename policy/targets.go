@@ -8,8 +8,9 @@ import (
 	"github.com/execassist/execassist/internal/config"
 )
 
-// availableAssistants lists the pool's assistants to alert, in order: opted-out (where
-// allowed) and do-not-disturb ones skipped, a divert reached through the dial gate as
+// availableAssistants lists the pool's assistants to alert, in order: those without the
+// receive_filtered_calls permission, opted-out (where allowed) and do-not-disturb ones
+// skipped, a divert reached through the dial gate as
 // the executive u (a refused divert skips the assistant).
 func availableAssistants(cfg *config.Config, rt config.Runtime, u *config.User, eff config.Effective, d *Decision) []Target {
 	var out []Target
@@ -17,6 +18,10 @@ func availableAssistants(cfg *config.Config, rt config.Runtime, u *config.User, 
 	for _, ext := range e.Assistants {
 		a := cfg.User(ext)
 		if a == nil || a.Assistant == nil {
+			continue
+		}
+		if !e.Permits(ext, config.ReceiveFilteredCalls) {
+			d.why("assistant %s (%s) may not receive %s's filtered calls: skipped", ext, a.Name, exec)
 			continue
 		}
 		ast := rt.Assistants[ext]

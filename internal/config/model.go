@@ -289,10 +289,14 @@ type Admin struct {
 
 // Executive is the Executive service on a user.
 type Executive struct {
-	Assistants    []string  `yaml:"assistants,omitempty,flow"` // extensions, in alerting order
-	AllowOptInOut *bool     `yaml:"allow_opt_in_out,omitempty"`
-	Filtering     Filtering `yaml:"filtering,omitempty"`
-	Settings      `yaml:",inline"`
+	Assistants    []string `yaml:"assistants,omitempty,flow"` // extensions, in alerting order
+	AllowOptInOut *bool    `yaml:"allow_opt_in_out,omitempty"`
+	// AssistantPermissions narrows what one assistant of the pool may do for this
+	// executive (by extension); an assistant not listed, or a permission not set, is
+	// allowed: the pool behaves as it always has.
+	AssistantPermissions map[string]AssistantPermissions `yaml:"assistant_permissions,omitempty"`
+	Filtering            Filtering                       `yaml:"filtering,omitempty"`
+	Settings             `yaml:",inline"`
 }
 
 // OptInOutAllowed: assistants may opt in and out only where the executive allows it

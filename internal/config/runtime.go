@@ -35,13 +35,15 @@ func (rt Runtime) FilteringOn(u *User) (on bool, source string) {
 // later re-import changes what nobody has touched and keeps what users set.
 type ExecutiveState struct {
 	// Filtering is #61/#62 and the API's callFiltering.enabled.
-	Filtering     *bool      `json:"filtering,omitempty"`
-	FilterMode    *string    `json:"filter_mode,omitempty"`
-	Filters       *[]Filter  `json:"filters,omitempty"`
-	Assistants    *[]string  `json:"assistants,omitempty"`
-	AllowOptInOut *bool      `json:"allow_opt_in_out,omitempty"`
-	Alerting      *Alerting  `json:"alerting,omitempty"`
-	Screening     *Screening `json:"screening,omitempty"`
+	Filtering     *bool     `json:"filtering,omitempty"`
+	FilterMode    *string   `json:"filter_mode,omitempty"`
+	Filters       *[]Filter `json:"filters,omitempty"`
+	Assistants    *[]string `json:"assistants,omitempty"`
+	AllowOptInOut *bool     `json:"allow_opt_in_out,omitempty"`
+	// AssistantPermissions replaces the provisioned per-assistant permissions.
+	AssistantPermissions *map[string]AssistantPermissions `json:"assistant_permissions,omitempty"`
+	Alerting             *Alerting                        `json:"alerting,omitempty"`
+	Screening            *Screening                       `json:"screening,omitempty"`
 	// AnnouncePush and RecordCallerName are the hand-offs card (API handOffs).
 	AnnouncePush     *AnnouncePush `json:"announce_push,omitempty"`
 	RecordCallerName *bool         `json:"record_caller_name,omitempty"`
@@ -71,8 +73,20 @@ func WithRuntime(cfg *Config, rt Runtime) *Config {
 			continue
 		}
 		e := *u.Executive
+		if st.AssistantPermissions != nil {
+			e.AssistantPermissions = *st.AssistantPermissions
+		}
 		if st.Assistants != nil {
 			e.Assistants = slices.Clone(*st.Assistants)
+			// Permissions are for pool members only (the pool's API write also keeps them
+			// so, so that an assistant who rejoins starts with every permission).
+			kept := map[string]AssistantPermissions{}
+			for ext, perms := range e.AssistantPermissions {
+				if slices.Contains(e.Assistants, ext) {
+					kept[ext] = perms
+				}
+			}
+			e.AssistantPermissions = kept
 		}
 		if st.AllowOptInOut != nil {
 			e.AllowOptInOut = st.AllowOptInOut

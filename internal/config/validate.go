@@ -583,6 +583,11 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		}
 		seen[ext] = true
 	}
+	for _, ext := range slices.Sorted(maps.Keys(e.AssistantPermissions)) {
+		if !seen[ext] {
+			v.add(p+".assistant_permissions."+ext, "%q is not in the pool (assistants): permissions are for assistants of this executive", ext)
+		}
+	}
 	f := e.Filtering
 	v.enum(p+".filtering.mode", f.Mode, filterModes)
 	if f.Mode == "custom" && len(f.Filters) == 0 {
