@@ -74,6 +74,13 @@ func summaries(cfg *config.Config, rt config.Runtime, phones map[string]app.Phon
 		sc, _ := screeningSetting.view(cfg, rt, u.Extension)
 		pool, _ := poolSetting.view(cfg, rt, u.Extension)
 		al, _ := alertSetting.view(cfg, rt, u.Extension)
+		for i, a := range pool.Assistants {
+			for _, p := range config.AllPermissions {
+				if !u.Executive.Permits(a.ID, p) {
+					pool.Assistants[i].Withheld = append(pool.Assistants[i].Withheld, p)
+				}
+			}
+		}
 		out = append(out, ExecutiveSummary{ID: u.Extension, DisplayName: u.Name, FilteringEnabled: f.Enabled, FilterType: f.FilterType,
 			ScreeningEnabled: sc.Enabled, DoNotDisturb: rt.OnDND(u.Extension), Assistants: pool.Assistants, CallsTo: callsToChoices(cfg, &u),
 			Phone:   string(phones[u.Extension]),

@@ -215,6 +215,9 @@ type Person struct {
 	ID           string `json:"id"`
 	DisplayName  string `json:"displayName"`
 	OptInEnabled *bool  `json:"optInEnabled,omitempty"`
+	// Withheld (the event stream's summaries only): the permissions the executive
+	// withholds from this assistant, so that the console offers only what is allowed.
+	Withheld []config.Permission `json:"withheld,omitempty"`
 }
 
 // AssignedAssistants is people/{id}/executive/assignedAssistants. A write sets

@@ -168,10 +168,13 @@ function openStream() {
   });
   es.addEventListener("setting", (m) => {
     const s = JSON.parse(m.data);
+    const couldChange = !withheld(s.id, "change_settings");
     state.execs.set(s.id, s);
+    // What I may change of this executive's changed: their settings are drawn again.
+    if (couldChange === withheld(s.id, "change_settings") && state.tab === "executives" && state.chosenExec === s.id) render();
     renderExecutiveStrip();
     renderCalls();
-    for (const o of document.querySelectorAll("#callas-exec option")) o.textContent = personName(o.value) + " (" + o.value + ")";
+    refreshCallAs();
     if (state.tab === "executives" && !state.chosenExec) render();
   });
 }
@@ -272,7 +275,7 @@ function renderExecutiveStrip() {
   const items = [...state.execs.values()].sort((a, b) => a.id.localeCompare(b.id));
   strip.replaceChildren(...items.map((e) => {
     const id = "filter-" + slug(e.id);
-    const sw = h("input", { type: "checkbox", id, role: "switch", checked: e.filteringEnabled,
+    const sw = h("input", { type: "checkbox", id, role: "switch", checked: e.filteringEnabled, disabled: withheld(e.id, "change_settings"),
       on: { change: async (ev) => {
         ev.target.disabled = true;
         const r = await api("PUT", `/v1/people/${encodeURIComponent(e.id)}/executive/callFiltering`, { enabled: ev.target.checked });
@@ -361,7 +364,7 @@ function callActions(c) {
     out.push(act(t("retrieve"), t("retrieveLabel", { caller, exec }), "retrieve"));
   // The executive bridges into a call at an assistant; an assistant only into the
   // executive's own call (never a colleague's: the API refuses it).
-  const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive";
+  const mayBridge = me.user === c.executive ? c.state !== "executive" : c.state === "executive" && !withheld(c.executive, "join_calls");
   if (!me.admin && !["ringing", "pushed", "announced"].includes(c.state) && c.assistant !== me.user && mayBridge)
     out.push(act(t("bridge"), t("bridgeLabel", { caller }), "bridge"));
   // Send to the executive's voicemail: a ringing call (anyone who sees it), a call to
@@ -465,6 +468,7 @@ function callAsForm() {
     field("callas-exec", t("callAsExecutive"), h("select", { id: "callas-exec" }, execs.map((x) => h("option", { value: x, text: personName(x) + " (" + x + ")" })))),
     field("callas-number", t("callAsNumber"), h("input", { id: "callas-number", inputmode: "tel", autocomplete: "off", required: true, pattern: "[0-9*#+ .\\(\\)\\-]{1,40}" })),
     h("button", { type: "submit", text: t("callAsButton") }), said);
+  setTimeout(refreshCallAs);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const exec = $("#callas-exec").value, number = $("#callas-number").value.trim();
@@ -473,6 +477,22 @@ function callAsForm() {
     said.className = r.ok ? "muted" : "error";
   });
   return form;
+}
+
+// refreshCallAs names the executives in "Call as" and offers only those who let me
+// place calls as them (the form hides when none does).
+function refreshCallAs() {
+  const sel = $("#callas-exec");
+  if (!sel) return;
+  for (const o of sel.options) {
+    o.textContent = personName(o.value) + " (" + o.value + ")";
+    o.disabled = o.hidden = withheld(o.value, "place_calls");
+  }
+  if (sel.selectedOptions[0] && sel.selectedOptions[0].disabled) {
+    const open = [...sel.options].find((o) => !o.disabled);
+    if (open) sel.value = open.value;
+  }
+  $("#call-as").hidden = ![...sel.options].some((o) => !o.disabled);
 }
 
 // ---- settings forms ------------------------------------------------------------------------
@@ -617,14 +637,17 @@ function executiveSettings(id) {
   const me = state.me;
   const poolEditable = me.admin || me.user === id;
   const base = people(id) + "/executive/";
+  // An assistant from whom the executive withholds changing settings reads them only.
+  const readOnly = withheld(id, "change_settings");
   return h("div", { class: "settings", "data-exec": id },
     poolForm(base, poolEditable),
-    filteringCard(base),
-    settingForm({ title: t("screeningTitle"), path: base + "screening", extraErrors: ["alertLocations"], fields: [
+    permissionsForm(base, poolEditable),
+    filteringCard(base, readOnly),
+    settingForm({ title: t("screeningTitle"), path: base + "screening", readOnly, extraErrors: ["alertLocations"], fields: [
       { key: "enabled", type: "checkbox" }, { key: "alertType", type: "select", options: ["SILENT", "RING_SPLASH"] },
       { key: "alertMobilityLocationEnabled", type: "checkbox" }, { key: "alertAnywhereLocationEnabled", type: "checkbox" },
       { key: "alertSharedCallAppearanceLocationEnabled", type: "checkbox" }] }),
-    settingForm({ title: t("alertingTitle"), path: base + "alert", fields: [
+    settingForm({ title: t("alertingTitle"), path: base + "alert", readOnly, fields: [
       { key: "alertingMode", type: "select", options: ["SIMULTANEOUS", "SEQUENTIAL"] },
       { key: "nextAssistantNumberOfRings", type: "number", min: 1, max: 20, showIf: (v) => v.alertingMode === "SEQUENTIAL" },
       { key: "rolloverEnabled", type: "checkbox" },
@@ -635,10 +658,47 @@ function executiveSettings(id) {
       { key: "customCLIDName", type: "text", showIf: (v) => v.clidNameMode === "CUSTOM" },
       { key: "clidPhoneNumberMode", type: "select", options: ["EXECUTIVE", "ORIGINATOR", "CUSTOM"] },
       { key: "customCLIDPhoneNumber", type: "text", showIf: (v) => v.clidPhoneNumberMode === "CUSTOM" }] }),
-    settingForm({ title: t("handOffsTitle"), path: base + "handOffs", fields: [
+    settingForm({ title: t("handOffsTitle"), path: base + "handOffs", readOnly, fields: [
       { key: "announcePushEnabled", type: "checkbox" },
       { key: "announcePushTimeoutInSecs", type: "number", min: 2, max: 30, showIf: (v) => v.announcePushEnabled },
       { key: "recordCallerNameEnabled", type: "checkbox" }] }));
+}
+
+// withheld: the executive withholds permission perm from me, one of their assistants
+// (the stream's summary says so; the API would refuse).
+function withheld(exec, perm) {
+  if (state.me.admin || state.me.user === exec) return false;
+  const e = state.execs.get(exec);
+  const mine = e && (e.assistants || []).find((a) => a.id === state.me.user);
+  return !!(mine && (mine.withheld || []).includes(perm));
+}
+
+const permissionKeys = ["receiveFilteredCallsEnabled", "placeCallsEnabled", "changeSettingsEnabled", "pickUpHeldCallsEnabled", "joinCallsEnabled"];
+
+// permissionsForm: what each assistant of the pool may do for the executive, a row of
+// checkboxes per assistant; the executive (or an admin) changes it, an assistant reads it.
+function permissionsForm(base, editable) {
+  const path = base + "assistantPermissions";
+  const form = h("form", { class: "card", id: "permissions", "aria-labelledby": "permissions-h", "data-path": path });
+  const status = h("p", { class: "status", role: "status" });
+  const box = (a, k) => "perm-" + slug(a.id) + "-" + k;
+  let rows = [];
+  function draw(cur) {
+    rows = cur.assistants;
+    form.replaceChildren(h("h2", { id: "permissions-h", text: t("permissionsTitle") }),
+      ...(rows.length ? rows.map((a) => h("fieldset", { class: "permissions", "data-assistant": a.id },
+        h("legend", { text: (a.displayName || a.id) + " (" + a.id + ")" }),
+        permissionKeys.map((k) => h("label", { class: "choice" }, h("input", { type: "checkbox", id: box(a, k), checked: !!a[k], disabled: !editable,
+          "aria-label": t("permissionOf", { what: t(k), name: a.displayName || a.id }) }), " ", t(k)))))
+        : [h("p", { class: "muted", text: t("poolEmpty") })]),
+      h("p", { class: "field-error", role: "alert", "data-error-for": "assistants" }));
+    if (editable && rows.length) form.append(h("button", { type: "submit", text: t("save") }));
+    form.append(status);
+  }
+  const body = () => ({ assistants: rows.map((a) => Object.fromEntries([["id", a.id]].concat(
+    permissionKeys.map((k) => [k, form.querySelector("#" + box(a, k)).checked])))) });
+  form.addEventListener("change", () => saidUnsaved(status));
+  return resourceForm(form, status, path, t("permissionsTitle"), draw, body);
 }
 
 // poolForm: the assistants in alerting order; reorder, add, remove (executive, admin);
@@ -703,10 +763,10 @@ function poolForm(base, editable) {
 }
 
 // filteringCard: on/off and type (a setting form) and the custom filters with an editor.
-function filteringCard(base) {
+function filteringCard(base, readOnly) {
   const box = h("div", { class: "filtering" });
   const path = base + "callFiltering";
-  const typeForm = settingForm({ title: t("filteringTitle"), path, extraErrors: ["criteria"], fields: [
+  const typeForm = settingForm({ title: t("filteringTitle"), path, readOnly, extraErrors: ["criteria"], fields: [
     { key: "enabled", type: "checkbox" },
     { key: "filterType", type: "select", options: ["ALL_CALLS", "ALL_INTERNAL_CALLS", "ALL_EXTERNAL_CALLS", "CUSTOM_CALL_FILTERS"] }] });
   const crit = h("section", { class: "card", id: "criteria", "aria-labelledby": "criteria-h" });
@@ -725,20 +785,20 @@ function filteringCard(base) {
         h("span", { class: "name", text: c.filterName }),
         h("span", { class: "muted", text: c.filterEnabled ? t("filterYes") : t("filterNo") }),
         c.activationEnabled && !inEffect ? h("span", { class: "badge notice", text: t("notInEffect") }) : null,
-        h("label", {}, h("input", { type: "checkbox", checked: c.activationEnabled, "aria-label": t("activeSwitch", { name: c.filterName }),
+        h("label", {}, h("input", { type: "checkbox", checked: c.activationEnabled, disabled: readOnly, "aria-label": t("activeSwitch", { name: c.filterName }),
           on: { change: async (ev) => {
             const w = await api("PUT", `${path}/criteria/${c.id}`, { activationEnabled: ev.target.checked });
             if (!w.ok) { ev.target.checked = !ev.target.checked; status.textContent = errorOf(w).message; status.className = "status error"; return; }
             await typeForm.refreshETag();
           } } }), " ", t("activationEnabled")),
-        h("button", { type: "button", "aria-label": t("editFilter", { name: c.filterName }), on: { click: () => editor(c.id) } }, t("edit")),
-        h("button", { type: "button", "aria-label": t("deleteFilter", { name: c.filterName }), on: { click: async () => {
+        readOnly ? null : h("button", { type: "button", "aria-label": t("editFilter", { name: c.filterName }), on: { click: () => editor(c.id) } }, t("edit")),
+        readOnly ? null : h("button", { type: "button", "aria-label": t("deleteFilter", { name: c.filterName }), on: { click: async () => {
           const w = await api("DELETE", `${path}/criteria/${c.id}`);
           if (!w.ok) { status.textContent = errorOf(w).message; status.className = "status error"; return; }
           load(true);
         } } }, t("del")))))
         : h("p", { class: "muted", text: t("noCriteria") }),
-      h("button", { type: "button", id: "add-filter", on: { click: () => editor("") } }, t("addFilter")), status);
+      readOnly ? h("p", { class: "muted", text: t("settingsWithheld") }) : h("button", { type: "button", id: "add-filter", on: { click: () => editor("") } }, t("addFilter")), status);
   }
   // editor opens the filter form: a new filter (id "") or an existing one (with its ETag).
   async function editor(id) {
