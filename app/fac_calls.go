@@ -230,6 +230,7 @@ func (p *placing) connect(ctx context.Context) state {
 		return nil
 	}
 	p.entry.Outcome, p.entry.AnsweredBy = "initiated", p.dest
+	s.markCDR(ctx, reasonInitiate, me.ID, p.legID)
 	first := &party{id: me.ID, role: roleAssistant, who: s.facUser, device: me.Device()}
 	remote := party{id: p.legID, role: roleRemote, number: p.dest}
 	v := newConversation(s, p.cfg, p.exec, bridge, remote, first, me.ID, answeredAt)

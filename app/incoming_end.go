@@ -29,6 +29,7 @@ func (c *incomingCall) rollover(ctx context.Context, why string) state {
 	action, to := c.dec.Rollover.Action, c.dec.RolloverTo
 	c.s.log.Info().Str("executive", c.exec).Str("why", why).Str("action", action).Msg("rollover")
 	c.dec.Reasons = append(c.dec.Reasons, "rollover: "+why)
+	c.s.markCDR(ctx, reasonRollover, c.caller.ID)
 	if to.Endpoint != "" {
 		t := policy.Target{Who: "forward", Location: "forward", Endpoints: []string{to.Endpoint}}
 		if c.startTargets(ctx, []policy.Target{t}, legForward) == 0 {
@@ -94,6 +95,7 @@ func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) 
 func (c *incomingCall) toVoicemail(ctx context.Context, by string) state {
 	c.releaseLegs(ctx)
 	c.dec.Reasons = append(c.dec.Reasons, "sent to voicemail by "+by)
+	c.s.markCDR(ctx, reasonVoicemail, c.caller.ID)
 	c.continueTo(ctx, policy.VoicemailTarget(c.cfg.User(c.exec), c.cfg.EffectiveDialing()))
 	return c.finish(ctx, "sent-to-voicemail")
 }

@@ -33,6 +33,12 @@ func (c *incomingCall) alert(ctx context.Context) state {
 	if c.setupExpired() {
 		return &ringing{c} // legs failed for our lateness, not the assistants': the caller is continued
 	}
+	c.s.markCDR(ctx, reasonForwarded, c.caller.ID)
+	for _, t := range c.dec.Assistants {
+		if t.Location == "divert" {
+			c.s.markCDR(ctx, reasonDivert, c.caller.ID)
+		}
+	}
 	phase("alerted", c.exec)
 	return c.checkExhausted(ctx)
 }

@@ -40,6 +40,8 @@ type session struct {
 	res resources
 	// rec is the call's record, written once by the teardown (nil: nothing to record).
 	rec *store.JournalEntry
+	// cdr are the reasons written to the call's CDR userfield so far (markCDR).
+	cdr []cdrReason
 	// releases are hang-ups running in the background; the session waits for them
 	// only when it ends.
 	releases sync.WaitGroup

@@ -64,6 +64,7 @@ func (t *talking) push(ctx context.Context, m pushRequest) (state, error) {
 	next := p.ring(ctx, roleExecutive, t.exec.Extension, t.exec.Devices...)
 	t.s.after(t.recallAfter(), timerRecall)
 	t.publish(ringingForPush)
+	t.s.markCDR(ctx, reasonPush, t.remote.id)
 	t.journal("pushed", asst.who)
 	phase("pushed", t.exec.Extension)
 	return next, nil
@@ -97,6 +98,7 @@ func (t *talking) move(ctx context.Context, m moveRequest) error {
 	t.held = false
 	_ = t.hold(ctx, false) // whoever takes the call over talks to the caller at once
 	t.publish(settled)
+	t.s.markCDR(ctx, reasonRetrieve, t.remote.id)
 	t.journal("retrieved by "+who, left.who)
 	return nil
 }
@@ -136,6 +138,7 @@ func (t *talking) bridgeIn(ctx context.Context, m joinRequest) error {
 		return refusal("the calling phone hung up")
 	}
 	t.publish(settled)
+	t.s.markCDR(ctx, reasonBridge, t.remote.id)
 	t.journal("bridged by "+who, "")
 	phase("bridged", t.exec.Extension)
 	return nil
@@ -182,6 +185,7 @@ func (v *conversation) joined(ctx context.Context, r *party) {
 		return
 	}
 	v.publish(settled)
+	v.s.markCDR(ctx, map[ringJoin]cdrReason{ringRetrieve: reasonRetrieve, ringBridge: reasonBridge}[r.joins], v.remote.id)
 	v.journal(string(r.joins)+" by "+r.who+" (API)", r.who)
 	phase("bridged", v.exec.Extension)
 }
@@ -252,6 +256,7 @@ func (v *conversation) toVoicemail(ctx context.Context, by string) error {
 			v.s.log.Warn().Err(err).Msg("mailbox not passed to the dialplan; the executive's extension is used")
 		}
 	}
+	v.s.markCDR(ctx, reasonVoicemail, v.remote.id)
 	v.s.handOn(v.remote.id)
 	continueCaller(ctx, v.cli, key, v.s.log, continueTarget(to))
 	v.s.ended("sent-to-voicemail", "sent to voicemail by "+v.nameOf(by))

@@ -430,7 +430,11 @@ func (s *Server) channelOp(method, id, op, sub string, p params) reply {
 			return fail(400, "Missing variable parameter.")
 		}
 		s.applyVars(c, map[string]string{name: p.get("value")})
-		s.emitChannel(c, "ChannelVarset", map[string]any{"variable": name, "value": p.get("value")})
+		// Asterisk writes a dialplan function (CDR(userfield), CALLERID(num)) through the
+		// function and raises VarSet only for variables (pbx_builtin_setvar_helper).
+		if !strings.HasSuffix(name, ")") {
+			s.emitChannel(c, "ChannelVarset", map[string]any{"variable": name, "value": p.get("value")})
+		}
 		return noContent()
 	}
 	return fail(404, "Resource not found")
