@@ -171,6 +171,11 @@ type Alert struct {
 	CustomCLIDName               string `json:"customCLIDName"`
 	ClidPhoneNumberMode          string `json:"clidPhoneNumberMode"`
 	CustomCLIDPhoneNumber        string `json:"customCLIDPhoneNumber"`
+	// ExecutiveAlerting (ours, not Webex's): whether the executive's own phones ring
+	// too: NO, FIRST (alone for executiveFirstInSecs, then with the assistants) or
+	// TOGETHER.
+	ExecutiveAlerting    string `json:"executiveAlerting"`
+	ExecutiveFirstInSecs int    `json:"executiveFirstInSecs"`
 }
 
 var alertSetting = setting[Alert]{res: ResAlerting,
@@ -180,7 +185,8 @@ var alertSetting = setting[Alert]{res: ResAlerting,
 			RolloverEnabled: e.Rollover.Enabled, RolloverAction: webexEnum(e.Rollover.Action),
 			RolloverForwardToPhoneNumber: e.Rollover.To, RolloverWaitTimeInSecs: int(e.Rollover.After / time.Second),
 			ClidNameMode: webexEnum(e.CallerIDName), CustomCLIDName: e.CustomName,
-			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber}
+			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber,
+			ExecutiveAlerting: webexEnum(e.ExecutiveAlerting), ExecutiveFirstInSecs: int(e.ExecutiveFirstFor / time.Second)}
 	}),
 	change: func(cfg *config.Config, rt *config.Runtime, owner string, a *Alert) error {
 		for _, c := range []error{
@@ -188,6 +194,7 @@ var alertSetting = setting[Alert]{res: ResAlerting,
 			enumIn("rolloverAction", a.RolloverAction, "VOICE_MESSAGING", "FORWARD", "NO_ANSWER_PROCESSING"),
 			enumIn("clidNameMode", a.ClidNameMode, "EXECUTIVE", "EXECUTIVE_ORIGINATOR", "ORIGINATOR_EXECUTIVE", "ORIGINATOR", "CUSTOM"),
 			enumIn("clidPhoneNumberMode", a.ClidPhoneNumberMode, "EXECUTIVE", "ORIGINATOR", "CUSTOM"),
+			enumIn("executiveAlerting", a.ExecutiveAlerting, "NO", "FIRST", "TOGETHER"),
 		} {
 			if c != nil {
 				return c
@@ -196,13 +203,18 @@ var alertSetting = setting[Alert]{res: ResAlerting,
 		if maxWait := int(config.MaxRollover / time.Second); a.RolloverWaitTimeInSecs < 0 || a.RolloverWaitTimeInSecs > maxWait {
 			return errorf(http.StatusBadRequest, "invalid", "rolloverWaitTimeInSecs", "rolloverWaitTimeInSecs must be 0-%d (the YAML's range)", maxWait)
 		}
+		if a.ExecutiveFirstInSecs < 2 || a.ExecutiveFirstInSecs > 60 {
+			return errorf(http.StatusBadRequest, "invalid", "executiveFirstInSecs", "the executive rings alone for 2-60 seconds, not %d", a.ExecutiveFirstInSecs)
+		}
+		first := config.Duration(time.Duration(a.ExecutiveFirstInSecs) * time.Second)
 		rings, after := a.NextAssistantNumberOfRings, config.Duration(time.Duration(a.RolloverWaitTimeInSecs)*time.Second)
 		enabled := a.RolloverEnabled
 		st := execState(rt, owner)
 		st.Alerting = &config.Alerting{Mode: oursEnum(a.AlertingMode), RingsPerAssistant: &rings,
 			Rollover: &config.Rollover{Enabled: &enabled, After: &after, Action: oursEnum(a.RolloverAction), To: a.RolloverForwardToPhoneNumber},
 			CallerID: &config.CallerID{Name: oursEnum(a.ClidNameMode), Number: oursEnum(a.ClidPhoneNumberMode),
-				CustomName: a.CustomCLIDName, CustomNumber: a.CustomCLIDPhoneNumber}}
+				CustomName: a.CustomCLIDName, CustomNumber: a.CustomCLIDPhoneNumber},
+			Executive: oursEnum(a.ExecutiveAlerting), ExecutiveFor: &first}
 		if u := cfg.User(owner); u != nil && u.Executive.Alerting != nil {
 			st.Alerting.AlertInfo = u.Executive.Alerting.AlertInfo // not a Webex field: kept
 		}

@@ -25,14 +25,33 @@ func (c *incomingCall) alert(ctx context.Context) state {
 	if len(c.dec.Screening) > 0 {
 		c.startTargets(ctx, c.dec.Screening, legScreening)
 	}
+	if len(c.dec.ExecutivePhones) > 0 {
+		rung := c.startTargets(ctx, c.dec.ExecutivePhones, legScreening)
+		if c.dec.ExecutiveAlerting == "first" && rung > 0 && !c.setupExpired() {
+			c.s.after(c.dec.ExecutiveFirstFor, timerPool)
+			c.markAlerted(ctx)
+			return &executiveFirst{&ringing{c}}
+		}
+	}
+	c.alertPool(ctx)
+	if c.setupExpired() {
+		return &ringing{c} // legs failed for our lateness, not the assistants': the caller is continued
+	}
+	c.markAlerted(ctx)
+	return c.checkExhausted(ctx)
+}
+
+// alertPool creates the assistants' legs: all at once, or the first of a sequence.
+func (c *incomingCall) alertPool(ctx context.Context) {
 	if c.dec.Mode == "sequential" {
 		c.startStep(ctx)
 	} else {
 		c.startTargets(ctx, c.dec.Assistants, legAssistant)
 	}
-	if c.setupExpired() {
-		return &ringing{c} // legs failed for our lateness, not the assistants': the caller is continued
-	}
+}
+
+// markAlerted: the call is alerting; its CDR says it was forwarded (to a divert too).
+func (c *incomingCall) markAlerted(ctx context.Context) {
 	c.s.markCDR(ctx, reasonForwarded, c.caller.ID)
 	for _, t := range c.dec.Assistants {
 		if t.Location == "divert" {
@@ -40,7 +59,6 @@ func (c *incomingCall) alert(ctx context.Context) state {
 		}
 	}
 	phase("alerted", c.exec)
-	return c.checkExhausted(ctx)
 }
 
 // startStep alerts the current sequential assistant; a target whose legs all fail at

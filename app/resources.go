@@ -25,6 +25,7 @@ const (
 	timerAnnounce   timerName = "announce"  // a FAC's announcement played long enough
 	timerPushKey    timerName = "push-key"  // an announced push: no key pressed, the executive takes it
 	timerCallerName timerName = "name"      // the caller's name: prompt or recording took too long
+	timerPool       timerName = "pool"      // the executive rang alone long enough: the assistants too now
 )
 
 // playback is media the call plays and what it plays on (a channel or bridge id).

@@ -39,6 +39,12 @@ type Decision struct {
 	RingDuration      time.Duration
 	Assistants        []Target
 	Screening         []Target
+	// ExecutivePhones are the executive's own phones when they ring for the filtered
+	// call too: ExecutiveAlerting first (alone for ExecutiveFirstFor, then with the
+	// assistants) or together (at once).
+	ExecutivePhones   []Target
+	ExecutiveAlerting string
+	ExecutiveFirstFor time.Duration
 	Rollover          config.EffectiveRollover
 	RolloverEndpoint  string // forward: the validated dial string
 	// RolloverTo is where a rolled-over caller goes, for the session and for explain.
@@ -128,6 +134,14 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 		names[i] = t.Who
 	}
 	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
+	if d.ExecutivePhones = e.executive; len(d.ExecutivePhones) > 0 {
+		d.ExecutiveAlerting, d.ExecutiveFirstFor = e.eff.ExecutiveAlerting, e.eff.ExecutiveFirstFor
+		if d.ExecutiveAlerting == "first" {
+			d.why("the executive's phones ring first, alone for %s; then the assistants too", d.ExecutiveFirstFor)
+		} else {
+			d.why("the executive's phones ring together with the assistants")
+		}
+	}
 	d.Screening = e.screening
 	d.Reasons = append(d.Reasons, e.screeningWhy...)
 	d.Rollover, d.RolloverEndpoint, d.RolloverTo = e.rollover, e.rolloverEP, e.rolloverTo

@@ -35,6 +35,7 @@ type executivePlan struct {
 	assistantWhy []string
 	screening    []Target
 	screeningWhy []string
+	executive    []Target // the executive's own phones, with alerting executive first or together
 	rollover     config.EffectiveRollover
 	rolloverEP   string
 	rolloverTo   RolloverTarget
@@ -83,9 +84,19 @@ func compileExecutive(cfg *config.Config, rt config.Runtime, u *config.User) *ex
 	var d Decision
 	e.assistants = availableAssistants(cfg, rt, u, e.eff, &d)
 	e.assistantWhy, d.Reasons = d.Reasons, nil
-	if e.eff.ScreeningEnabled && rt.OnDND(u.Extension) {
+	if x := e.eff.ExecutiveAlerting; x == "first" || x == "together" {
+		if rt.OnDND(u.Extension) {
+			d.why("the executive's phones would ring %s, but the executive is on do not disturb: they do not", map[string]string{"first": "first", "together": "with the assistants"}[x])
+		} else {
+			e.executive = []Target{{Who: u.Extension, Name: u.Name, Location: "main", Endpoints: u.Devices, AlertInfo: e.eff.AlertInfo}}
+		}
+	}
+	switch {
+	case e.eff.ScreeningEnabled && rt.OnDND(u.Extension):
 		d.why("screening is on, but the executive is on do not disturb: no screening legs")
-	} else if e.eff.ScreeningEnabled {
+	case e.eff.ScreeningEnabled && len(e.executive) > 0:
+		d.why("screening is on, but the executive's phones ring anyway (alerting executive: %s): no screening legs", e.eff.ExecutiveAlerting)
+	case e.eff.ScreeningEnabled:
 		e.screening = screening(cfg, u, e.eff, dial, &d)
 	}
 	e.screeningWhy, d.Reasons = d.Reasons, nil

@@ -650,6 +650,8 @@ function executiveSettings(id) {
     settingForm({ title: t("alertingTitle"), path: base + "alert", readOnly, fields: [
       { key: "alertingMode", type: "select", options: ["SIMULTANEOUS", "SEQUENTIAL"] },
       { key: "nextAssistantNumberOfRings", type: "number", min: 1, max: 20, showIf: (v) => v.alertingMode === "SEQUENTIAL" },
+      { key: "executiveAlerting", type: "select", options: ["NO", "FIRST", "TOGETHER"] },
+      { key: "executiveFirstInSecs", type: "number", min: 2, max: 60, showIf: (v) => v.executiveAlerting === "FIRST" },
       { key: "rolloverEnabled", type: "checkbox" },
       { key: "rolloverWaitTimeInSecs", type: "number", min: 0, max: 3600, showIf: (v) => v.rolloverEnabled },
       { key: "rolloverAction", type: "select", options: ["VOICE_MESSAGING", "FORWARD", "NO_ANSWER_PROCESSING"] },

@@ -119,6 +119,13 @@ func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time,
 		if d.AlertInfo != "" {
 			fmt.Fprintf(w, "Alert-Info: %s\n", d.AlertInfo)
 		}
+		for _, t := range d.ExecutivePhones {
+			when := "together with the assistants"
+			if d.ExecutiveAlerting == "first" {
+				when = "first, alone for " + d.ExecutiveFirstFor.String() + ", then with the assistants"
+			}
+			fmt.Fprintf(w, "the executive's phones ring %s: %s\n", when, strings.Join(t.Endpoints, " & "))
+		}
 		for _, t := range d.Screening {
 			fmt.Fprintf(w, "screening: executive %s %s with Alert-Info %s\n", t.Location, strings.Join(t.Endpoints, " & "), t.AlertInfo)
 		}

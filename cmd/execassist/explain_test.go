@@ -139,3 +139,24 @@ func TestExplainSaysAPushIsAnnounced(t *testing.T) {
 		t.Fatalf("%d %s %s", code, out, errOut)
 	}
 }
+
+// TestExplainSaysTheExecutiveRingsFirst: alerting.executive first and together are
+// said as what the phones do, and the DND exception as a reason.
+func TestExplainSaysTheExecutiveRingsFirst(t *testing.T) {
+	for _, tc := range []struct{ how, want string }{
+		{"first", "the executive's phones ring first, alone for 12s, then with the assistants: PJSIP/1001"},
+		{"together", "the executive's phones ring together with the assistants: PJSIP/1001"},
+	} {
+		file := filepath.Join(t.TempDir(), "x.yaml")
+		os.WriteFile(file, []byte(`users:
+  - extension: "1001"
+    devices: [PJSIP/1001]
+    executive: {assistants: ["1002"], filtering: {enabled: true, mode: all}, alerting: {executive: `+tc.how+`, executive_for: 12s}}
+  - {extension: "1002", devices: [PJSIP/1002], assistant: {}}
+`), 0o600)
+		code, out, errOut := runCmd("explain", "--config", file, "--exec", "1001", "--from", "+15551234567")
+		if code != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: %d %s %s", tc.how, code, out, errOut)
+		}
+	}
+}

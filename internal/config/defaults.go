@@ -39,6 +39,8 @@ var Builtin = struct {
 		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14", Voicemail: "#67", Intercom: "#68"},
 	Settings: Effective{
 		AlertingMode:      "simultaneous",
+		ExecutiveAlerting: "no",
+		ExecutiveFirstFor: 10 * time.Second,
 		RingsPerAssistant: 3,
 		Rollover:          EffectiveRollover{Enabled: true, After: 30 * time.Second, Action: "voice-messaging"},
 		CallerIDName:      "executive-originator",
@@ -55,6 +57,8 @@ var Builtin = struct {
 // values, field by field: what the policy core reads.
 type Effective struct {
 	AlertingMode       string
+	ExecutiveAlerting  string        // no | first | together
+	ExecutiveFirstFor  time.Duration // first: how long the executive rings alone
 	RingsPerAssistant  int
 	Rollover           EffectiveRollover
 	CallerIDName       string
@@ -158,6 +162,10 @@ func Resolve(layers ...*Settings) Effective {
 		}
 		if a := s.Alerting; a != nil {
 			setIf(&e.AlertingMode, a.Mode)
+			setIf(&e.ExecutiveAlerting, a.Executive)
+			if a.ExecutiveFor != nil {
+				e.ExecutiveFirstFor = a.ExecutiveFor.D()
+			}
 			if a.RingsPerAssistant != nil {
 				e.RingsPerAssistant = *a.RingsPerAssistant
 			}

@@ -229,6 +229,13 @@ type Alerting struct {
 	Rollover          *Rollover `yaml:"rollover,omitempty"`
 	CallerID          *CallerID `yaml:"caller_id,omitempty"`
 	AlertInfo         *string   `yaml:"alert_info,omitempty"`
+	// Executive is whether the executive's own phones ring for a filtered call too
+	// (Wazo's boss-secretary strategies): no (the default: the assistants only), first
+	// (the executive alone for ExecutiveFor, then the assistants as Mode says, the
+	// executive still ringing) or together (executive and assistants at once). The
+	// rollover counts from the call's arrival either way.
+	Executive    string    `yaml:"executive,omitempty"`
+	ExecutiveFor *Duration `yaml:"executive_for,omitempty"` // first: 2s-60s, default 10s
 }
 
 // Rollover ends the alerting of a filtered call.

@@ -58,17 +58,19 @@ func (o oneOf) has(v string) bool {
 }
 
 var (
-	alertingModes  = oneOf{"simultaneous", "sequential"}
-	rolloverAction = oneOf{"voice-messaging", "forward", "no-answer-processing"}
-	clidNames      = oneOf{"executive", "executive-originator", "originator-executive", "originator", "custom"}
-	clidNumbers    = oneOf{"executive", "originator", "custom"}
-	screenAlerts   = oneOf{"silent", "ring-splash"}
-	screenLocs     = oneOf{"mobility", "anywhere", "shared-call-appearance"}
-	filterModes    = oneOf{"all", "internal", "external", "custom"}
-	filterActions  = oneOf{"filter", "dont-filter"}
-	warningTones   = oneOf{"none", "barge-in", "barge-in-repeat"}
-	logLevels      = oneOf{"debug", "info", "warn", "error"}
-	logFormats     = oneOf{"json", "console"}
+	alertingModes = oneOf{"simultaneous", "sequential"}
+	// executiveAlerting: whether the executive's own phones ring for a filtered call.
+	executiveAlerting = oneOf{"no", "first", "together"}
+	rolloverAction    = oneOf{"voice-messaging", "forward", "no-answer-processing"}
+	clidNames         = oneOf{"executive", "executive-originator", "originator-executive", "originator", "custom"}
+	clidNumbers       = oneOf{"executive", "originator", "custom"}
+	screenAlerts      = oneOf{"silent", "ring-splash"}
+	screenLocs        = oneOf{"mobility", "anywhere", "shared-call-appearance"}
+	filterModes       = oneOf{"all", "internal", "external", "custom"}
+	filterActions     = oneOf{"filter", "dont-filter"}
+	warningTones      = oneOf{"none", "barge-in", "barge-in-repeat"}
+	logLevels         = oneOf{"debug", "info", "warn", "error"}
+	logFormats        = oneOf{"json", "console"}
 )
 
 type validator struct {
@@ -397,6 +399,10 @@ func (v *validator) settings(path string, s *Settings, identity *User) {
 	if a := s.Alerting; a != nil {
 		ap := path + ".alerting"
 		v.enum(ap+".mode", a.Mode, alertingModes)
+		v.enum(ap+".executive", a.Executive, executiveAlerting)
+		if a.ExecutiveFor != nil && (a.ExecutiveFor.D() < 2*time.Second || a.ExecutiveFor.D() > 60*time.Second) {
+			v.add(ap+".executive_for", "%s is outside 2s-60s", a.ExecutiveFor.D())
+		}
 		if a.RingsPerAssistant != nil && (*a.RingsPerAssistant < MinRings || *a.RingsPerAssistant > MaxRings) {
 			v.add(ap+".rings_per_assistant", "%d is outside %d-%d", *a.RingsPerAssistant, MinRings, MaxRings)
 		}
