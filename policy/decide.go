@@ -108,6 +108,14 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 			return d
 		}
 	}
+	if !call.Anonymous && !call.Unavailable {
+		for _, l := range e.bypass {
+			if p, ok := onList(l.patterns, call.CallerNumber); ok {
+				d.why("the caller %s is on the list %q (%s), which goes straight to the executive: never filtered", call.CallerNumber, l.name, p)
+				return d
+			}
+		}
+	}
 	origin, why := Origin(plan.cfg, call)
 	d.Origin = origin
 	d.why("caller is %s: %s", origin, why)

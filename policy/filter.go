@@ -82,7 +82,7 @@ func ruleMatches(cfg *config.Config, u *config.User, fl config.Filter, call Call
 		why = append(why, w)
 	}
 	if cf := fl.CallsFrom; !cf.AnyCaller() {
-		ok, w := callsFrom(cf, call, origin)
+		ok, w := callsFrom(cf, call, origin, func(name string) []string { l, _ := cfg.NumberList(u, name); return l })
 		if !ok {
 			return false, w
 		}
@@ -93,7 +93,9 @@ func ruleMatches(cfg *config.Config, u *config.User, fl config.Filter, call Call
 	return true, strings.Join(why, "; ")
 }
 
-func callsFrom(cf *config.CallsFrom, call Call, origin string) (bool, string) {
+// callsFrom matches the caller against a filter's calls_from; list resolves a named
+// number list.
+func callsFrom(cf *config.CallsFrom, call Call, origin string, list func(name string) []string) (bool, string) {
 	switch {
 	case call.Anonymous && cf.Anonymous:
 		return true, "an anonymous caller"
@@ -108,6 +110,11 @@ func callsFrom(cf *config.CallsFrom, call Call, origin string) (bool, string) {
 		for _, p := range cf.Numbers {
 			if MatchNumber(p, call.CallerNumber) {
 				return true, fmt.Sprintf("caller %s matches %s", call.CallerNumber, p)
+			}
+		}
+		for _, name := range cf.Lists {
+			if p, ok := onList(list(name), call.CallerNumber); ok {
+				return true, fmt.Sprintf("caller %s is on the list %q (%s)", call.CallerNumber, name, p)
 			}
 		}
 	}
@@ -126,4 +133,14 @@ func callsTo(u *config.User, to []string, dialled string) (bool, string) {
 		}
 	}
 	return false, fmt.Sprintf("%q was dialled, not one of %s", dialled, strings.Join(to, ", "))
+}
+
+// onList finds the first pattern of a number list that number matches.
+func onList(patterns []string, number string) (string, bool) {
+	for _, p := range patterns {
+		if MatchNumber(p, number) {
+			return p, true
+		}
+	}
+	return "", false
 }

@@ -36,6 +36,7 @@ type executivePlan struct {
 	screening    []Target
 	screeningWhy []string
 	executive    []Target // the executive's own phones, with alerting executive first or together
+	bypass       []namedList
 	rollover     config.EffectiveRollover
 	rolloverEP   string
 	rolloverTo   RolloverTarget
@@ -79,6 +80,10 @@ func (p *Plan) executive(exec string) *executivePlan {
 func compileExecutive(cfg *config.Config, rt config.Runtime, u *config.User) *executivePlan {
 	e := &executivePlan{user: u, eff: cfg.ExecutiveSettings(u)}
 	e.on, e.onSource = rt.FilteringOn(u)
+	for _, name := range e.eff.Bypass {
+		l, _ := cfg.NumberList(u, name)
+		e.bypass = append(e.bypass, namedList{name, l})
+	}
 	dial := cfg.EffectiveDialing()
 	e.ringDuration = dial.RingDuration.D()
 	var d Decision
@@ -104,4 +109,10 @@ func compileExecutive(cfg *config.Config, rt config.Runtime, u *config.User) *ex
 	e.rollover, e.rolloverEP, e.rolloverTo, e.rolloverWhy = d.Rollover, d.RolloverEndpoint, d.RolloverTo, d.Reasons
 	e.problems = d.problems
 	return e
+}
+
+// namedList is a number list resolved at compile time (bypass).
+type namedList struct {
+	name     string
+	patterns []string
 }

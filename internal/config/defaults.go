@@ -75,6 +75,7 @@ type Effective struct {
 	AnnouncePush       bool
 	RecordCallerName   bool
 	AnnounceTimeout    time.Duration
+	Bypass             []string // number lists whose callers go straight to the executive
 }
 
 // EffectiveRollover is the resolved rollover.
@@ -207,6 +208,9 @@ func Resolve(layers ...*Settings) Effective {
 		}
 		if s.RecordCallerName != nil {
 			e.RecordCallerName = *s.RecordCallerName
+		}
+		if s.Bypass != nil {
+			e.Bypass = slices.Clone(s.Bypass)
 		}
 		if a := s.AnnouncePush; a != nil {
 			if a.Enabled != nil {

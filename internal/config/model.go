@@ -25,8 +25,12 @@ type Config struct {
 	Codes     Codes               `yaml:"codes,omitempty"`
 	Prompts   Prompts             `yaml:"prompts,omitempty"`
 	Schedules map[string]Schedule `yaml:"schedules,omitempty"`
-	Defaults  Settings            `yaml:"defaults,omitempty"`
-	Users     []User              `yaml:"users,omitempty"`
+	// Lists are the organisation's named number lists (VIPs, the board): custom filters
+	// name them in calls_from.lists, and bypass sends their callers straight to the
+	// executive. Numbers are patterns as in calls_from.numbers.
+	Lists    map[string][]string `yaml:"lists,omitempty"`
+	Defaults Settings            `yaml:"defaults,omitempty"`
+	Users    []User              `yaml:"users,omitempty"`
 	// Admins sign in to the self-service API with every right (SPEC 4's admin row).
 	Admins []Admin `yaml:"admins,omitempty"`
 
@@ -214,6 +218,9 @@ type Settings struct {
 	// hears it before being connected. Off by default; the recording is deleted when
 	// the call ends.
 	RecordCallerName *bool `yaml:"record_caller_name,omitempty"`
+	// Bypass names the number lists whose callers always go straight to the executive,
+	// filtering or not (in defaults: for every executive, unless one sets their own).
+	Bypass []string `yaml:"bypass,omitempty,flow"`
 }
 
 // AnnouncePush is the announced hand-off of a push.
@@ -302,8 +309,11 @@ type Executive struct {
 	// executive (by extension); an assistant not listed, or a permission not set, is
 	// allowed: the pool behaves as it always has.
 	AssistantPermissions map[string]AssistantPermissions `yaml:"assistant_permissions,omitempty"`
-	Filtering            Filtering                       `yaml:"filtering,omitempty"`
-	Settings             `yaml:",inline"`
+	// Lists are this executive's own named number lists, beside the organisation's
+	// (a name is either the organisation's or the executive's, not both).
+	Lists     map[string][]string `yaml:"lists,omitempty"`
+	Filtering Filtering           `yaml:"filtering,omitempty"`
+	Settings  `yaml:",inline"`
 }
 
 // OptInOutAllowed: assistants may opt in and out only where the executive allows it
@@ -332,7 +342,7 @@ type Filter struct {
 // AnyCaller reports whether the selection takes every caller: any, or no field set
 // (calls_from: {}).
 func (c *CallsFrom) AnyCaller() bool {
-	return c == nil || c.Any || (!c.Internal && !c.External && len(c.Numbers) == 0 && !c.Anonymous && !c.Unavailable)
+	return c == nil || c.Any || (!c.Internal && !c.External && len(c.Numbers) == 0 && len(c.Lists) == 0 && !c.Anonymous && !c.Unavailable)
 }
 
 // CallsFrom selects callers; no field set means any caller.
@@ -341,6 +351,7 @@ type CallsFrom struct {
 	Internal    bool     `yaml:"internal,omitempty"`
 	External    bool     `yaml:"external,omitempty"`
 	Numbers     []string `yaml:"numbers,omitempty,flow"` // digits, ? = one digit, trailing * = any
+	Lists       []string `yaml:"lists,omitempty,flow"`   // named number lists (the organisation's or the executive's)
 	Anonymous   bool     `yaml:"anonymous,omitempty"`
 	Unavailable bool     `yaml:"unavailable,omitempty"`
 }

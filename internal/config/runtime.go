@@ -47,6 +47,9 @@ type ExecutiveState struct {
 	// AnnouncePush and RecordCallerName are the hand-offs card (API handOffs).
 	AnnouncePush     *AnnouncePush `json:"announce_push,omitempty"`
 	RecordCallerName *bool         `json:"record_caller_name,omitempty"`
+	// Lists and Bypass are the executive's number lists card (API numberLists).
+	Lists  *map[string][]string `json:"lists,omitempty"`
+	Bypass *[]string            `json:"bypass,omitempty"`
 }
 
 // AssistantState is what an assistant changed: opt-in/out per executive, divert.
@@ -63,7 +66,7 @@ func WithRuntime(cfg *Config, rt Runtime) *Config {
 	if len(rt.Executives) == 0 {
 		return cfg
 	}
-	out := &Config{ARI: cfg.ARI, Store: cfg.Store, Listen: cfg.Listen, Log: cfg.Log, Dialing: cfg.Dialing,
+	out := &Config{ARI: cfg.ARI, Store: cfg.Store, Listen: cfg.Listen, TLS: cfg.TLS, Log: cfg.Log, Dialing: cfg.Dialing, Lists: cfg.Lists,
 		Codes: cfg.Codes, Prompts: cfg.Prompts, Schedules: cfg.Schedules, Defaults: cfg.Defaults,
 		Admins: cfg.Admins, Users: slices.Clone(cfg.Users)}
 	for i := range out.Users {
@@ -108,6 +111,12 @@ func WithRuntime(cfg *Config, rt Runtime) *Config {
 		}
 		if st.RecordCallerName != nil {
 			e.RecordCallerName = st.RecordCallerName
+		}
+		if st.Lists != nil {
+			e.Lists = *st.Lists
+		}
+		if st.Bypass != nil {
+			e.Bypass = slices.Clone(*st.Bypass)
 		}
 		u.Executive = &e
 	}

@@ -31,6 +31,8 @@ const (
 	// and every change is journalled and audited.
 	MaxFilters       = 64
 	MaxFilterNumbers = 12
+	MaxLists         = 20  // named number lists per level (organisation, executive)
+	MaxListNumbers   = 500 // numbers per list
 )
 
 var (
@@ -38,6 +40,7 @@ var (
 	codeRE      = regexp.MustCompile(`^[*#][0-9*#]{1,7}$`)
 	nameRE      = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	appRE       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	listNameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$`)
 	patternRE   = regexp.MustCompile(`^\+?[0-9#?]*[0-9#?*]$|^\*$`)
 	premiumRE   = regexp.MustCompile(`^\+[0-9]+\*?$`)
 	prefixRE    = regexp.MustCompile(`^[0-9]{1,6}$`)
@@ -164,6 +167,7 @@ func Validate(c *Config, src *Source) Errors {
 	for name, s := range c.Schedules {
 		v.schedule("schedules."+name, name, s)
 	}
+	v.numberLists("lists", c.Lists, nil)
 	v.settings("defaults", &c.Defaults, nil)
 	if r := Resolve(&c.Defaults).Rollover; r.Action == "forward" && r.To == "" {
 		v.add("defaults.alerting.rollover.to", "is required: rollover action is forward")
@@ -396,6 +400,11 @@ func (v *validator) schedule(path, name string, s Schedule) {
 // settings checks one settings block; identity is the executive it belongs to (nil:
 // the organisation's defaults).
 func (v *validator) settings(path string, s *Settings, identity *User) {
+	for i, name := range s.Bypass {
+		if _, ok := v.cfg.NumberList(identity, name); !ok {
+			v.add(fmt.Sprintf("%s.bypass[%d]", path, i), "no number list named %q", name)
+		}
+	}
 	if a := s.Alerting; a != nil {
 		ap := path + ".alerting"
 		v.enum(ap+".mode", a.Mode, alertingModes)
@@ -589,6 +598,7 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		}
 		seen[ext] = true
 	}
+	v.numberLists(p+".lists", e.Lists, c.Lists)
 	for _, ext := range slices.Sorted(maps.Keys(e.AssistantPermissions)) {
 		if !seen[ext] {
 			v.add(p+".assistant_permissions."+ext, "%q is not in the pool (assistants): permissions are for assistants of this executive", ext)
@@ -638,6 +648,11 @@ func (v *validator) executive(c *Config, p string, u *User) {
 		}
 		v.enum(fp+".action", fl.Action, filterActions)
 		if cf := fl.CallsFrom; cf != nil {
+			for j, name := range cf.Lists {
+				if _, ok := c.NumberList(u, name); !ok {
+					v.add(fmt.Sprintf("%s.calls_from.lists[%d]", fp, j), "no number list named %q (lists: the organisation's, or the executive's own)", name)
+				}
+			}
 			for j, n := range cf.Numbers {
 				if !patternRE.MatchString(n) || len(n) > dialstring.MaxDigits {
 					v.add(fmt.Sprintf("%s.calls_from.numbers[%d]", fp, j), "%q: digits, # and ? (one digit), + first, * last (any rest)", n)
@@ -714,5 +729,33 @@ func (v *validator) store(s Store) {
 	}
 	if s.MaxTxnOps < 0 {
 		v.add("store.max_txn_ops", "must not be negative")
+	}
+}
+
+// numberLists checks one level's named number lists: names, patterns, bounds; an
+// executive's list may not take an organisation list's name (org: the organisation's,
+// nil when checking those).
+func (v *validator) numberLists(path string, lists map[string][]string, org map[string][]string) {
+	if len(lists) > MaxLists {
+		v.add(path, "has %d lists; at most %d", len(lists), MaxLists)
+	}
+	for _, name := range slices.Sorted(maps.Keys(lists)) {
+		lp := path + "." + name
+		switch _, taken := org[name]; {
+		case !listNameRE.MatchString(name):
+			v.add(lp, "%q: a list name is 1-40 letters, digits, spaces, . _ -, starting with a letter or digit", name)
+		case taken:
+			v.add(lp, "%q is an organisation list already: give the executive's list another name", name)
+		}
+		nums := lists[name]
+		if len(nums) > MaxListNumbers {
+			v.add(lp, "has %d numbers; at most %d per list", len(nums), MaxListNumbers)
+			continue
+		}
+		for j, n := range nums {
+			if !patternRE.MatchString(n) || len(n) > dialstring.MaxDigits {
+				v.add(fmt.Sprintf("%s[%d]", lp, j), "%q: digits, # and ? (one digit), + first, * last (any rest)", n)
+			}
+		}
 	}
 }
