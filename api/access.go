@@ -24,6 +24,7 @@ const (
 	ResScreening            Resource = "screening"             // screening
 	ResAlerting             Resource = "alerting"              // alert: mode, rings, rollover, caller ID
 	ResHandOffs             Resource = "hand-offs"             // announced push, caller name capture
+	ResNumberLists          Resource = "number-lists"          // the executive's number lists and bypass
 	ResAssistantPermissions Resource = "assistant-permissions" // what each assistant may do for the executive
 	ResDivert               Resource = "divert"                // an assistant's divert
 	ResOptIn                Resource = "optin"                 // an assistant's opt-in/out for one executive
@@ -63,7 +64,7 @@ func Allowed(cfg *config.Config, who Principal, res Resource, owner, exec string
 	}
 	self := who.Name == owner
 	switch res {
-	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResHandOffs, ResAssistantPermissions, ResCalls,
+	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResHandOffs, ResNumberLists, ResAssistantPermissions, ResCalls,
 		ResCallRetrieve, ResCallBridge, ResCallPush, ResCallInitiate, ResCallControl:
 		if o.Executive == nil {
 			return Access{false, owner + " does not have the executive service", ""}
@@ -125,7 +126,7 @@ func assistantNeeds(res Resource, write bool) config.Permission {
 		return config.PlaceCalls
 	case res == ResCallBridge:
 		return config.JoinCalls
-	case write && (res == ResFiltering || res == ResScreening || res == ResAlerting || res == ResHandOffs):
+	case write && (res == ResFiltering || res == ResScreening || res == ResAlerting || res == ResHandOffs || res == ResNumberLists):
 		return config.ChangeSettings
 	}
 	return ""

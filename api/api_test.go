@@ -27,12 +27,13 @@ import (
 )
 
 // testYAML: executive 1001 (pool 1002, 1003; opt-in/out allowed), executive 1006
-// (pool 1004), users 1005 without service; everyone's secret is "secret-<ext>", the
+// (pool 1004), users 1005 without service, the organisation's number list Board; everyone's secret is "secret-<ext>", the
 // admin's "secret-root".
 const testYAML = `
 dialing: {outbound: 'Local/{number}@execassist-outbound'}
 schedules: {office: {timezone: UTC, weekly: [{days: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00"}]}}
 admins: [{name: root, secret_hash: '%root%'}]
+lists: {Board: ["+1666??12"]}
 users:
   - {extension: "1001", name: Erin Exec, devices: [PJSIP/1001], secret_hash: '%1001%',
      executive: {assistants: ["1002", "1003"], allow_opt_in_out: true, filtering: {enabled: true, mode: all}}}

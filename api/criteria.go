@@ -36,15 +36,18 @@ type CriterionDetail struct {
 	AnonymousCallersEnabled   bool     `json:"anonymousCallersEnabled"`
 	UnavailableCallersEnabled bool     `json:"unavailableCallersEnabled"`
 	PhoneNumbers              []string `json:"phoneNumbers"`
-	CallsToNumbers            []string `json:"callsToNumbers"`
-	FilterEnabled             bool     `json:"filterEnabled"`
-	ActivationEnabled         bool     `json:"activationEnabled"`
+	// NumberLists (ours): with SELECT_PHONE_NUMBERS, named number lists (the
+	// organisation's or the executive's) whose callers the filter takes too.
+	NumberLists       []string `json:"numberLists"`
+	CallsToNumbers    []string `json:"callsToNumbers"`
+	FilterEnabled     bool     `json:"filterEnabled"`
+	ActivationEnabled bool     `json:"activationEnabled"`
 }
 
 // criterionView renders one filter.
 func criterionView(f config.Filter) CriterionDetail {
 	out := CriterionDetail{ID: criterionID(f.Name), FilterName: f.Name, ScheduleName: f.When, HolidayScheduleName: f.Holidays,
-		CallsFrom: fromAny, PhoneNumbers: []string{}, CallsToNumbers: slices.Clone(f.CallsTo),
+		CallsFrom: fromAny, PhoneNumbers: []string{}, NumberLists: []string{}, CallsToNumbers: slices.Clone(f.CallsTo),
 		FilterEnabled: f.Action != "dont-filter", ActivationEnabled: f.Active == nil || *f.Active}
 	if out.CallsToNumbers == nil {
 		out.CallsToNumbers = []string{}
@@ -55,10 +58,13 @@ func criterionView(f config.Filter) CriterionDetail {
 		if out.PhoneNumbers == nil {
 			out.PhoneNumbers = []string{}
 		}
+		if len(cf.Lists) > 0 {
+			out.NumberLists = slices.Clone(cf.Lists)
+		}
 		switch {
-		case cf.Internal && !cf.External && len(cf.Numbers) == 0:
+		case cf.Internal && !cf.External && len(cf.Numbers) == 0 && len(cf.Lists) == 0:
 			out.CallsFrom = fromInternal
-		case cf.External && !cf.Internal && len(cf.Numbers) == 0:
+		case cf.External && !cf.Internal && len(cf.Numbers) == 0 && len(cf.Lists) == 0:
 			out.CallsFrom = fromExternal
 		case cf.Internal && cf.External:
 			out.CallsFrom = fromAny
@@ -91,7 +97,7 @@ func filterFrom(c CriterionDetail, prev *config.Filter) (config.Filter, error) {
 	}
 	if prev != nil {
 		was := criterionView(*prev)
-		if was.CallsFrom == c.CallsFrom && slices.Equal(was.PhoneNumbers, c.PhoneNumbers) &&
+		if was.CallsFrom == c.CallsFrom && slices.Equal(was.PhoneNumbers, c.PhoneNumbers) && slices.Equal(was.NumberLists, c.NumberLists) &&
 			was.AnonymousCallersEnabled == c.AnonymousCallersEnabled && was.UnavailableCallersEnabled == c.UnavailableCallersEnabled {
 			f.CallsFrom = prev.CallsFrom
 			return f, nil
@@ -111,12 +117,18 @@ func filterFrom(c CriterionDetail, prev *config.Filter) (config.Filter, error) {
 		cf.External = true
 	case fromSelected:
 		cf.Numbers = slices.Clone(c.PhoneNumbers)
-		if len(cf.Numbers) == 0 && !cf.Anonymous && !cf.Unavailable {
-			return config.Filter{}, errorf(http.StatusBadRequest, "invalid", "phoneNumbers", "SELECT_PHONE_NUMBERS needs phoneNumbers (or anonymous/unavailable callers)")
+		if len(c.NumberLists) > 0 {
+			cf.Lists = slices.Clone(c.NumberLists)
+		}
+		if len(cf.Numbers) == 0 && len(cf.Lists) == 0 && !cf.Anonymous && !cf.Unavailable {
+			return config.Filter{}, errorf(http.StatusBadRequest, "invalid", "phoneNumbers", "SELECT_PHONE_NUMBERS needs phoneNumbers, numberLists or anonymous/unavailable callers")
 		}
 	}
 	if c.CallsFrom != fromSelected && len(c.PhoneNumbers) > 0 {
 		return config.Filter{}, errorf(http.StatusBadRequest, "invalid", "phoneNumbers", "phoneNumbers apply only with callsFrom SELECT_PHONE_NUMBERS")
+	}
+	if c.CallsFrom != fromSelected && len(c.NumberLists) > 0 {
+		return config.Filter{}, errorf(http.StatusBadRequest, "invalid", "numberLists", "numberLists apply only with callsFrom SELECT_PHONE_NUMBERS")
 	}
 	f.CallsFrom = cf
 	return f, nil

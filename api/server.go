@@ -329,6 +329,7 @@ var yamlToJSON = []struct{ suffix, field string }{
 	{"].when", "scheduleName"},
 	{"].holidays", "holidayScheduleName"},
 	{"].calls_from.numbers", "phoneNumbers"},
+	{"].calls_from.lists", "numberLists"},
 	{"].calls_to", "callsToNumbers"},
 	{"].action", "filterEnabled"},
 	{"alerting.mode", "alertingMode"},
@@ -347,6 +348,11 @@ var yamlToJSON = []struct{ suffix, field string }{
 	{"screening.alert", "alertType"},
 	{"filtering.mode", "filterType"},
 	{"filtering.filters", "criteria"},
+	{"alerting.executive_for", "executiveFirstInSecs"},
+	{"alerting.executive", "executiveAlerting"},
+	{"executive.lists", "lists"},
+	{"executive.bypass", "lists"},
+	{"assistant_permissions", "assistants"},
 }
 
 func jsonField(path string) string {

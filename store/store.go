@@ -280,7 +280,7 @@ func (s *Store) install(snap *Snapshot) error {
 func readState(r reader) (*config.Config, config.Runtime, map[string]string, error) {
 	cfg := &config.Config{}
 	var rt config.Runtime
-	for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults, "admins": &cfg.Admins} {
+	for key, dst := range map[string]any{"dialing": &cfg.Dialing, "codes": &cfg.Codes, "prompts": &cfg.Prompts, "defaults": &cfg.Defaults, "admins": &cfg.Admins, "lists": &cfg.Lists} {
 		raw, err := r.get(bSettings, []byte(key))
 		if err != nil {
 			return nil, rt, nil, err
@@ -392,7 +392,7 @@ func (s *Store) Import(cfg *config.Config, opts ImportOptions) error {
 				return err
 			}
 		}
-		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults, "admins": p.Admins} {
+		for key, v := range map[string]any{"dialing": p.Dialing, "codes": p.Codes, "prompts": p.Prompts, "defaults": p.Defaults, "admins": p.Admins, "lists": p.Lists} {
 			if err := putJSON(w, bSettings, key, v); err != nil {
 				return err
 			}

@@ -643,6 +643,7 @@ function executiveSettings(id) {
     poolForm(base, poolEditable),
     permissionsForm(base, poolEditable),
     filteringCard(base, readOnly),
+    listsForm(base, readOnly),
     settingForm({ title: t("screeningTitle"), path: base + "screening", readOnly, extraErrors: ["alertLocations"], fields: [
       { key: "enabled", type: "checkbox" }, { key: "alertType", type: "select", options: ["SILENT", "RING_SPLASH"] },
       { key: "alertMobilityLocationEnabled", type: "checkbox" }, { key: "alertAnywhereLocationEnabled", type: "checkbox" },
@@ -664,6 +665,40 @@ function executiveSettings(id) {
       { key: "announcePushEnabled", type: "checkbox" },
       { key: "announcePushTimeoutInSecs", type: "number", min: 2, max: 30, showIf: (v) => v.announcePushEnabled },
       { key: "recordCallerNameEnabled", type: "checkbox" }] }));
+}
+
+// listsForm: the number lists custom filters may name and which go straight to the
+// executive; the organisation's are shown with their numbers read only (the YAML's),
+// the executive's own are added, edited (one number per line) and removed here.
+function listsForm(base, readOnly) {
+  const path = base + "numberLists";
+  const form = h("form", { class: "card", id: "lists", "aria-labelledby": "lists-h", "data-path": path });
+  const status = h("p", { class: "status", role: "status" });
+  let lists = [];
+  function draw(cur) {
+    if (cur) lists = cur.lists.map((l) => ({ ...l }));
+    form.replaceChildren(h("h2", { id: "lists-h", text: t("listsTitle") }),
+      lists.length ? h("ul", { class: "lists" }, lists.map((l, i) => h("li", { "data-list": l.name },
+        l.organisation ? h("p", { class: "name" }, h("strong", { text: l.name }), " ", h("span", { class: "badge", text: t("organisationList") }))
+          : field("list-name-" + i, t("listName"), h("input", { id: "list-name-" + i, value: l.name, disabled: readOnly, autocomplete: "off",
+            on: { input: (ev) => { l.name = ev.target.value; } } })),
+        field("list-numbers-" + i, t("listNumbers"), h("textarea", { id: "list-numbers-" + i, rows: 3, disabled: readOnly || l.organisation,
+          text: l.phoneNumbers.join("\n"), on: { input: (ev) => { l.phoneNumbers = ev.target.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean); } } })),
+        field("list-bypass-" + i, t("bypassEnabled"), h("input", { type: "checkbox", id: "list-bypass-" + i, checked: l.bypassEnabled, disabled: readOnly,
+          on: { change: (ev) => { l.bypassEnabled = ev.target.checked; } } })),
+        l.organisation || readOnly ? null : h("button", { type: "button", "aria-label": t("removeList", { name: l.name }),
+          on: { click: () => { lists.splice(i, 1); draw(); saidUnsaved(status); } } }, t("del")))))
+        : h("p", { class: "muted", text: t("noLists") }),
+      h("p", { class: "field-error", role: "alert", "data-error-for": "lists" }));
+    if (!readOnly) form.append(h("div", { class: "buttons" },
+      h("button", { type: "button", id: "add-list", on: { click: () => { lists.push({ name: "", phoneNumbers: [], organisation: false, bypassEnabled: false }); draw(); saidUnsaved(status); form.querySelector("#list-name-" + (lists.length - 1)).focus(); } } }, t("addList")),
+      h("button", { type: "submit", text: t("save") })));
+    form.append(status);
+  }
+  const body = () => ({ lists: lists.map((l) => l.organisation ? { name: l.name, bypassEnabled: l.bypassEnabled } : { name: l.name, phoneNumbers: l.phoneNumbers, bypassEnabled: l.bypassEnabled }) });
+  form.addEventListener("input", () => saidUnsaved(status));
+  form.addEventListener("change", () => saidUnsaved(status));
+  return resourceForm(form, status, path, t("listsTitle"), draw, body);
 }
 
 // withheld: the executive withholds permission perm from me, one of their assistants
@@ -804,7 +839,7 @@ function filteringCard(base, readOnly) {
   }
   // editor opens the filter form: a new filter (id "") or an existing one (with its ETag).
   async function editor(id) {
-    let cur = { filterName: "", scheduleName: "", holidayScheduleName: "", callsFrom: "ANY_PHONE_NUMBER", phoneNumbers: [],
+    let cur = { filterName: "", scheduleName: "", holidayScheduleName: "", callsFrom: "ANY_PHONE_NUMBER", phoneNumbers: [], numberLists: [],
       anonymousCallersEnabled: false, unavailableCallersEnabled: false, callsToNumbers: [], filterEnabled: true, activationEnabled: true };
     let etag = null;
     if (id) {
@@ -813,12 +848,17 @@ function filteringCard(base, readOnly) {
       cur = r.data; etag = r.etag;
     }
     const schedules = [""].concat(state.me.schedules || []);
+    const lr = await api("GET", base + "numberLists");
+    const listNames = lr.ok ? lr.data.lists.map((l) => l.name) : [];
+    for (const n of cur.numberLists || []) if (!listNames.includes(n)) listNames.push(n);
     const fields = [
       { key: "filterName", type: "text" },
       { key: "scheduleName", type: "select", options: schedules, label: (o) => o || t("always") },
       { key: "holidayScheduleName", type: "select", options: schedules, label: (o) => o || t("none") },
       { key: "callsFrom", type: "select", options: ["ANY_PHONE_NUMBER", "SELECT_PHONE_NUMBERS", "ANY_INTERNAL", "ANY_EXTERNAL"] },
-      { key: "phoneNumbers", type: "list" }, { key: "anonymousCallersEnabled", type: "checkbox" },
+      { key: "phoneNumbers", type: "list" },
+      { key: "numberLists", type: "choices", choices: listNames.map((n) => ({ value: n, label: n })) },
+      { key: "anonymousCallersEnabled", type: "checkbox" },
       { key: "unavailableCallersEnabled", type: "checkbox" }, { key: "callsToNumbers", type: "choices", choices: callsToChoices(base, cur.callsToNumbers) },
       { key: "filterEnabled", type: "bool" }, { key: "activationEnabled", type: "checkbox" }];
     const idOf = (f) => "filter-edit-" + f.key;
@@ -834,8 +874,9 @@ function filteringCard(base, readOnly) {
     const st = h("p", { class: "status", role: "status" });
     // The numbers field applies only to "Selected numbers".
     const applies = () => {
-      form.querySelector("#filter-edit-phoneNumbers").closest(".field").hidden =
-        form.querySelector("#filter-edit-callsFrom").value !== "SELECT_PHONE_NUMBERS";
+      const selected = form.querySelector("#filter-edit-callsFrom").value === "SELECT_PHONE_NUMBERS";
+      form.querySelector("#filter-edit-phoneNumbers").closest(".field").hidden = !selected;
+      form.querySelector("#filter-edit-numberLists").closest(".field").hidden = !selected || !listNames.length;
     };
     form.addEventListener("change", applies);
     applies();

@@ -379,14 +379,14 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 // Provisioning is the part of a config that is stored and exported: everything but the
 // operational ari, store, listen and log sections (and so never a password).
 func (c *Config) Provisioning() *Config {
-	return &Config{Dialing: c.Dialing, Codes: c.Codes, Prompts: c.Prompts, Schedules: c.Schedules,
+	return &Config{Dialing: c.Dialing, Codes: c.Codes, Prompts: c.Prompts, Schedules: c.Schedules, Lists: c.Lists,
 		Defaults: c.Defaults, Users: c.Users, Admins: c.Admins}
 }
 
 // WithoutSecrets is a copy fit to print or export: no password hashes.
 func (c *Config) WithoutSecrets() *Config {
 	out := &Config{ARI: c.ARI, Store: c.Store, Listen: c.Listen, Log: c.Log, Dialing: c.Dialing, Codes: c.Codes,
-		Prompts: c.Prompts, Schedules: c.Schedules, Defaults: c.Defaults, Users: slices.Clone(c.Users)}
+		Prompts: c.Prompts, Schedules: c.Schedules, Lists: c.Lists, Defaults: c.Defaults, Users: slices.Clone(c.Users)}
 	out.ARI.Password = ""
 	out.Store.Password = ""
 	for i := range out.Users {
