@@ -25,6 +25,7 @@ const (
 	ResAlerting             Resource = "alerting"              // alert: mode, rings, rollover, caller ID
 	ResHandOffs             Resource = "hand-offs"             // announced push, caller name capture
 	ResNumberLists          Resource = "number-lists"          // the executive's number lists and bypass
+	ResAvailability         Resource = "availability"          // in a meeting, out of office, busy; until; actions
 	ResAssistantPermissions Resource = "assistant-permissions" // what each assistant may do for the executive
 	ResDivert               Resource = "divert"                // an assistant's divert
 	ResOptIn                Resource = "optin"                 // an assistant's opt-in/out for one executive
@@ -64,7 +65,7 @@ func Allowed(cfg *config.Config, who Principal, res Resource, owner, exec string
 	}
 	self := who.Name == owner
 	switch res {
-	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResHandOffs, ResNumberLists, ResAssistantPermissions, ResCalls,
+	case ResPool, ResAvailable, ResFiltering, ResScreening, ResAlerting, ResHandOffs, ResNumberLists, ResAvailability, ResAssistantPermissions, ResCalls,
 		ResCallRetrieve, ResCallBridge, ResCallPush, ResCallInitiate, ResCallControl:
 		if o.Executive == nil {
 			return Access{false, owner + " does not have the executive service", ""}
@@ -126,7 +127,7 @@ func assistantNeeds(res Resource, write bool) config.Permission {
 		return config.PlaceCalls
 	case res == ResCallBridge:
 		return config.JoinCalls
-	case write && (res == ResFiltering || res == ResScreening || res == ResAlerting || res == ResHandOffs || res == ResNumberLists):
+	case write && (res == ResFiltering || res == ResScreening || res == ResAlerting || res == ResHandOffs || res == ResNumberLists || res == ResAvailability):
 		return config.ChangeSettings
 	}
 	return ""

@@ -33,7 +33,10 @@ type ExecutiveSummary struct {
 	// CallsTo are what a custom filter's "calls to" may name: primary, mobility and each
 	// of the executive's numbers, each with how people read it.
 	CallsTo []CallsToChoice `json:"callsTo"`
-	Version string          `json:"version"` // changes with any of the executive's settings
+	// Availability is the status the executive set (in-a-meeting, out-of-office, busy)
+	// and its end; the page stops showing it once until has passed.
+	Availability *config.Availability `json:"availability,omitempty"`
+	Version      string               `json:"version"` // changes with any of the executive's settings
 }
 
 // CallsToChoice is one value of a filter's callsToNumbers and its label.
@@ -83,8 +86,8 @@ func summaries(cfg *config.Config, rt config.Runtime, phones map[string]app.Phon
 		}
 		out = append(out, ExecutiveSummary{ID: u.Extension, DisplayName: u.Name, FilteringEnabled: f.Enabled, FilterType: f.FilterType,
 			ScreeningEnabled: sc.Enabled, DoNotDisturb: rt.OnDND(u.Extension), Assistants: pool.Assistants, CallsTo: callsToChoices(cfg, &u),
-			Phone:   string(phones[u.Extension]),
-			Version: etag([]any{f, sc, pool, al, rt.OnDND(u.Extension), phones[u.Extension]})})
+			Phone: string(phones[u.Extension]), Availability: rt.Executives[u.Extension].Availability,
+			Version: etag([]any{f, sc, pool, al, rt.OnDND(u.Extension), phones[u.Extension], rt.Executives[u.Extension].Availability})})
 	}
 	return out
 }

@@ -60,9 +60,22 @@ func etag(v any) string {
 // setting is one Webex-shaped resource over the runtime overlay: view renders it from
 // the effective configuration; change applies a decoded body to the runtime state.
 type setting[T any] struct {
-	res    Resource
-	view   func(cfg *config.Config, rt config.Runtime, owner string) (T, error)
+	res  Resource
+	view func(cfg *config.Config, rt config.Runtime, owner string) (T, error)
+	// viewAt, when set instead of view, is a view that depends on the time (a status
+	// that ends by itself): it is given the server's clock.
+	viewAt func(cfg *config.Config, rt config.Runtime, owner string, now time.Time) (T, error)
 	change func(cfg *config.Config, rt *config.Runtime, owner string, body *T) error
+	// changeAt, when set instead of change, is given the server's clock too.
+	changeAt func(cfg *config.Config, rt *config.Runtime, owner string, body *T, now time.Time) error
+}
+
+// show is the resource as of now.
+func (st setting[T]) show(s *Server, cfg *config.Config, rt config.Runtime, owner string) (T, error) {
+	if st.viewAt != nil {
+		return st.viewAt(cfg, rt, owner, s.clock.Now())
+	}
+	return st.view(cfg, rt, owner)
 }
 
 func (st setting[T]) get(s *Server, w http.ResponseWriter, r *request) error {
@@ -71,7 +84,7 @@ func (st setting[T]) get(s *Server, w http.ResponseWriter, r *request) error {
 		return err
 	}
 	snap := s.store.Snapshot()
-	v, err := st.view(snap.Config, snap.Runtime, owner)
+	v, err := st.show(s, snap.Config, snap.Runtime, owner)
 	if err != nil {
 		return err
 	}
@@ -93,7 +106,7 @@ func (st setting[T]) put(s *Server, w http.ResponseWriter, r *request) error {
 	var after T
 	err := s.store.ChangeRuntime(audit, func(prov *config.Config, rt *config.Runtime) error {
 		cur := config.WithRuntime(prov, *rt)
-		before, err := st.view(cur, *rt, owner)
+		before, err := st.show(s, cur, *rt, owner)
 		if err != nil {
 			return err
 		}
@@ -104,10 +117,16 @@ func (st setting[T]) put(s *Server, w http.ResponseWriter, r *request) error {
 		if err := decode(r, &body); err != nil {
 			return err
 		}
-		if err := st.change(cur, rt, owner, &body); err != nil {
+		change := st.change
+		if st.changeAt != nil {
+			change = func(cfg *config.Config, rt *config.Runtime, owner string, body *T) error {
+				return st.changeAt(cfg, rt, owner, body, s.clock.Now())
+			}
+		}
+		if err := change(cur, rt, owner, &body); err != nil {
 			return err
 		}
-		after, err = st.view(config.WithRuntime(prov, *rt), *rt, owner)
+		after, err = st.show(s, config.WithRuntime(prov, *rt), *rt, owner)
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,8 @@ func routes() []route {
 		{method: "DELETE", pattern: people + "callFiltering/criteria/{criteriaId}", summary: "Delete a custom filter (If-Match honoured; the last one only when the type is not custom)", handle: handleCriterionDelete},
 		{method: "GET", pattern: people + "screening", summary: "Screening: on/off, alert type, locations", resp: Screening{}, handle: screeningSetting.get},
 		{method: "PUT", pattern: people + "screening", summary: "Change screening", body: Screening{}, resp: Screening{}, handle: screeningSetting.put},
+		{method: "GET", pattern: people + "availability", summary: "What the executive is doing now (in a meeting, out of office, busy), until when, and what a call does meanwhile", resp: Availability{}, handle: availabilitySetting.get},
+		{method: "PUT", pattern: people + "availability", summary: "Set or clear the executive's status (it ends by itself at until) and the actions per status", body: Availability{}, resp: Availability{}, handle: availabilitySetting.put},
 		{method: "GET", pattern: people + "numberLists", summary: "Number lists for custom filters (the organisation's and the executive's own) and which go straight to the executive", resp: NumberLists{}, handle: listsSetting.get},
 		{method: "PUT", pattern: people + "numberLists", summary: "Change the executive's own lists and the bypass (the organisation's numbers are the YAML's)", body: NumberLists{}, resp: NumberLists{}, handle: listsSetting.put},
 		{method: "GET", pattern: people + "handOffs", summary: "Hand-offs: announced push (the executive hears who it is and presses 1, 2 or 3), caller name capture", resp: HandOffs{}, handle: handOffsSetting.get},

@@ -210,7 +210,7 @@ func TestEveryPeopleRouteForEveryRole(t *testing.T) {
 	}
 	var c CriterionDetail
 	json.Unmarshal([]byte(body), &c)
-	execRes := []string{"alert", "assignedAssistants", "availableAssistants", "callFiltering", "screening", "handOffs", "assistantPermissions", "numberLists", "callFiltering/criteria/{criteriaId}"}
+	execRes := []string{"alert", "assignedAssistants", "availableAssistants", "callFiltering", "screening", "handOffs", "assistantPermissions", "numberLists", "availability", "callFiltering/criteria/{criteriaId}"}
 	allowed := map[string]map[string]bool{} // user -> "METHOD resource" -> allowed
 	for _, u := range []string{"1001", "1002", "1004", "1005", "root"} {
 		allowed[u] = map[string]bool{}

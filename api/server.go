@@ -353,6 +353,7 @@ var yamlToJSON = []struct{ suffix, field string }{
 	{"executive.lists", "lists"},
 	{"executive.bypass", "lists"},
 	{"assistant_permissions", "assistants"},
+	{"availability_actions", "forwardToPhoneNumber"}, // the API checks the rest of an action itself
 }
 
 func jsonField(path string) string {

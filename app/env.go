@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/clock"
+	"github.com/execassist/execassist/internal/config"
 	"github.com/execassist/execassist/store"
 )
 
@@ -12,6 +13,7 @@ type settings interface {
 	Snapshot() *store.Snapshot
 	SetFiltering(exec string, on bool) error
 	SetOptIn(asst, exec string, in bool) error
+	SetAvailability(exec string, a *config.Availability) error
 	RemoteCalls() []store.RemoteCall
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/execassist/execassist/ari"
 	"github.com/execassist/execassist/internal/config"
@@ -96,6 +97,19 @@ func (f *facCall) act(ctx context.Context) state {
 			return f.notSaved(ctx, err)
 		}
 		return f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "opted-in", false: "opted-out"}[in])
+	case "availability":
+		var a *config.Availability
+		if p.Status != config.Available {
+			a = &config.Availability{Status: p.Status}
+			if p.Minutes > 0 {
+				until := s.env.clock.Now().Add(time.Duration(p.Minutes) * time.Minute).UTC()
+				a.Until = &until
+			}
+		}
+		if err := s.env.settings.SetAvailability(p.Executive, a); err != nil {
+			return f.notSaved(ctx, err)
+		}
+		return f.confirm(ctx, f.prompts.Confirm, map[bool]string{true: "available", false: "status-set"}[a == nil])
 	case "push":
 		return f.push(ctx)
 	case "voicemail":

@@ -90,7 +90,7 @@ func TestFilteringFACRefusedForNonExecutivesAndBadDigits(t *testing.T) {
 		{"PJSIP/trunk", "#61", "feature-not-avail-line"}, // nobody's device
 		{"PJSIP/1001", "#6x1", "pbx-invalid"},
 		{"PJSIP/1001", "#61&Dial(PJSIP/9)", "pbx-invalid"},
-		{"PJSIP/1001", "#69", "pbx-invalid"},
+		{"PJSIP/1001", "#60", "pbx-invalid"},
 		{"PJSIP/1001", "#61" + strings.Repeat("1", 40), "pbx-invalid"}, // overlong
 	} {
 		id := h.fac(tc.from, tc.digits)

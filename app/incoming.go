@@ -122,6 +122,8 @@ func (c *incomingCall) setUp(ctx context.Context) state {
 	c.dec = policy.Decide(s.env.plans.of(snap), c.exec, call, c.start)
 	s.log.Debug().Str("executive", c.exec).Strs("reasons", c.dec.Reasons).Bool("filtered", c.dec.Filtered).Msg("decision")
 	switch {
+	case c.dec.ElsewhereAction != "":
+		return c.elsewhere(ctx)
 	case !c.dec.Filtered:
 		return c.normal(ctx, "not filtered")
 	case c.setupExpired():

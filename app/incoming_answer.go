@@ -57,7 +57,7 @@ func (c *incomingCall) connectAnswered(ctx context.Context, l *leg) state {
 	after := c.s.env.clock.Now().Sub(c.start)
 	outcome := "answered"
 	if l.kind == legForward {
-		outcome = "rollover:forward"
+		outcome = c.forwardedBy() + ":forward"
 	}
 	c.s.log.Info().Str("executive", c.exec).Str("answered_by", who).Dur("after", after).Msg("call answered")
 	c.journal(outcome, who, after)

@@ -57,12 +57,39 @@ func (c *incomingCall) continueTo(ctx context.Context, to policy.RolloverTarget)
 	c.s.continueCaller(ctx, t)
 }
 
+// elsewhere: the executive's status (out of office, busy ...) sends the call on at
+// once: to voice messaging, or to a forward number (voice messaging if it does not
+// answer within availabilityForwardFor).
+func (c *incomingCall) elsewhere(ctx context.Context) state {
+	c.s.log.Info().Str("executive", c.exec).Str("status", c.dec.Availability.Status).Str("action", c.dec.ElsewhereAction).Msg("the executive's status sends the call on")
+	if ep := c.dec.Elsewhere.Endpoint; ep != "" {
+		t := policy.Target{Who: "forward", Location: "forward", Endpoints: []string{ep}}
+		if c.startTargets(ctx, []policy.Target{t}, legForward) == 0 {
+			return c.forwardFailed(ctx)
+		}
+		return &forwarding{c}
+	}
+	c.continueTo(ctx, c.dec.Elsewhere)
+	return c.finish(ctx, "availability:"+c.dec.ElsewhereAction)
+}
+
+// availabilityForwardFor bounds how long a status's forward number rings.
+const availabilityForwardFor = 30 * time.Second
+
+// forwardedBy names what forwards the call: the executive's status or the rollover.
+func (c *incomingCall) forwardedBy() string {
+	if c.dec.ElsewhereAction != "" {
+		return "availability"
+	}
+	return "rollover"
+}
+
 // forwardFailed: the forward destination did not answer; voice messaging is the
 // safe place for the caller.
 func (c *incomingCall) forwardFailed(ctx context.Context) state {
 	c.s.log.Info().Str("executive", c.exec).Msg("rollover forward failed; voice messaging instead")
 	c.continueTo(ctx, policy.VoicemailTarget(c.cfg.User(c.exec), c.cfg.EffectiveDialing()))
-	return c.finish(ctx, "rollover:forward-failed:voice-messaging")
+	return c.finish(ctx, c.forwardedBy()+":forward-failed:voice-messaging")
 }
 
 // finish records how the call ended; the teardown releases what is left (a caller
@@ -84,8 +111,11 @@ func (c *incomingCall) normal(ctx context.Context, reason string) state {
 func (c *incomingCall) journal(outcome, answeredBy string, after time.Duration) {
 	r := c.s.rec
 	r.Decision = "normal"
-	if c.dec.Filtered {
+	switch {
+	case c.dec.Filtered:
 		r.Decision = "filtered"
+	case c.dec.ElsewhereAction != "":
+		r.Decision = "availability"
 	}
 	r.Reasons, r.Legs, r.AnsweredBy, r.AnswerAfter, r.Outcome = c.dec.Reasons, c.tried, answeredBy, after, outcome
 }

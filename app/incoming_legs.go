@@ -142,6 +142,9 @@ func (c *incomingCall) create(ctx context.Context, l *leg) error {
 
 // legTimeout bounds every leg's dial so nothing rings forever if execassist dies.
 func (c *incomingCall) legTimeout(l *leg) time.Duration {
+	if l.kind == legForward && c.dec.ElsewhereAction != "" {
+		return availabilityForwardFor
+	}
 	if l.kind == legAssistant && c.dec.Mode == "sequential" {
 		return time.Duration(c.dec.RingsPerAssistant) * c.dec.RingDuration
 	}

@@ -7,13 +7,15 @@ import "strings"
 // series for ever. labelClass keeps the leading words of a decision or outcome when they
 // are one of the known classes and says "other" for anything else.
 var (
-	decisionClasses = classes("normal", "filtered", "adopted",
+	decisionClasses = classes("normal", "filtered", "adopted", "availability",
 		// feature codes (config.Codes' keys)
-		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164", "voicemail", "intercom")
+		"filtering_on", "filtering_off", "push", "retrieve", "bridge", "initiate", "opt_in", "opt_out", "e164", "voicemail", "intercom", "availability")
 	outcomeClasses = classes("answered", "continued", "overload:continued", "caller-hung-up", "refused", "initiated",
 		"rollover:voice-messaging", "rollover:forward", "rollover:no-answer-processing",
 		"rollover:forward-failed:voice-messaging", "bridge-failed:continued",
-		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail", "intercom", "intercom:no-answer")
+		"availability:voicemail", "availability:forward", "availability:forward-failed:voice-messaging",
+		"filtering-on", "filtering-off", "opted-in", "opted-out", "pushed", "retrieve", "bridge", "take", "join", "sent-to-voicemail", "intercom", "intercom:no-answer",
+		"available", "status-set")
 	// stepClasses: what can happen to an answered call (its record's steps).
 	stepClasses = classes("pushed", "retrieved", "retrieve", "bridged", "bridge", "transferred", "attended-transfer",
 		"answered-after-push", "recalled", "held", "resumed", "answered-from-the-console")

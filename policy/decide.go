@@ -59,7 +59,14 @@ type Decision struct {
 	// RecordName: the caller (from outside) is asked for their name before the
 	// assistants are alerted; the one who answers hears it first.
 	RecordName bool
-	problems   []string // see problem
+	// Availability is the executive's status when the call came (available when none is
+	// set or it ended).
+	Availability config.Availability
+	// ElsewhereAction (voicemail, forward) says the status sends the call to Elsewhere
+	// at once, neither to the assistants nor to the executive.
+	ElsewhereAction string
+	Elsewhere       RolloverTarget
+	problems        []string // see problem
 }
 
 // SIPHeader is one header added to a leg's INVITE.
@@ -97,11 +104,6 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 		return d
 	}
 	u := e.user
-	if !e.on {
-		d.why("filtering is off (%s): normal handling", e.onSource)
-		return d
-	}
-	d.why("filtering is on (%s)", e.onSource)
 	for _, a := range u.Executive.Assistants {
 		if call.CallerNumber == a {
 			d.why("the caller %s is one of the executive's assistants: never filtered", a)
@@ -116,10 +118,31 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 			}
 		}
 	}
+	d.Availability = e.availability.at(now)
+	act := e.availability.actions[d.Availability.Status]
+	if d.Availability.Status != config.Available {
+		d.why("%s is %s", u.Name, availabilityWords(d.Availability))
+		switch act.action {
+		case "voicemail", "forward":
+			d.Elsewhere, d.ElsewhereAction = act.target, act.action
+			d.why("while %s: %s", d.Availability.Status, act.target)
+			return d
+		case "filter-all":
+			d.why("while %s every call goes to the assistants, filtering on or not", d.Availability.Status)
+		}
+	}
+	forced := act.action == "filter-all"
+	switch {
+	case !e.on && !forced:
+		d.why("filtering is off (%s): normal handling", e.onSource)
+		return d
+	case e.on:
+		d.why("filtering is on (%s)", e.onSource)
+	}
 	origin, why := Origin(plan.cfg, call)
 	d.Origin = origin
 	d.why("caller is %s: %s", origin, why)
-	if !filtered(plan.cfg, u, call, origin, now, &d) {
+	if !forced && !filtered(plan.cfg, u, call, origin, now, &d) {
 		return d
 	}
 	d.Mode, d.RingsPerAssistant, d.RingDuration = e.eff.AlertingMode, e.eff.RingsPerAssistant, e.ringDuration
@@ -142,7 +165,11 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 		names[i] = t.Who
 	}
 	d.why("alerting %s: %s", d.Mode, strings.Join(names, ", "))
-	if d.ExecutivePhones = e.executive; len(d.ExecutivePhones) > 0 {
+	away := d.Availability.Status != config.Available
+	if away && len(e.executive) > 0 {
+		d.why("the executive's phones would ring %s, but %s is %s: they do not", e.eff.ExecutiveAlerting, u.Name, d.Availability.Status)
+	}
+	if d.ExecutivePhones = e.executive; !away && len(d.ExecutivePhones) > 0 {
 		d.ExecutiveAlerting, d.ExecutiveFirstFor = e.eff.ExecutiveAlerting, e.eff.ExecutiveFirstFor
 		if d.ExecutiveAlerting == "first" {
 			d.why("the executive's phones ring first, alone for %s; then the assistants too", d.ExecutiveFirstFor)
@@ -150,9 +177,25 @@ func Decide(plan *Plan, exec string, call Call, now time.Time) Decision {
 			d.why("the executive's phones ring together with the assistants")
 		}
 	}
+	if away {
+		d.ExecutivePhones = nil
+	}
 	d.Screening = e.screening
 	d.Reasons = append(d.Reasons, e.screeningWhy...)
+	if away && len(d.Screening) > 0 {
+		d.Screening = nil
+		d.why("screening is off while %s is %s", u.Name, d.Availability.Status)
+	}
 	d.Rollover, d.RolloverEndpoint, d.RolloverTo = e.rollover, e.rolloverEP, e.rolloverTo
 	d.Reasons = append(d.Reasons, e.rolloverWhy...)
 	return d
+}
+
+// availabilityWords says a status for people: "in a meeting until 14:30 (UTC)".
+func availabilityWords(a config.Availability) string {
+	w := strings.ReplaceAll(a.Status, "-", " ")
+	if a.Until != nil {
+		w += " until " + a.Until.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return w
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/execassist/execassist/internal/config"
@@ -18,6 +19,8 @@ type FAC struct {
 	Destination string // initiate: the number to call, *14 already turned into +
 	Special     string // initiate: "retrieve" (#64 exec *11) or "bridge" (#64 exec *15)
 	Endpoint    string // initiate: the validated dial string
+	Status      string // availability: the status to set (config.Available clears it)
+	Minutes     int    // availability: for so long (0: until cleared)
 	Need        string // "executive" or "destination": digits to prompt for
 	Refused     string // why not; "" when allowed
 	Invalid     bool   // refused because the digits are malformed (vs not permitted)
@@ -60,7 +63,7 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 	best, rest := "", ""
 	for name, c := range map[string]string{"filtering_on": codes.FilteringOn, "filtering_off": codes.FilteringOff,
 		"push": codes.Push, "initiate": codes.Initiate, "opt_in": codes.OptIn, "opt_out": codes.OptOut,
-		"retrieve": codes.Retrieve, "bridge": codes.Bridge, "voicemail": codes.Voicemail, "intercom": codes.Intercom} {
+		"retrieve": codes.Retrieve, "bridge": codes.Bridge, "voicemail": codes.Voicemail, "intercom": codes.Intercom, "availability": codes.Availability} {
 		if strings.HasPrefix(digits, c) && len(c) > len(best) {
 			best, f.Code = c, name
 		}
@@ -108,6 +111,8 @@ func ParseFAC(cfg *config.Config, device, digits string) FAC {
 		if !e.Executive.OptInOutAllowed() {
 			return f.refuse(RefusedNotAllowed, e.Extension+" does not allow assistants to opt in or out")
 		}
+	case "availability":
+		return availability(f, u, rest)
 	case "initiate":
 		return initiate(cfg, f, u, rest, codes)
 	case "intercom":
@@ -247,4 +252,38 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// MaxStatusMinutes bounds #69's minutes (a day).
+const MaxStatusMinutes = 1440
+
+// availability reads #69 <status>[minutes]: the executive's own status (1 in a meeting,
+// 2 out of office, 3 busy), for so many minutes or until cleared; nothing (or 0)
+// clears it.
+func availability(f FAC, u *config.User, rest string) FAC {
+	if u.Executive == nil {
+		return f.refuse(RefusedNotAllowed, u.Extension+" is not an executive")
+	}
+	f.Executive = u.Extension
+	if rest == "" || rest == "0" {
+		f.Status = config.Available
+		f.why("clear the status: available")
+		return f
+	}
+	status, ok := map[byte]string{'1': config.InAMeeting, '2': config.OutOfOffice, '3': config.Busy}[rest[0]]
+	if !ok {
+		return f.refuse(RefusedInvalid, "status "+rest[:1]+" is not 1 (in a meeting), 2 (out of office) or 3 (busy)")
+	}
+	f.Status = status
+	if mins := rest[1:]; mins != "" {
+		n, err := strconv.Atoi(mins)
+		if err != nil || n < 1 || n > MaxStatusMinutes {
+			return f.refuse(RefusedInvalid, "minutes must be 1-1440, not "+mins)
+		}
+		f.Minutes = n
+		f.why(status + " for " + mins + " minutes")
+		return f
+	}
+	f.why(status + " until cleared")
+	return f
 }

@@ -18,7 +18,7 @@ func TestParseFAC(t *testing.T) {
 		{"PJSIP/1001", "#61", "filtering_on", "1001", "", "", "", ""},
 		{"PJSIP/1002", "#62", "filtering_off", "", "", "", "", "not an executive"},
 		{"PJSIP/9999", "#61", "filtering_on", "", "", "", "", "no provisioned user"},
-		{"PJSIP/1001", "#69", "", "", "", "", "", "no feature code"},
+		{"PJSIP/1001", "#60", "", "", "", "", "", "no feature code"},
 		{"PJSIP/1001", "#61;Dial(x)", "", "", "", "", "", "digits must be"},
 		{"PJSIP/1002", "#63", "push", "", "", "", "", ""},
 		{"PJSIP/1002", "#631", "push", "", "", "", "", "unexpected digits"},

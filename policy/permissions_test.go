@@ -83,7 +83,7 @@ func TestRefusalsSayWhy(t *testing.T) {
 		"#6412":                  RefusedNotAllowed,  // 12 is no executive
 		"#641001*7215551234":     RefusedInvalid,     // feature code digits
 		"#641001011442071234567": RefusedDestination, // international, not permitted
-		"#69":                    RefusedInvalid,
+		"#60":                    RefusedInvalid,
 	} {
 		if f := ParseFAC(cfg, "PJSIP/1002", digits); f.Refusal != want {
 			t.Errorf("%s: refusal %q (%s), want %q", digits, f.Refusal, f.Refused, want)

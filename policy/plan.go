@@ -37,6 +37,7 @@ type executivePlan struct {
 	screeningWhy []string
 	executive    []Target // the executive's own phones, with alerting executive first or together
 	bypass       []namedList
+	availability availabilityPlan
 	rollover     config.EffectiveRollover
 	rolloverEP   string
 	rolloverTo   RolloverTarget
@@ -87,6 +88,8 @@ func compileExecutive(cfg *config.Config, rt config.Runtime, u *config.User) *ex
 	dial := cfg.EffectiveDialing()
 	e.ringDuration = dial.RingDuration.D()
 	var d Decision
+	e.availability = planAvailability(cfg, rt, u, e.eff, &d)
+	d.Reasons = nil // its problems are kept (said once per settings change); the reasons come with each call
 	e.assistants = availableAssistants(cfg, rt, u, e.eff, &d)
 	e.assistantWhy, d.Reasons = d.Reasons, nil
 	if x := e.eff.ExecutiveAlerting; x == "first" || x == "together" {

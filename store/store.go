@@ -467,6 +467,16 @@ func (s *Store) SetFiltering(exec string, on bool) error {
 	})
 }
 
+// SetAvailability records #69: the executive's status (nil: available again).
+func (s *Store) SetAvailability(exec string, a *config.Availability) error {
+	return s.updateRuntime(func(rt *config.Runtime) error {
+		st := rt.Executives[exec]
+		st.Availability = a
+		rt.Executives[exec] = st
+		return nil
+	})
+}
+
 // SetOptIn records #65 / #66: assistant asst opting in to or out of exec's calls.
 func (s *Store) SetOptIn(asst, exec string, in bool) error {
 	return s.updateRuntime(func(rt *config.Runtime) error {

@@ -104,9 +104,19 @@ func loadForExplain(s settings) (*config.Config, config.Runtime, string, error) 
 func printDecision(w io.Writer, u *config.User, call policy.Call, now time.Time, d policy.Decision, source string) {
 	esc := safetext.Escape
 	fmt.Fprintf(w, "executive %s (%s), call from %s to %s at %s\nfrom %s\n\n", u.Extension, esc(u.Name), esc(call.Who()), esc(call.Dialled), now.Format(time.RFC3339), esc(source))
-	if !d.Filtered {
+	if d.Availability.Status != config.Available {
+		until := "until cleared"
+		if d.Availability.Until != nil {
+			until = "until " + d.Availability.Until.Format(time.RFC3339)
+		}
+		fmt.Fprintf(w, "status: %s, %s\n", d.Availability.Status, until)
+	}
+	switch {
+	case d.ElsewhereAction != "":
+		fmt.Fprintf(w, "decision: %s (the executive's status): %s\n", strings.ToUpper(d.ElsewhereAction), esc(d.Elsewhere.String()))
+	case !d.Filtered:
 		fmt.Fprintf(w, "decision: NORMAL: the call continues in the dialplan to the executive\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "decision: FILTERED to the assistants, %s", d.Mode)
 		if d.Mode == "sequential" {
 			fmt.Fprintf(w, ", %d rings (%s) each", d.RingsPerAssistant, time.Duration(d.RingsPerAssistant)*d.RingDuration)

@@ -160,3 +160,31 @@ func TestExplainSaysTheExecutiveRingsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainSaysTheStatusSendsTheCallOn: out of office with voicemail as its action,
+// as the store has it.
+func TestExplainSaysTheStatusSendsTheCallOn(t *testing.T) {
+	dir := t.TempDir()
+	file, db := filepath.Join(dir, "x.yaml"), filepath.Join(dir, "x.db")
+	os.WriteFile(file, []byte(`users:
+  - extension: "1001"
+    devices: [PJSIP/1001]
+    executive: {assistants: ["1002"], filtering: {enabled: true, mode: all}, availability_actions: {out-of-office: {action: voicemail}}}
+  - {extension: "1002", devices: [PJSIP/1002], assistant: {}}
+`), 0o600)
+	if code, out, errOut := runCmd("config", "import", file, "--store", db); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errOut)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetAvailability("1001", &config.Availability{Status: config.OutOfOffice}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	code, out, errOut := runCmd("explain", "--store", db, "--exec", "1001", "--from", "+15551234567")
+	if code != 0 || !strings.Contains(out, "status: out-of-office, until cleared") || !strings.Contains(out, "decision: VOICEMAIL (the executive's status): continue to execassist-voicemail,1001,1") {
+		t.Fatalf("%d %s %s", code, out, errOut)
+	}
+}

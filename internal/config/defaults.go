@@ -36,7 +36,7 @@ var Builtin = struct {
 		AutoAnswer:          "Call-Info: <sip:127.0.0.1>;answer-after=0",
 	},
 	Codes: Codes{FilteringOn: "#61", FilteringOff: "#62", Push: "#63", Initiate: "#64",
-		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14", Voicemail: "#67", Intercom: "#68"},
+		OptIn: "#65", OptOut: "#66", Retrieve: "*11", Bridge: "*15", E164: "*14", Voicemail: "#67", Intercom: "#68", Availability: "#69"},
 	Settings: Effective{
 		AlertingMode:      "simultaneous",
 		ExecutiveAlerting: "no",
@@ -76,6 +76,8 @@ type Effective struct {
 	RecordCallerName   bool
 	AnnounceTimeout    time.Duration
 	Bypass             []string // number lists whose callers go straight to the executive
+	// AvailabilityActions by status (in-a-meeting, out-of-office, busy).
+	AvailabilityActions map[string]AvailabilityAction
 }
 
 // EffectiveRollover is the resolved rollover.
@@ -211,6 +213,12 @@ func Resolve(layers ...*Settings) Effective {
 		}
 		if s.Bypass != nil {
 			e.Bypass = slices.Clone(s.Bypass)
+		}
+		for status, a := range s.AvailabilityActions {
+			if e.AvailabilityActions == nil || len(e.AvailabilityActions) == 0 {
+				e.AvailabilityActions = map[string]AvailabilityAction{}
+			}
+			e.AvailabilityActions[status] = a
 		}
 		if a := s.AnnouncePush; a != nil {
 			if a.Enabled != nil {

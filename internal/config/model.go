@@ -146,6 +146,10 @@ type Codes struct {
 	// Intercom (#68 <ext>) calls the other side (an executive their assistant, an
 	// assistant their executive) with the auto-answer header: two-way audio at once.
 	Intercom string `yaml:"intercom,omitempty"`
+	// Availability (#69 <status>[minutes]) sets the executive's status from their phone:
+	// 1 in a meeting, 2 out of office, 3 busy, optionally for so many minutes; #69 alone
+	// (or #690) clears it.
+	Availability string `yaml:"availability,omitempty"`
 }
 
 // Prompts are the media (Asterisk sound names, tones) FAC calls hear.
@@ -221,6 +225,10 @@ type Settings struct {
 	// Bypass names the number lists whose callers always go straight to the executive,
 	// filtering or not (in defaults: for every executive, unless one sets their own).
 	Bypass []string `yaml:"bypass,omitempty,flow"`
+	// AvailabilityActions: what a call does while the executive is in-a-meeting,
+	// out-of-office or busy (by status; in an executive's settings, per status over the
+	// defaults'). A status without an action only turns screening off.
+	AvailabilityActions map[string]AvailabilityAction `yaml:"availability_actions,omitempty"`
 }
 
 // AnnouncePush is the announced hand-off of a push.

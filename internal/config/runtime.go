@@ -50,6 +50,11 @@ type ExecutiveState struct {
 	// Lists and Bypass are the executive's number lists card (API numberLists).
 	Lists  *map[string][]string `json:"lists,omitempty"`
 	Bypass *[]string            `json:"bypass,omitempty"`
+	// Availability is the status the executive (or an assistant) set: it is not
+	// provisioning, so it lives here only.
+	Availability *Availability `json:"availability,omitempty"`
+	// AvailabilityActions replaces the provisioned actions per status.
+	AvailabilityActions *map[string]AvailabilityAction `json:"availability_actions,omitempty"`
 }
 
 // AssistantState is what an assistant changed: opt-in/out per executive, divert.
@@ -117,6 +122,9 @@ func WithRuntime(cfg *Config, rt Runtime) *Config {
 		}
 		if st.Bypass != nil {
 			e.Bypass = slices.Clone(*st.Bypass)
+		}
+		if st.AvailabilityActions != nil {
+			e.AvailabilityActions = *st.AvailabilityActions
 		}
 		u.Executive = &e
 	}

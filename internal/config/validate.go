@@ -64,16 +64,18 @@ var (
 	alertingModes = oneOf{"simultaneous", "sequential"}
 	// executiveAlerting: whether the executive's own phones ring for a filtered call.
 	executiveAlerting = oneOf{"no", "first", "together"}
-	rolloverAction    = oneOf{"voice-messaging", "forward", "no-answer-processing"}
-	clidNames         = oneOf{"executive", "executive-originator", "originator-executive", "originator", "custom"}
-	clidNumbers       = oneOf{"executive", "originator", "custom"}
-	screenAlerts      = oneOf{"silent", "ring-splash"}
-	screenLocs        = oneOf{"mobility", "anywhere", "shared-call-appearance"}
-	filterModes       = oneOf{"all", "internal", "external", "custom"}
-	filterActions     = oneOf{"filter", "dont-filter"}
-	warningTones      = oneOf{"none", "barge-in", "barge-in-repeat"}
-	logLevels         = oneOf{"debug", "info", "warn", "error"}
-	logFormats        = oneOf{"json", "console"}
+	// availabilityActions: what a call does while the executive has a status.
+	availabilityActions = oneOf{"none", "filter-all", "forward", "voicemail"}
+	rolloverAction      = oneOf{"voice-messaging", "forward", "no-answer-processing"}
+	clidNames           = oneOf{"executive", "executive-originator", "originator-executive", "originator", "custom"}
+	clidNumbers         = oneOf{"executive", "originator", "custom"}
+	screenAlerts        = oneOf{"silent", "ring-splash"}
+	screenLocs          = oneOf{"mobility", "anywhere", "shared-call-appearance"}
+	filterModes         = oneOf{"all", "internal", "external", "custom"}
+	filterActions       = oneOf{"filter", "dont-filter"}
+	warningTones        = oneOf{"none", "barge-in", "barge-in-repeat"}
+	logLevels           = oneOf{"debug", "info", "warn", "error"}
+	logFormats          = oneOf{"json", "console"}
 )
 
 type validator struct {
@@ -306,6 +308,7 @@ func (v *validator) codes(c *Config) {
 		{"filtering_on", k.FilteringOn}, {"filtering_off", k.FilteringOff}, {"push", k.Push},
 		{"initiate", k.Initiate}, {"opt_in", k.OptIn}, {"opt_out", k.OptOut},
 		{"retrieve", k.Retrieve}, {"bridge", k.Bridge}, {"e164", k.E164}, {"voicemail", k.Voicemail}, {"intercom", k.Intercom},
+		{"availability", k.Availability},
 	} {
 		path := "codes." + f.key
 		if !codeRE.MatchString(f.val) {
@@ -400,6 +403,22 @@ func (v *validator) schedule(path, name string, s Schedule) {
 // settings checks one settings block; identity is the executive it belongs to (nil:
 // the organisation's defaults).
 func (v *validator) settings(path string, s *Settings, identity *User) {
+	for _, status := range slices.Sorted(maps.Keys(s.AvailabilityActions)) {
+		a, ap := s.AvailabilityActions[status], path+".availability_actions."+status
+		v.enum(ap, status, oneOf(Statuses))
+		if a.Action == "" {
+			v.add(ap+".action", "is required (none, filter-all, forward or voicemail)")
+		}
+		v.enum(ap+".action", a.Action, availabilityActions)
+		switch {
+		case a.Action == "forward" && a.To == "":
+			v.add(ap+".to", "is required: the action is forward")
+		case a.Action != "forward" && a.To != "":
+			v.add(ap+".to", "applies only to the forward action")
+		case a.To != "":
+			v.dialled(ap+".to", "availability forward number", identity, a.To)
+		}
+	}
 	for i, name := range s.Bypass {
 		if _, ok := v.cfg.NumberList(identity, name); !ok {
 			v.add(fmt.Sprintf("%s.bypass[%d]", path, i), "no number list named %q", name)
