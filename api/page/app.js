@@ -288,10 +288,57 @@ function renderExecutiveStrip() {
       h("label", { for: id }, sw, " ", t("filteringSwitch", { name: e.displayName || e.id })),
       h("span", { class: "muted" }, " ", e.filteringEnabled ? t("filteringOn") : t("filteringOff")),
       e.doNotDisturb ? h("span", { class: "badge", text: t("dndBadge") }) : null,
+      statusBadge(e), statusPicker(e, note),
       e.phone === "in-use" || execOnCall(e.id) ? h("span", { class: "badge busy", "data-phone": "in-use", text: t("onACall") }) : null,
       e.phone === "offline" ? h("span", { class: "badge offline", "data-phone": "offline", text: t("phoneOffline") }) : null,
       intercomButtons(e, note), note);
   }));
+}
+
+// currentStatus is the executive's status as of now: a status whose end has passed is
+// over (the server reads it so too), and the strip is drawn again when it ends.
+function currentStatus(e) {
+  const a = e.availability;
+  if (!a || !a.status || a.status === "available") return null;
+  if (a.until) {
+    const left = new Date(a.until).getTime() - Date.now();
+    if (left <= 0) return null;
+    clearTimeout(state.statusTimers?.[e.id]);
+    state.statusTimers = state.statusTimers || {};
+    state.statusTimers[e.id] = setTimeout(renderExecutiveStrip, Math.min(left + 50, 2 ** 31 - 1));
+  }
+  return a;
+}
+
+// statusBadge: "In a meeting until 14:30" next to the executive.
+function statusBadge(e) {
+  const a = currentStatus(e);
+  if (!a) return null;
+  const words = t("status-" + a.status);
+  const text = a.until ? t("statusUntil", { status: words, time: new Date(a.until).toLocaleTimeString(window.pageLang(), { hour: "2-digit", minute: "2-digit" }) }) : words;
+  return h("span", { class: "badge status", "data-status": a.status, text });
+}
+
+// statusPicker sets or clears the executive's status for a while (the executive, an
+// assistant who may change their settings).
+function statusPicker(e, note) {
+  if (state.me.admin || withheld(e.id, "change_settings")) return null;
+  const cur = currentStatus(e);
+  const id = "status-" + slug(e.id);
+  const pick = h("select", { id, "aria-label": t("statusOf", { name: e.displayName || e.id }), on: { change: async (ev) => {
+    const [status, mins] = ev.target.value.split("/");
+    const body = { status, until: mins ? new Date(Date.now() + Number(mins) * 60000).toISOString() : null };
+    ev.target.disabled = true;
+    const r = await api("PUT", `/v1/people/${encodeURIComponent(e.id)}/executive/availability`, body);
+    ev.target.disabled = false;
+    note.textContent = r.ok ? "" : errorOf(r).message;
+  } } },
+  h("option", { value: "AVAILABLE", text: t("status-available"), selected: !cur }),
+  ...["in-a-meeting", "out-of-office", "busy"].flatMap((s) => ["", "30", "60", "120"].map((m) => h("option", {
+    value: s.toUpperCase().replaceAll("-", "_") + "/" + m, selected: false,
+    text: m ? t("statusFor", { status: t("status-" + s), minutes: m }) : t("status-" + s) }))));
+  if (cur) pick.value = cur.status.toUpperCase().replaceAll("-", "_") + "/";
+  return pick;
 }
 
 // intercomButtons: an assistant calls the executive, the executive each assistant, both
@@ -644,6 +691,7 @@ function executiveSettings(id) {
     permissionsForm(base, poolEditable),
     filteringCard(base, readOnly),
     listsForm(base, readOnly),
+    availabilityForm(base, readOnly),
     settingForm({ title: t("screeningTitle"), path: base + "screening", readOnly, extraErrors: ["alertLocations"], fields: [
       { key: "enabled", type: "checkbox" }, { key: "alertType", type: "select", options: ["SILENT", "RING_SPLASH"] },
       { key: "alertMobilityLocationEnabled", type: "checkbox" }, { key: "alertAnywhereLocationEnabled", type: "checkbox" },
@@ -665,6 +713,36 @@ function executiveSettings(id) {
       { key: "announcePushEnabled", type: "checkbox" },
       { key: "announcePushTimeoutInSecs", type: "number", min: 2, max: 30, showIf: (v) => v.announcePushEnabled },
       { key: "recordCallerNameEnabled", type: "checkbox" }] }));
+}
+
+// availabilityForm: what a call does while the executive is in a meeting, out of
+// office or busy (the status itself is set next to the executive on the console).
+function availabilityForm(base, readOnly) {
+  const path = base + "availability";
+  const form = h("form", { class: "card", id: "availability", "aria-labelledby": "availability-h", "data-path": path });
+  const status = h("p", { class: "status", role: "status" });
+  const statuses = ["IN_A_MEETING", "OUT_OF_OFFICE", "BUSY"];
+  const sel = (s) => "#avail-" + s;
+  function applies() {
+    for (const s of statuses) form.querySelector("#avail-to-" + s).closest(".field").hidden = form.querySelector(sel(s)).value !== "FORWARD";
+  }
+  function draw(cur) {
+    form.replaceChildren(h("h2", { id: "availability-h", text: t("availabilityTitle") }),
+      ...statuses.map((s) => h("div", { class: "status-action", "data-status": s },
+        field("avail-" + s, t("whileStatus", { status: t("status-" + s.toLowerCase().replaceAll("_", "-")) }),
+          h("select", { id: "avail-" + s, disabled: readOnly }, ["NONE", "FILTER_ALL", "FORWARD", "VOICEMAIL"].map((a) =>
+            h("option", { value: a, text: t("availability-" + a), selected: cur.actions[s].action === a })))),
+        field("avail-to-" + s, t("forwardTo"), h("input", { id: "avail-to-" + s, inputmode: "tel", value: cur.actions[s].forwardToPhoneNumber || "", disabled: readOnly, autocomplete: "off" }), "forwardToPhoneNumber"))),
+      h("p", { class: "field-error", role: "alert", "data-error-for": "actions" }));
+    if (!readOnly) form.append(h("button", { type: "submit", text: t("save") }));
+    form.append(status);
+    applies();
+  }
+  const body = () => ({ actions: Object.fromEntries(statuses.map((s) => [s, { action: form.querySelector(sel(s)).value,
+    forwardToPhoneNumber: form.querySelector(sel(s)).value === "FORWARD" ? form.querySelector("#avail-to-" + s).value.trim() : "" }])) });
+  form.addEventListener("change", () => { applies(); saidUnsaved(status); });
+  form.addEventListener("input", () => saidUnsaved(status));
+  return resourceForm(form, status, path, t("availabilityTitle"), draw, body);
 }
 
 // listsForm: the number lists custom filters may name and which go straight to the
