@@ -213,6 +213,18 @@ func handleCriterionCreate(s *Server, w http.ResponseWriter, r *request) error {
 	if body.ID != "" {
 		return errorf(http.StatusBadRequest, "invalid", "id", "the server chooses the id")
 	}
+	created, err := s.createCriterion(r, owner, body)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+created.ID)
+	w.Header().Set("ETag", etag(created))
+	writeJSON(w, http.StatusCreated, created)
+	return nil
+}
+
+// createCriterion appends a custom filter made of body and returns it as stored.
+func (s *Server) createCriterion(r *request, owner string, body CriterionDetail) (CriterionDetail, error) {
 	var created CriterionDetail
 	err := s.changeFilters(r, owner, func(cfg *config.Config, filters []config.Filter) ([]config.Filter, error) {
 		f, err := filterFrom(body, nil)
@@ -222,13 +234,7 @@ func handleCriterionCreate(s *Server, w http.ResponseWriter, r *request) error {
 		created = criterionView(f)
 		return append(filters, f), nil
 	})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", r.URL.Path+"/"+created.ID)
-	w.Header().Set("ETag", etag(created))
-	writeJSON(w, http.StatusCreated, created)
-	return nil
+	return created, err
 }
 
 // handleCriterionDelete removes a custom filter; If-Match guards it like a PUT.

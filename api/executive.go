@@ -30,7 +30,7 @@ func enumIn(field, v string, allowed ...string) error {
 // owner resolves {id}: an extension, or "me".
 func (r *request) owner() string {
 	id := r.PathValue("id")
-	if id == "me" {
+	if id == "me" || id == "" { // Webex's people/me/settings/... paths have no {id}
 		return r.who.Name
 	}
 	return id
@@ -188,8 +188,11 @@ type Alert struct {
 	RolloverWaitTimeInSecs       int    `json:"rolloverWaitTimeInSecs"`
 	ClidNameMode                 string `json:"clidNameMode"`
 	CustomCLIDName               string `json:"customCLIDName"`
-	ClidPhoneNumberMode          string `json:"clidPhoneNumberMode"`
-	CustomCLIDPhoneNumber        string `json:"customCLIDPhoneNumber"`
+	// CustomCLIDNameInUnicode is Webex's newer name for customCLIDName (either may be
+	// written; the one that changed wins).
+	CustomCLIDNameInUnicode string `json:"customCLIDNameInUnicode"`
+	ClidPhoneNumberMode     string `json:"clidPhoneNumberMode"`
+	CustomCLIDPhoneNumber   string `json:"customCLIDPhoneNumber"`
 	// ExecutiveAlerting (ours, not Webex's): whether the executive's own phones ring
 	// too: NO, FIRST (alone for executiveFirstInSecs, then with the assistants) or
 	// TOGETHER.
@@ -203,7 +206,7 @@ var alertSetting = setting[Alert]{res: ResAlerting,
 		return Alert{AlertingMode: webexEnum(e.AlertingMode), NextAssistantNumberOfRings: e.RingsPerAssistant,
 			RolloverEnabled: e.Rollover.Enabled, RolloverAction: webexEnum(e.Rollover.Action),
 			RolloverForwardToPhoneNumber: e.Rollover.To, RolloverWaitTimeInSecs: int(e.Rollover.After / time.Second),
-			ClidNameMode: webexEnum(e.CallerIDName), CustomCLIDName: e.CustomName,
+			ClidNameMode: webexEnum(e.CallerIDName), CustomCLIDName: e.CustomName, CustomCLIDNameInUnicode: e.CustomName,
 			ClidPhoneNumberMode: webexEnum(e.CallerIDNumber), CustomCLIDPhoneNumber: e.CustomNumber,
 			ExecutiveAlerting: webexEnum(e.ExecutiveAlerting), ExecutiveFirstInSecs: int(e.ExecutiveFirstFor / time.Second)}
 	}),
@@ -226,6 +229,9 @@ var alertSetting = setting[Alert]{res: ResAlerting,
 			return errorf(http.StatusBadRequest, "invalid", "executiveFirstInSecs", "the executive rings alone for 2-60 seconds, not %d", a.ExecutiveFirstInSecs)
 		}
 		first := config.Duration(time.Duration(a.ExecutiveFirstInSecs) * time.Second)
+		if u := cfg.User(owner); u != nil && a.CustomCLIDNameInUnicode != cfg.ExecutiveSettings(u).CustomName {
+			a.CustomCLIDName = a.CustomCLIDNameInUnicode
+		}
 		rings, after := a.NextAssistantNumberOfRings, config.Duration(time.Duration(a.RolloverWaitTimeInSecs)*time.Second)
 		enabled := a.RolloverEnabled
 		st := execState(rt, owner)
@@ -246,6 +252,11 @@ type Person struct {
 	ID           string `json:"id"`
 	DisplayName  string `json:"displayName"`
 	OptInEnabled *bool  `json:"optInEnabled,omitempty"`
+	// FirstName, LastName, Extension and DirectNumber are Webex's fields for a person.
+	FirstName    string `json:"firstName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Extension    string `json:"extension,omitempty"`
+	DirectNumber string `json:"directNumber,omitempty"`
 	// Withheld (the event stream's summaries only): the permissions the executive
 	// withholds from this assistant, so that the console offers only what is allowed.
 	Withheld []config.Permission `json:"withheld,omitempty"`
@@ -270,9 +281,10 @@ var poolSetting = setting[AssignedAssistants]{res: ResPool,
 			if v, set := rt.Assistants[ext].OptedIn[u.Extension]; set && out.AllowOptInOutEnabled {
 				in = v
 			}
-			p := Person{ID: ext, OptInEnabled: &in}
+			p := Person{ID: ext, OptInEnabled: &in, Extension: ext}
 			if a := cfg.User(ext); a != nil {
 				p.DisplayName = a.Name
+				p.FirstName, p.LastName, p.DirectNumber = webexName(a)
 			}
 			out.Assistants = append(out.Assistants, p)
 		}
@@ -312,7 +324,9 @@ var availableSetting = setting[Available]{res: ResAvailable,
 		out := Available{Assistants: []Person{}}
 		for _, a := range cfg.Users {
 			if a.Assistant != nil && a.Extension != u.Extension && !slices.Contains(u.Executive.Assistants, a.Extension) {
-				out.Assistants = append(out.Assistants, Person{ID: a.Extension, DisplayName: a.Name})
+				first, last, direct := webexName(&a)
+				out.Assistants = append(out.Assistants, Person{ID: a.Extension, DisplayName: a.Name, FirstName: first, LastName: last,
+					Extension: a.Extension, DirectNumber: direct})
 			}
 		}
 		return out
@@ -334,6 +348,14 @@ type CallFiltering struct {
 	Enabled    bool        `json:"enabled"`
 	FilterType string      `json:"filterType"`
 	Criteria   []Criterion `json:"criteria"`
+	// CriteriaActivation is how Webex writes the criteria's activation (written only).
+	CriteriaActivation []CriterionActivation `json:"criteriaActivation,omitempty"`
+}
+
+// CriterionActivation turns one criterion on or off (Webex's PUT callFiltering).
+type CriterionActivation struct {
+	ID                string `json:"id"`
+	ActivationEnabled bool   `json:"activationEnabled"`
 }
 
 var filteringSetting = setting[CallFiltering]{res: ResFiltering,
@@ -367,10 +389,14 @@ var filteringSetting = setting[CallFiltering]{res: ResFiltering,
 		}
 		u := cfg.User(owner)
 		filters := slices.Clone(u.Executive.Filtering.Filters)
+		activations := b.CriteriaActivation
 		for _, c := range b.Criteria {
+			activations = append([]CriterionActivation{{ID: c.ID, ActivationEnabled: c.ActivationEnabled}}, activations...)
+		}
+		for _, c := range activations { // Webex's criteriaActivation after ours: it wins
 			i, err := findCriterion(filters, c.ID)
 			if err != nil {
-				return errorf(http.StatusBadRequest, "invalid", "criteria", "no criterion %q", c.ID)
+				return errorf(http.StatusBadRequest, "invalid", "criteriaActivation", "no criterion %q", c.ID)
 			}
 			active := c.ActivationEnabled
 			filters[i].Active = &active
@@ -462,6 +488,12 @@ type ExecutiveLink struct {
 	DisplayName     string `json:"displayName"`
 	OptInEnabled    bool   `json:"optInEnabled"`
 	OptInOutAllowed bool   `json:"optInOutAllowed"`
+	// PersonID is how Webex scripts name the executive in a write (same as id here).
+	PersonID     string `json:"personId,omitempty"`
+	FirstName    string `json:"firstName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Extension    string `json:"extension,omitempty"`
+	DirectNumber string `json:"directNumber,omitempty"`
 }
 
 var assistantSetting = setting[AssistantSettings]{res: ResAssistantView,
@@ -486,8 +518,9 @@ var assistantSetting = setting[AssistantSettings]{res: ResAssistantView,
 			if v, set := rt.Assistants[owner].OptedIn[e.Extension]; set && e.Executive.OptInOutAllowed() {
 				in = v
 			}
+			first, last, direct := webexName(&e)
 			out.Executives = append(out.Executives, ExecutiveLink{ID: e.Extension, DisplayName: e.Name, OptInEnabled: in,
-				OptInOutAllowed: e.Executive.OptInOutAllowed()})
+				OptInOutAllowed: e.Executive.OptInOutAllowed(), FirstName: first, LastName: last, Extension: e.Extension, DirectNumber: direct})
 		}
 		return out, nil
 	},
@@ -511,6 +544,9 @@ var assistantSetting = setting[AssistantSettings]{res: ResAssistantView,
 			opted[k] = v
 		}
 		for _, l := range b.Executives {
+			if l.PersonID != "" && l.PersonID != l.ID {
+				l.ID = l.PersonID
+			}
 			e := cfg.User(l.ID)
 			switch {
 			case e == nil || e.Executive == nil || !slices.Contains(e.Executive.Assistants, owner):
@@ -552,3 +588,13 @@ var dndSetting = setting[DoNotDisturb]{res: ResDND,
 		rt.DoNotDisturb = dnd
 		return nil
 	}}
+
+// webexName splits a user's name as Webex lists people (first name, last name) and
+// gives their direct number (the first of their numbers).
+func webexName(u *config.User) (first, last, direct string) {
+	first, last, _ = strings.Cut(u.Name, " ")
+	if len(u.Numbers) > 0 {
+		direct = u.Numbers[0]
+	}
+	return first, last, direct
+}

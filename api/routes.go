@@ -5,7 +5,7 @@ import "net/http"
 // routes is the whole API: the mux and the OpenAPI document are both built from it.
 func routes() []route {
 	people := "/v1/people/{id}/executive/"
-	return []route{
+	return append([]route{
 		{method: "POST", pattern: "/v1/login", public: true, summary: "Sign in with extension (or admin name) and secret: sets the session cookie, returns a bearer token and the CSRF token",
 			body: loginBody{}, resp: loginReply{}, handle: handleLogin},
 		{method: "POST", pattern: "/v1/logout", summary: "Sign out (ends the session)", handle: handleLogout},
@@ -55,7 +55,7 @@ func routes() []route {
 		{method: "GET", pattern: "/v1/admin/health", summary: "Admin: ARI and store health, the settings' source and freshness", resp: AdminHealth{}, handle: handleAdminHealth},
 		{method: "GET", pattern: "/v1/events", summary: "Server-Sent Events: call, call-ended, setting", handle: handleEvents},
 		{method: "GET", pattern: "/v1/openapi.json", public: true, summary: "This document", handle: handleOpenAPI},
-	}
+	}, webexRoutes()...)
 }
 
 func handleOpenAPI(_ *Server, w http.ResponseWriter, _ *request) error {
