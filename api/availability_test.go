@@ -50,6 +50,9 @@ func TestAnAssistantSetsTheExecutiveOutOfOffice(t *testing.T) {
 			t.Errorf("%v: %d %s", tc.body, code, body)
 		}
 	}
+	if r.runtime() != before {
+		t.Fatal("a refused status changed the runtime")
+	}
 	exec.do("PUT", permissionsPath, map[string]any{"assistants": []map[string]any{{"id": "1002", "changeSettingsEnabled": false}}}, nil)
 	before = r.runtime()
 	if code, body := ann.do("PUT", availabilityPath, map[string]any{"status": "AVAILABLE"}, nil); code != 403 || !strings.Contains(body, `"permission":"change_settings"`) {

@@ -272,6 +272,12 @@ function outcomeText(c) {
 function renderExecutiveStrip() {
   const strip = $("#exec-strip");
   if (!strip) return;
+  // Someone is choosing a status: drawing the strip now would lose their choice.
+  const active = document.activeElement;
+  if (active && active.tagName === "SELECT" && strip.contains(active)) {
+    active.addEventListener("blur", () => renderExecutiveStrip(), { once: true });
+    return;
+  }
   const items = [...state.execs.values()].sort((a, b) => a.id.localeCompare(b.id));
   strip.replaceChildren(...items.map((e) => {
     const id = "filter-" + slug(e.id);

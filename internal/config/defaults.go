@@ -215,7 +215,7 @@ func Resolve(layers ...*Settings) Effective {
 			e.Bypass = slices.Clone(s.Bypass)
 		}
 		for status, a := range s.AvailabilityActions {
-			if e.AvailabilityActions == nil || len(e.AvailabilityActions) == 0 {
+			if e.AvailabilityActions == nil { // a fresh map: the built-in settings are shared
 				e.AvailabilityActions = map[string]AvailabilityAction{}
 			}
 			e.AvailabilityActions[status] = a
