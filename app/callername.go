@@ -77,7 +77,27 @@ func (n *capturingName) alerted(ctx context.Context) state {
 	return next
 }
 
+// asideFromEvents answers what a name state does not act on itself: requests are
+// refused with why, and after lost events a caller who left ends the call. done is
+// false for everything else.
+func (c *incomingCall) asideFromEvents(ctx context.Context, cur state, m message, why string) (next state, done bool) {
+	switch m := m.(type) {
+	case request:
+		m.answer(refusal(why))
+		return cur, true
+	case resyncNeeded:
+		if c.callerGone(ctx) {
+			return c.finish(ctx, "caller-hung-up"), true
+		}
+		return cur, true
+	}
+	return cur, false
+}
+
 func (n *capturingName) handle(ctx context.Context, _ *session, m message) state {
+	if next, done := n.asideFromEvents(ctx, n, m, "the caller is saying their name"); done {
+		return next
+	}
 	switch m := m.(type) {
 	case timerFired:
 		if m.name != timerCallerName {
@@ -88,14 +108,6 @@ func (n *capturingName) handle(ctx context.Context, _ *session, m message) state
 			return n.record(ctx)
 		}
 		return n.alerted(ctx) // the recording did not say it finished: go on without waiting
-	case request:
-		m.answer(refusal("the caller is saying their name"))
-		return n
-	case resyncNeeded:
-		if n.callerGone(ctx) {
-			return n.finish(ctx, "caller-hung-up")
-		}
-		return n
 	}
 	e := eventOf(m)
 	if ari.ChannelID(e) != n.caller.ID {
@@ -149,18 +161,12 @@ func (w *whisperingName) connect(ctx context.Context) state {
 }
 
 func (w *whisperingName) handle(ctx context.Context, _ *session, m message) state {
-	switch m := m.(type) {
-	case timerFired:
-		if m.name == timerCallerName {
+	if next, done := w.asideFromEvents(ctx, w, m, "the call is being answered"); done {
+		return next
+	}
+	if t, ok := m.(timerFired); ok {
+		if t.name == timerCallerName {
 			return w.connect(ctx)
-		}
-		return w
-	case request:
-		m.answer(refusal("the call is being answered"))
-		return w
-	case resyncNeeded:
-		if w.callerGone(ctx) {
-			return w.finish(ctx, "caller-hung-up")
 		}
 		return w
 	}

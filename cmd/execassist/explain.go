@@ -202,10 +202,7 @@ func callsCommand(stdout, stderr io.Writer) *cobra.Command {
 	verbose := fs.Bool("why", false, "print each call's reasons and what happened to it after the answer")
 	output := outputFlag(fs)
 	c.RunE = func(_ *cobra.Command, args []string) error {
-		if err := checkOutput(*output); err != nil {
-			return err
-		}
-		st, err := readStore(fs, v, args)
+		st, err := readStoreFor(*output, fs, v, args)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/execassist/execassist/internal/config"
+	"github.com/execassist/execassist/store"
 	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 )
 
 // outputFlag declares --output: a table for people, JSON for scripts.
@@ -20,6 +22,15 @@ func checkOutput(o string) error {
 		return &exitError{code: 2, msg: fmt.Sprintf("--output is table or json, not %q", o)}
 	}
 	return nil
+}
+
+// readStoreFor opens the store for a listing command once its --output is known good
+// (a typo is refused before the store is touched).
+func readStoreFor(output string, fs *pflag.FlagSet, v *viper.Viper, args []string) (*store.Store, error) {
+	if err := checkOutput(output); err != nil {
+		return nil, err
+	}
+	return readStore(fs, v, args)
 }
 
 func writeJSONTo(w io.Writer, v any) error {

@@ -113,10 +113,7 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	limit := fs.Int("limit", 100, "at most this many (the newest)")
 	output := outputFlag(fs)
 	c.RunE = func(_ *cobra.Command, args []string) error {
-		if err := checkOutput(*output); err != nil {
-			return err
-		}
-		st, err := readStore(fs, v, args)
+		st, err := readStoreFor(*output, fs, v, args)
 		if err != nil {
 			return err
 		}

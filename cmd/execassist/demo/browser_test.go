@@ -764,6 +764,13 @@ func TestSendACallToTheExecutivesVoicemail(t *testing.T) {
 	}
 }
 
+// bridgedOn reports whether a channel of device (other than not) shares a bridge with
+// channel with.
+func bridgedOn(w *World, device, with, not string) bool {
+	b := w.Fake.BridgeOf(with)
+	return b != "" && slices.ContainsFunc(w.Fake.ChannelsOn(device), func(l string) bool { return l != not && w.Fake.BridgeOf(l) == b })
+}
+
 // ringingLeg waits until device has a ringing channel and returns the newest.
 func ringingLeg(t *testing.T, w *World, device string) string {
 	t.Helper()
@@ -829,14 +836,7 @@ func TestAssistantAnswersARingingCallFromTheConsole(t *testing.T) {
 	if !strings.Contains(said, "Answered at your phone") {
 		t.Errorf("the row says %q", said)
 	}
-	poll.Until(t, 0, "Bob connected to Ann's phone", func() bool {
-		for _, l := range w.Fake.ChannelsOn("PJSIP/1002") {
-			if l != old && w.Fake.BridgeOf(l) != "" && w.Fake.BridgeOf(l) == w.Fake.BridgeOf(caller) {
-				return true
-			}
-		}
-		return false
-	})
+	poll.Until(t, 0, "Bob connected to Ann's phone", func() bool { return bridgedOn(w, "PJSIP/1002", caller, old) })
 }
 
 // TestTheConsoleShowsTheExecutiveOnThePhone: Erin picks up her desk phone and calls
@@ -873,14 +873,7 @@ func TestIntercomFromTheConsole(t *testing.T) {
 	run(t, ctx, "intercom", chromedp.WaitVisible(btn, chromedp.ByQuery), chromedp.Click(btn, chromedp.ByQuery),
 		chromedp.WaitVisible(`#exec-strip [data-exec="1001"] .muted:last-child`, chromedp.ByQuery))
 	poll.Until(t, 0, "Ann's and Erin's phones bridged", func() bool {
-		for _, a := range w.Fake.ChannelsOn("PJSIP/1002") {
-			for _, e := range w.Fake.ChannelsOn("PJSIP/1001") {
-				if b := w.Fake.BridgeOf(a); b != "" && b == w.Fake.BridgeOf(e) {
-					return true
-				}
-			}
-		}
-		return false
+		return slices.ContainsFunc(w.Fake.ChannelsOn("PJSIP/1001"), func(e string) bool { return bridgedOn(w, "PJSIP/1002", e, "") })
 	})
 	run(t, ctx, "what it said", chromedp.Text(`#exec-strip [data-exec="1001"]`, &said, chromedp.ByQuery))
 	if !strings.Contains(said, "answer by themselves") {
