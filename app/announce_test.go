@@ -82,10 +82,7 @@ func TestAnAnnouncedPushGoesToVoicemailWithThree(t *testing.T) {
 	h := newHarness(t, announcedYAML)
 	caller, exec, push := h.pushAnnounced()
 	h.fake.SendDTMF(exec, "3") // before finishFAC moves the clock: its seconds could reach the key timeout
-	h.eventually("the caller at Erin's voicemail", func() bool {
-		to, ok := h.fake.Continued(caller)
-		return ok && to.String() == "execassist-voicemail,1001,1"
-	})
+	h.eventually("the caller at Erin's voicemail", func() bool { return h.atErinsVoicemail(caller) })
 	h.eventually("Erin's leg released", func() bool { return h.gone(exec) })
 	h.finishFAC(push)
 	h.settle()

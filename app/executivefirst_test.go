@@ -80,10 +80,7 @@ func TestTheExecutiveAndThePoolRingTogether(t *testing.T) {
 
 	second := h.call()
 	h.ringing("PJSIP/1001")
-	h.until("the rollover to voice messaging", func() bool {
-		to, ok := h.fake.Continued(second)
-		return ok && strings.HasPrefix(to.String(), "execassist-voicemail,1001")
-	})
+	h.until("the rollover to voice messaging", func() bool { return h.atErinsVoicemail(second) })
 	h.fake.Hangup(second)
 	h.settle()
 }

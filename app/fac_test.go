@@ -129,17 +129,11 @@ func TestVoicemailFACSendsTheCallAtThisPhoneToTheExecutivesMailbox(t *testing.T)
 	h := newHarness(t, baseYAML)
 	caller, _ := h.answeredAt("PJSIP/1002")
 	h.finishFAC(h.fac("PJSIP/1002", "#67"))
-	h.eventually("the answered caller at Erin's voicemail", func() bool {
-		to, ok := h.fake.Continued(caller)
-		return ok && to.String() == "execassist-voicemail,1001,1"
-	})
+	h.eventually("the answered caller at Erin's voicemail", func() bool { return h.atErinsVoicemail(caller) })
 	second := h.call()
 	h.ringing("PJSIP/1002")
 	h.finishFAC(h.fac("PJSIP/1002", "#67"))
-	h.eventually("the ringing caller at Erin's voicemail", func() bool {
-		to, ok := h.fake.Continued(second)
-		return ok && to.String() == "execassist-voicemail,1001,1"
-	})
+	h.eventually("the ringing caller at Erin's voicemail", func() bool { return h.atErinsVoicemail(second) })
 	h.settle()
 	fac := h.fac("PJSIP/1002", "#67")
 	h.finishFAC(fac)

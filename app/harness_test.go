@@ -221,6 +221,12 @@ func (h *harness) notRinging(endpoint string) {
 	}
 }
 
+// atErinsVoicemail reports whether caller id went on to Erin's voice messaging.
+func (h *harness) atErinsVoicemail(id string) bool {
+	to, ok := h.fake.Continued(id)
+	return ok && to.String() == "execassist-voicemail,1001,1"
+}
+
 func (h *harness) continuedTo(id string) string {
 	h.t.Helper()
 	var to aritest.Continuation
